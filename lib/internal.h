@@ -1,0 +1,20 @@
+/* internal.h - helpers private to libtfr (not installed). */
+#ifndef TFR_INTERNAL_H
+#define TFR_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TFR_PI 3.14159265358979323846
+#define TFR_2PI 6.28318530717958647692
+
+/* a * b, or 0 when the product would overflow size_t (callers treat 0 as
+ * an allocation failure). */
+static inline size_t tfr_size_mul(size_t a, size_t b)
+{
+	if (a && b > SIZE_MAX / a)
+		return 0;
+	return a * b;
+}
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * number.c - number text without locales and without printf.
+ *
+ * Writing the point stream is dominated by number formatting
+ * (reassignment.md §8: printf costs ~750 ns a line, 25x the FFT work),
+ * so numbers are formatted here with integer arithmetic, two digits at a
+ * time. Parsing uses strtod under a C locale object so that a program
+ * that called setlocale() still reads '.' as the decimal point.
+ */
+#include "tfr.h"
+#include "tfr_number.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"68697071727374757677787980818283848586878889909192939495969798990";
+
+static const double pow10_tab[23] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/* v * 10^k, exact in the multiplication/division by an exact power. */
+static double scale10(double v, int k)
+{
+	if (k >= 0 && k <= 22)
+		return v * pow10_tab[k];
+	if (k < 0 && k >= -22)
+		return v / pow10_tab[-k];
+	return v * pow(10, k);
+}
+
+/* Write u (decimal) right-aligned ending at end; return start. */
+static char *utoa_rev(char *end, uint64_t u)
+{
+	while (u >= 100) {
+		unsigned r = (unsigned)(u % 100);
+		u /= 100;
+		end -= 2;
+		memcpy(end, pairs + 2 * r, 2);
+	}
+	if (u >= 10) {
+		end -= 2;
+		memcpy(end, pairs + 2 * u, 2);
+	} else {
+		*--end = (char)('0' + u);
+	}
+	return end;
+}
+
+size_t tfr_fmt_int(char *p, int64_t v)
+{
+	char tmp[24], *end = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	char *s = utoa_rev(end, u);
+	size_t n = 0;
+	if (v < 0)
+		p[n++] = '-';
+	memcpy(p + n, s, (size_t)(end - s));
+	n += (size_t)(end - s);
+	p[n] = 0;
+	return n;
+}
+
+static size_t special(char *p, double v)
+{
+	const char *s = isnan(v) ? "nan" : v < 0 ? "-inf" : "inf";
+	size_t n = strlen(s);
+	memcpy(p, s, n + 1);
+	return n;
+}
+
+size_t tfr_fmt_fixed(char *p, double v, int decimals)
+{
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 9)
+		decimals = 9;
+	double scaled = scale10(fabs(v), decimals);
+	if (!isfinite(v) || !(scaled < 1e15))
+		return tfr_fmt_sig(p, v, 17);
+	uint64_t u = (uint64_t)llround(scaled);
+	uint64_t div = (uint64_t)pow10_tab[decimals];
+	uint64_t ip = u / div, fp = u % div;
+	size_t n = 0;
+	if (signbit(v) && u != 0)
+		p[n++] = '-';
+	char tmp[24], *end = tmp + sizeof tmp;
+	char *s = utoa_rev(end, ip);
+	memcpy(p + n, s, (size_t)(end - s));
+	n += (size_t)(end - s);
+	if (decimals > 0) {
+		p[n++] = '.';
+		for (int i = decimals - 1; i >= 0; i--) {
+			p[n + (size_t)i] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		n += (size_t)decimals;
+	}
+	p[n] = 0;
+	return n;
+}
+
+size_t tfr_fmt_sig(char *p, double v, int digits)
+{
+	if (!isfinite(v))
+		return special(p, v);
+	if (digits < 1)
+		digits = 1;
+	if (digits > 17)
+		digits = 17;
+	size_t n = 0;
+	if (signbit(v) && v != 0)
+		p[n++] = '-';
+	double a = fabs(v);
+	if (a == 0) {
+		p[n++] = '0';
+		p[n] = 0;
+		return n;
+	}
+	/* m = a * 10^(digits-1-e) rounded, with 10^(digits-1) <= m < 10^digits */
+	int e = (int)floor(log10(a));
+	uint64_t lo = (uint64_t)pow10_tab[digits - 1], hi = lo * 10;
+	uint64_t m = (uint64_t)llround(scale10(a, digits - 1 - e));
+	if (m >= hi) {
+		e++;
+		m = (uint64_t)llround(scale10(a, digits - 1 - e));
+	} else if (m < lo) {
+		e--;
+		m = (uint64_t)llround(scale10(a, digits - 1 - e));
+	}
+	if (m >= hi) {  /* rounding carried into a new digit: 9.99.. -> 10.0 */
+		m /= 10;
+		e++;
+	}
+	char dig[24], *end = dig + sizeof dig;
+	char *s = utoa_rev(end, m);
+	int nd = (int)(end - s);
+	while (nd > 1 && s[nd - 1] == '0')
+		nd--;
+	if (e >= -5 && e < digits) {
+		if (e < 0) {
+			p[n++] = '0';
+			p[n++] = '.';
+			for (int i = -1; i > e; i--)
+				p[n++] = '0';
+			memcpy(p + n, s, (size_t)nd);
+			n += (size_t)nd;
+		} else {
+			for (int i = 0; i <= e; i++)
+				p[n++] = i < nd ? s[i] : '0';
+			if (nd > e + 1) {
+				p[n++] = '.';
+				memcpy(p + n, s + e + 1, (size_t)(nd - e - 1));
+				n += (size_t)(nd - e - 1);
+			}
+		}
+	} else {
+		p[n++] = s[0];
+		if (nd > 1) {
+			p[n++] = '.';
+			memcpy(p + n, s + 1, (size_t)(nd - 1));
+			n += (size_t)(nd - 1);
+		}
+		p[n++] = 'e';
+		p[n++] = e < 0 ? '-' : '+';
+		int ae = e < 0 ? -e : e;
+		if (ae >= 100)
+			p[n++] = (char)('0' + ae / 100);
+		p[n++] = (char)('0' + ae / 10 % 10);
+		p[n++] = (char)('0' + ae % 10);
+	}
+	p[n] = 0;
+	return n;
+}
+
+/* Clinger's fast path: a decimal with at most 15 significant digits and
+ * a power-of-ten scale within 10^±22 is m * 10^k or m / 10^k with m and
+ * 10^k exact doubles, so one correctly rounded operation gives the
+ * correctly rounded result. Returns 0 when the text needs strtod. */
+static int parse_fast(const char *s, char **end, double *v)
+{
+	const char *q = s;
+	int neg = 0;
+	if (*q == '+' || *q == '-')
+		neg = *q++ == '-';
+	uint64_t m = 0;
+	int nd = 0, scale = 0, any = 0;
+	while (*q >= '0' && *q <= '9') {
+		if (m || *q != '0') {
+			if (++nd > 15)
+				return 0;
+			m = m * 10 + (uint64_t)(*q - '0');
+		}
+		q++;
+		any = 1;
+	}
+	if (*q == '.') {
+		q++;
+		while (*q >= '0' && *q <= '9') {
+			if (m || *q != '0') {
+				if (++nd > 15)
+					return 0;
+			}
+			m = m * 10 + (uint64_t)(*q - '0');
+			scale--;
+			q++;
+			any = 1;
+		}
+	}
+	if (!any)
+		return 0;
+	if (*q == 'e' || *q == 'E') {
+		const char *e = q + 1;
+		int eneg = 0, ev = 0, edig = 0;
+		if (*e == '+' || *e == '-')
+			eneg = *e++ == '-';
+		while (*e >= '0' && *e <= '9' && edig < 4) {
+			ev = ev * 10 + (*e++ - '0');
+			edig++;
+		}
+		if (!edig || (*e >= '0' && *e <= '9'))
+			return 0;
+		scale += eneg ? -ev : ev;
+		q = e;
+	}
+	if (scale < -22 || scale > 22)
+		return 0;
+	double x = (double)m;
+	x = scale >= 0 ? x * pow10_tab[scale] : x / pow10_tab[-scale];
+	*v = neg ? -x : x;
+	*end = (char *)q;
+	return 1;
+}
+
+int tfr_parse_double_prefix(const char *s, char **end, double *v)
+{
+	/* strtod also accepts "nan", "inf", hex floats and leading blanks;
+	 * the stream format allows none of them. */
+	const char *q = s;
+	if (*q == '+' || *q == '-')
+		q++;
+	if (!((*q >= '0' && *q <= '9') || (*q == '.' && q[1] >= '0' && q[1] <= '9')))
+		return TFR_EFORMAT;
+	if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
+		return TFR_EFORMAT;
+	if (parse_fast(s, end, v))
+		return TFR_OK;
+	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c ? uselocale(c) : (locale_t)0;
+	errno = 0;
+	double x = strtod(s, end);
+	int err = errno;
+	if (c) {
+		uselocale(old);
+		freelocale(c);
+	}
+	if (*end == s)
+		return TFR_EFORMAT;
+	if (err == ERANGE && (x == HUGE_VAL || x == -HUGE_VAL))
+		return TFR_ERANGE;
+	*v = x;  /* underflow to a tiny or zero value is accepted */
+	return TFR_OK;
+}
+
+int tfr_parse_double(const char *s, double *v)
+{
+	char *end;
+	int e = tfr_parse_double_prefix(s, &end, v);
+	if (e != TFR_OK)
+		return e;
+	return *end ? TFR_EFORMAT : TFR_OK;
+}

@@ -1,0 +1,240 @@
+/*
+ * reassign.c - reassigned spectrogram by the auxiliary-window method.
+ *
+ * For the STFT X_h(t, w) = sum_n x[s_m + n] h[n] e^{-j 2 pi k n / N} with
+ * the window applied unreversed and centred at n0 = L/2, the operators are
+ * (reassignment.md §1-2; Auger & Flandrin 1995, eqs. for t^ and w^ with
+ * the sign fixed by window orientation):
+ *
+ *   t^ = t_m + Re{X_th / X_h} / fs                  (local group delay)
+ *   f^ = k fs / N - fs / (2 pi) Im{X_dh / X_h}      (channelised inst. freq.)
+ *   M  = 1 + Re{X_tdh / X_h} - Re{X_th X_dh / X_h^2}    (d2phi / dt dw)
+ *
+ * with auxiliary windows th = r h, dh = dh/dn and tdh = r dh/dn, where
+ * r[n] = n - n0 is centred on the true window centre (no half-sample bias)
+ * and dh is the analytic derivative. Ratios are formed as cross products,
+ * Re(a conj b) / |b|^2, in double precision from float FFTs.
+ */
+#include "tfr.h"
+#include "internal.h"
+
+#include "kiss_fftr.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { AUX_H, AUX_TH, AUX_DH, AUX_TDH, AUX_COUNT };
+
+struct tfr_reassign {
+	tfr_reassign_params p;
+	size_t nbins;
+	double wsum;          /* sum of the window: amplitude scale */
+	double amp_scale;     /* 2 / wsum */
+	double power_floor;   /* |X|^2 below which a cell is dropped */
+	float *win[AUX_COUNT];      /* the four windows, window_length each */
+	float *buf[AUX_COUNT];      /* windowed frames, fft_size each */
+	kiss_fft_cpx *spec[AUX_COUNT];
+	kiss_fftr_cfg fft;
+};
+
+void tfr_reassign_params_default(tfr_reassign_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->sample_rate = 44100;
+	p->window.type = TFR_WINDOW_HANN;
+	p->window_length = 2048;
+	p->hop = 512;
+	p->fft_size = 2048;
+	p->threshold_db = -90;
+	p->max_time_shift = INFINITY;
+	p->max_freq_shift = INFINITY;
+	p->component_tol = -1;
+	p->impulse_tol = -1;
+}
+
+size_t tfr_fft_size_for(size_t len)
+{
+	for (size_t n = len + (len & 1); n && n < SIZE_MAX / 2; n += 2) {
+		size_t m = n;
+		while (m % 2 == 0) m /= 2;
+		while (m % 3 == 0) m /= 3;
+		while (m % 5 == 0) m /= 5;
+		if (m == 1)
+			return n;
+	}
+	return 0;
+}
+
+static int params_valid(const tfr_reassign_params *p)
+{
+	return p->sample_rate > 0 && isfinite(p->sample_rate) &&
+	       p->window_length >= 2 && p->hop >= 1 &&
+	       p->fft_size >= p->window_length && p->fft_size % 2 == 0 &&
+	       p->fft_size <= ((size_t)1 << 26) &&
+	       !isnan(p->threshold_db) && p->threshold_db < INFINITY &&
+	       !isnan(p->max_time_shift) && p->max_time_shift >= 0 &&
+	       !isnan(p->max_freq_shift) && p->max_freq_shift >= 0 &&
+	       !isnan(p->component_tol) && !isnan(p->impulse_tol);
+}
+
+/* Fill the four auxiliary windows from the window and its derivative. */
+static int make_windows(tfr_reassign *r)
+{
+	size_t len = r->p.window_length;
+	double *w = malloc(2 * len * sizeof *w);
+	if (!w)
+		return TFR_ENOMEM;
+	double *dw = w + len;
+	int e = tfr_window_fill(&r->p.window, len, w, dw);
+	if (e == TFR_OK) {
+		double half = (double)len / 2, sum = 0;
+		for (size_t n = 0; n < len; n++) {
+			double t = (double)n - half;
+			r->win[AUX_H][n] = (float)w[n];
+			r->win[AUX_TH][n] = (float)(t * w[n]);
+			r->win[AUX_DH][n] = (float)dw[n];
+			r->win[AUX_TDH][n] = (float)(t * dw[n]);
+			sum += w[n];
+		}
+		r->wsum = sum;
+		if (!(sum > 0))
+			e = TFR_EINVAL;
+	}
+	free(w);
+	return e;
+}
+
+tfr_reassign *tfr_reassign_new(const tfr_reassign_params *p, int *err)
+{
+	tfr_reassign *r = NULL;
+	int e = TFR_EINVAL;
+	if (!p || !params_valid(p))
+		goto fail;
+	e = TFR_ENOMEM;
+	if (!(r = calloc(1, sizeof *r)))
+		goto fail;
+	r->p = *p;
+	r->nbins = p->fft_size / 2 + 1;
+	for (int a = 0; a < AUX_COUNT; a++) {
+		r->win[a] = malloc(p->window_length * sizeof(float));
+		r->buf[a] = calloc(p->fft_size, sizeof(float));
+		r->spec[a] = malloc(r->nbins * sizeof(kiss_fft_cpx));
+		if (!r->win[a] || !r->buf[a] || !r->spec[a])
+			goto fail;
+	}
+	if (!(r->fft = kiss_fftr_alloc((int)p->fft_size, 0, NULL, NULL)))
+		goto fail;
+	if ((e = make_windows(r)) != TFR_OK)
+		goto fail;
+	r->amp_scale = 2 / r->wsum;
+	/* amp >= 10^(dB/20)  <=>  |X|^2 >= (10^(dB/20) wsum / 2)^2 */
+	double a = pow(10, p->threshold_db / 20) / r->amp_scale;
+	r->power_floor = a * a;
+	if (err)
+		*err = TFR_OK;
+	return r;
+fail:
+	tfr_reassign_free(r);
+	if (err)
+		*err = e;
+	return NULL;
+}
+
+size_t tfr_reassign_max_points(const tfr_reassign *r)
+{
+	return r->nbins;
+}
+
+double tfr_reassign_frame_time(const tfr_reassign *r, int64_t index)
+{
+	/* first sample m*hop - floor(L/2), window centre L/2 samples later */
+	size_t len = r->p.window_length;
+	double start = (double)index * (double)r->p.hop - (double)(len / 2);
+	return (start + (double)len / 2) / r->p.sample_rate;
+}
+
+/* Wrap to [-pi, pi). */
+static double wrap_phase(double ph)
+{
+	ph = fmod(ph + TFR_PI, TFR_2PI);
+	if (ph < 0)
+		ph += TFR_2PI;
+	return ph - TFR_PI;
+}
+
+static int keep_mixed(const tfr_reassign_params *p, double m)
+{
+	int comp = p->component_tol >= 0, imp = p->impulse_tol >= 0;
+	if (!comp && !imp)
+		return 1;
+	return (comp && fabs(m) < p->component_tol) ||
+	       (imp && fabs(m - 1) < p->impulse_tol);
+}
+
+int tfr_reassign_frame(tfr_reassign *r, const float *frame, int64_t index,
+                       tfr_point *out, size_t *n)
+{
+	const tfr_reassign_params *p = &r->p;
+	size_t len = p->window_length, nfft = p->fft_size;
+	for (int a = 0; a < AUX_COUNT; a++) {
+		const float *w = r->win[a];
+		float *b = r->buf[a];
+		for (size_t i = 0; i < len; i++)
+			b[i] = frame[i] * w[i];
+		kiss_fftr(r->fft, b, r->spec[a]);
+	}
+	const kiss_fft_cpx *X = r->spec[AUX_H], *Xt = r->spec[AUX_TH];
+	const kiss_fft_cpx *Xd = r->spec[AUX_DH], *Xtd = r->spec[AUX_TDH];
+	double fs = p->sample_rate, tm = tfr_reassign_frame_time(r, index);
+	double binhz = fs / (double)nfft;
+	size_t count = 0;
+	for (size_t k = 0; k < r->nbins; k++) {
+		double xr = X[k].r, xi = X[k].i;
+		double pw = xr * xr + xi * xi;
+		if (!(pw >= r->power_floor) || !(pw > 0))
+			continue;
+		double inv = 1 / pw;
+		/* a / X = a conj(X) / |X|^2 */
+		double tr = (Xt[k].r * xr + Xt[k].i * xi) * inv;
+		double ti = (Xt[k].i * xr - Xt[k].r * xi) * inv;
+		double dr = (Xd[k].r * xr + Xd[k].i * xi) * inv;
+		double di = (Xd[k].i * xr - Xd[k].r * xi) * inv;
+		double tdr = (Xtd[k].r * xr + Xtd[k].i * xi) * inv;
+		double dt = tr / fs;
+		double df = -di * fs / TFR_2PI;
+		if (fabs(dt) > p->max_time_shift || fabs(df) > p->max_freq_shift)
+			continue;
+		/* Re{(Xt/X)(Xd/X)} */
+		double mixed = 1 + tdr - (tr * dr - ti * di);
+		if (!keep_mixed(p, mixed))
+			continue;
+		tfr_point *pt = &out[count++];
+		pt->frame = index;
+		pt->bin = (int32_t)k;
+		pt->time = tm + dt;
+		pt->freq = (double)k * binhz + df;
+		pt->amp = (float)(sqrt(pw) * r->amp_scale);
+		/* frame-local phase: the window centre n0 = L/2 is the origin,
+		 * a factor e^{j 2 pi k n0 / N} = e^{j pi (k L mod 2N) / N} */
+		double loc = TFR_PI * (double)((k * len) % (2 * nfft)) / (double)nfft;
+		pt->phase = (float)wrap_phase(atan2(xi, xr) + loc +
+		                              TFR_2PI * pt->freq * dt);
+		pt->mixed = (float)mixed;
+	}
+	*n = count;
+	return TFR_OK;
+}
+
+void tfr_reassign_free(tfr_reassign *r)
+{
+	if (!r)
+		return;
+	for (int a = 0; a < AUX_COUNT; a++) {
+		free(r->win[a]);
+		free(r->buf[a]);
+		free(r->spec[a]);
+	}
+	kiss_fftr_free(r->fft);
+	free(r);
+}

@@ -1,0 +1,91 @@
+/*
+ * gensig.c - test signal generator for the shell tests.
+ *
+ *   tfr-gensig [-r RATE] [-d SECONDS] [-c CHANNELS] [-b 16|24|float]
+ *              -o OUT.wav COMPONENT...
+ *
+ * Components are summed (into every channel):
+ *   sine:FREQ:AMP[:PHASE]          AMP*cos(2 pi FREQ t + PHASE)
+ *   chirp:F0:RATE:AMP              AMP*cos(2 pi (F0 t + RATE t^2/2))
+ *   impulse:SAMPLE:AMP             AMP at sample index SAMPLE
+ *   noise:AMP:SEED                 uniform white noise in [-AMP, AMP)
+ *   chan:K                         following components only in channel K
+ *                                  (1-based; chan:0 = all channels again)
+ */
+#include "testutil.h"
+
+#include <sndfile.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void die(const char *msg)
+{
+	fprintf(stderr, "tfr-gensig: %s\n", msg);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	double rate = 44100, secs = 1;
+	int channels = 1, fmt = SF_FORMAT_FLOAT;
+	const char *out = NULL;
+	int c;
+	while ((c = getopt(argc, argv, "r:d:c:b:o:")) != -1) {
+		switch (c) {
+		case 'r': rate = atof(optarg); break;
+		case 'd': secs = atof(optarg); break;
+		case 'c': channels = atoi(optarg); break;
+		case 'b':
+			fmt = !strcmp(optarg, "16") ? SF_FORMAT_PCM_16
+			    : !strcmp(optarg, "24") ? SF_FORMAT_PCM_24
+			    : SF_FORMAT_FLOAT;
+			break;
+		case 'o': out = optarg; break;
+		default: die("bad option");
+		}
+	}
+	if (!out || rate <= 0 || secs < 0 || channels < 1)
+		die("usage: tfr-gensig [-r rate] [-d secs] [-c ch] [-b 16|24|float] -o out.wav component...");
+	size_t len = (size_t)(secs * rate + 0.5);
+	float *mono = calloc(len ? len : 1, sizeof *mono);
+	float *all = calloc((len ? len : 1) * (size_t)channels, sizeof *all);
+	if (!mono || !all)
+		die("out of memory");
+	int chan = 0;
+	for (int i = optind; i < argc; i++) {
+		double a = 0, b = 0, d = 0, e = 0;
+		memset(mono, 0, len * sizeof *mono);
+		if (sscanf(argv[i], "chan:%lf", &a) == 1) {
+			chan = (int)a;
+			continue;
+		} else if (sscanf(argv[i], "sine:%lf:%lf:%lf", &a, &b, &d) >= 2) {
+			test_add_cos(mono, len, rate, a, b, d);
+		} else if (sscanf(argv[i], "chirp:%lf:%lf:%lf:%lf", &a, &b, &d, &e) >= 3) {
+			test_add_chirp(mono, len, rate, a, b, d, e);
+		} else if (sscanf(argv[i], "impulse:%lf:%lf", &a, &b) == 2) {
+			if (a >= 0 && a < (double)len)
+				mono[(size_t)a] = (float)b;
+		} else if (sscanf(argv[i], "noise:%lf:%lf", &a, &b) == 2) {
+			test_add_noise(mono, len, a, (uint64_t)b);
+		} else {
+			die("unknown component");
+		}
+		for (size_t n = 0; n < len; n++)
+			for (int ch = 0; ch < channels; ch++)
+				if (chan == 0 || chan == ch + 1)
+					all[n * (size_t)channels + (size_t)ch] += mono[n];
+	}
+	SF_INFO info = { .samplerate = (int)rate, .channels = channels,
+	                 .format = SF_FORMAT_WAV | fmt };
+	SNDFILE *sf = sf_open(out, SFM_WRITE, &info);
+	if (!sf)
+		die(sf_strerror(NULL));
+	sf_command(sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
+	if (sf_writef_float(sf, all, (sf_count_t)len) != (sf_count_t)len)
+		die(sf_strerror(sf));
+	sf_close(sf);
+	free(mono);
+	free(all);
+	return 0;
+}
