@@ -29,7 +29,7 @@ enum { MONO_CHUNK = 4096 };
 struct tfr_audio_in {
 	SNDFILE *sf;
 	tfr_audio_info info;
-	int64_t announced;  /* frames the header of a seekable file promises */
+	int truncated;      /* the header promises more data than there is */
 	int64_t delivered;
 	float *mix;         /* interleaved scratch for read_mono */
 };
@@ -49,6 +49,30 @@ static int fd_is_pipe(int fd)
 static int stdio_path(const char *path)
 {
 	return !path || !strcmp(path, "-");
+}
+
+/*
+ * libsndfile silently shortens a data chunk that runs past the end of a
+ * seekable file (a truncated download or copy), noting it in its log as
+ * "data : 88200 (should be 2000)". A shortened file is an error for us,
+ * except when the header size is one of the placeholders streaming
+ * writers use for "unknown" (0, 0x7FFFF000 as sox, 0xFFFFFFFF as tfr).
+ */
+static int header_overstates(SNDFILE *sf)
+{
+	char log[8192];
+	sf_command(sf, SFC_GET_LOG_INFO, log, sizeof log);
+	for (char *line = log; line && *line; line = strchr(line, '\n')) {
+		if (*line == '\n')
+			line++;
+		unsigned long long said, real;
+		if ((sscanf(line, "data : %llu (should be %llu)", &said, &real) == 2 ||
+		     sscanf(line, "SSND : %llu (should be %llu)", &said, &real) == 2) &&
+		    said > real && said != 0xFFFFFFFFull && said != 0x7FFFF000ull &&
+		    said != 0x7FFFFFFFull)
+			return 1;
+	}
+	return 0;
 }
 
 static int pcm_bits(int format)
@@ -107,7 +131,7 @@ int tfr_audio_in_open(tfr_audio_in **out, const char *path, char *msg,
 	in->info.pcm_bits = pcm_bits(si.format);
 	int sub = si.format & SF_FORMAT_SUBMASK;
 	in->info.is_float = sub == SF_FORMAT_FLOAT || sub == SF_FORMAT_DOUBLE;
-	in->announced = in->info.frames;
+	in->truncated = !in->info.is_pipe && header_overstates(sf);
 	*out = in;
 	return TFR_OK;
 }
@@ -124,8 +148,7 @@ long tfr_audio_in_read(tfr_audio_in *in, float *buf, size_t nframes)
 	sf_count_t got = sf_readf_float(in->sf, buf, (sf_count_t)nframes);
 	if (got < 0 || sf_error(in->sf) != SF_ERR_NO_ERROR)
 		return TFR_EAUDIO;
-	if (got == 0 && nframes > 0 && in->announced >= 0 &&
-	    in->delivered < in->announced)
+	if (got == 0 && nframes > 0 && in->truncated)
 		return TFR_EEOF;  /* a seekable file shorter than its header */
 	in->delivered += got;
 	return (long)got;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,24 @@ static const double pow10_tab[23] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
 };
 
+static const double neg_pow10_tab[23] = {
+	1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
+	1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19,
+	1e-20, 1e-21, 1e-22
+};
+
+/* v * 10^k within a few units of the last place of a double: enough
+ * for the at most 15 digits of the fast formatter, and a multiplication
+ * is much cheaper than a division. */
+static double scale10_fast(double v, int k)
+{
+	if (k >= 0 && k <= 22)
+		return v * pow10_tab[k];
+	if (k < 0 && k >= -22)
+		return v * neg_pow10_tab[-k];
+	return v * pow(10, k);
+}
+
 /* v * 10^k, exact in the multiplication/division by an exact power. */
 static double scale10(double v, int k)
 {
@@ -36,9 +55,35 @@ static double scale10(double v, int k)
 	return v * pow(10, k);
 }
 
+/* Round a non-negative value below 2^63 to the nearest integer, halves
+ * away from zero (as llround, without its call). */
+static uint64_t round_pos(double x)
+{
+	uint64_t u = (uint64_t)x;
+	return x - (double)u >= 0.5 ? u + 1 : u;
+}
+
 /* Write u (decimal) right-aligned ending at end; return start. */
 static char *utoa_rev(char *end, uint64_t u)
 {
+	if (u <= UINT32_MAX) {  /* 32-bit arithmetic is cheaper */
+		uint32_t v = (uint32_t)u;
+		while (v >= 100) {
+			uint32_t r = v % 100;
+			v /= 100;
+			end -= 2;
+			end[0] = pairs[2 * r];
+			end[1] = pairs[2 * r + 1];
+		}
+		if (v >= 10) {
+			end -= 2;
+			end[0] = pairs[2 * v];
+			end[1] = pairs[2 * v + 1];
+		} else {
+			*--end = (char)('0' + v);
+		}
+		return end;
+	}
 	while (u >= 100) {
 		unsigned r = (unsigned)(u % 100);
 		u /= 100;
@@ -85,7 +130,7 @@ size_t tfr_fmt_fixed(char *p, double v, int decimals)
 	double scaled = scale10(fabs(v), decimals);
 	if (!isfinite(v) || !(scaled < 1e15))
 		return tfr_fmt_sig(p, v, 17);
-	uint64_t u = (uint64_t)llround(scaled);
+	uint64_t u = round_pos(scaled);
 	uint64_t div = (uint64_t)pow10_tab[decimals];
 	uint64_t ip = u / div, fp = u % div;
 	size_t n = 0;
@@ -96,15 +141,30 @@ size_t tfr_fmt_fixed(char *p, double v, int decimals)
 	memcpy(p + n, s, (size_t)(end - s));
 	n += (size_t)(end - s);
 	if (decimals > 0) {
+		/* the fraction, zero-padded to `decimals` digits */
 		p[n++] = '.';
-		for (int i = decimals - 1; i >= 0; i--) {
-			p[n + (size_t)i] = (char)('0' + fp % 10);
-			fp /= 10;
-		}
+		char *fe = p + n + decimals;
+		char *fs = utoa_rev(fe, fp);
+		while (fs > p + n)
+			*--fs = '0';
 		n += (size_t)decimals;
 	}
 	p[n] = 0;
 	return n;
+}
+
+/* More than 15 digits exceed what the scaled-integer method gets exactly
+ * right; printf is exact, and runs here under the C locale. */
+static size_t fmt_exact(char *p, double v, int digits)
+{
+	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c ? uselocale(c) : (locale_t)0;
+	int n = snprintf(p, TFR_NUMBER_MAX, "%.*g", digits, v);
+	if (c) {
+		uselocale(old);
+		freelocale(c);
+	}
+	return n > 0 ? (size_t)n : 0;
 }
 
 size_t tfr_fmt_sig(char *p, double v, int digits)
@@ -115,6 +175,8 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 		digits = 1;
 	if (digits > 17)
 		digits = 17;
+	if (digits > 15)
+		return fmt_exact(p, v, digits);
 	size_t n = 0;
 	if (signbit(v) && v != 0)
 		p[n++] = '-';
@@ -125,15 +187,22 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 		return n;
 	}
 	/* m = a * 10^(digits-1-e) rounded, with 10^(digits-1) <= m < 10^digits */
-	int e = (int)floor(log10(a));
+	/* decimal exponent from the binary one (log10(2) = 0.30103), off by
+	 * at most one, which the range checks below correct */
+	uint64_t bits;
+	memcpy(&bits, &a, sizeof bits);
+	int e2 = (int)((bits >> 52) & 0x7ff) - 1022;  /* as frexp for normals */
+	if (e2 == -1022)
+		frexp(a, &e2);
+	int e = (int)floor((e2 - 1) * 0.30102999566398120);
 	uint64_t lo = (uint64_t)pow10_tab[digits - 1], hi = lo * 10;
-	uint64_t m = (uint64_t)llround(scale10(a, digits - 1 - e));
+	uint64_t m = round_pos(scale10_fast(a, digits - 1 - e));
 	if (m >= hi) {
 		e++;
-		m = (uint64_t)llround(scale10(a, digits - 1 - e));
+		m = round_pos(scale10_fast(a, digits - 1 - e));
 	} else if (m < lo) {
 		e--;
-		m = (uint64_t)llround(scale10(a, digits - 1 - e));
+		m = round_pos(scale10_fast(a, digits - 1 - e));
 	}
 	if (m >= hi) {  /* rounding carried into a new digit: 9.99.. -> 10.0 */
 		m /= 10;
@@ -150,23 +219,23 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 			p[n++] = '.';
 			for (int i = -1; i > e; i--)
 				p[n++] = '0';
-			memcpy(p + n, s, (size_t)nd);
-			n += (size_t)nd;
+			for (int i = 0; i < nd; i++)
+				p[n++] = s[i];
 		} else {
 			for (int i = 0; i <= e; i++)
 				p[n++] = i < nd ? s[i] : '0';
 			if (nd > e + 1) {
 				p[n++] = '.';
-				memcpy(p + n, s + e + 1, (size_t)(nd - e - 1));
-				n += (size_t)(nd - e - 1);
+				for (int i = e + 1; i < nd; i++)
+					p[n++] = s[i];
 			}
 		}
 	} else {
 		p[n++] = s[0];
 		if (nd > 1) {
 			p[n++] = '.';
-			memcpy(p + n, s + 1, (size_t)(nd - 1));
-			n += (size_t)(nd - 1);
+			for (int i = 1; i < nd; i++)
+				p[n++] = s[i];
 		}
 		p[n++] = 'e';
 		p[n++] = e < 0 ? '-' : '+';

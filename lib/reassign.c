@@ -157,10 +157,7 @@ double tfr_reassign_frame_time(const tfr_reassign *r, int64_t index)
 /* Wrap to [-pi, pi). */
 static double wrap_phase(double ph)
 {
-	ph = fmod(ph + TFR_PI, TFR_2PI);
-	if (ph < 0)
-		ph += TFR_2PI;
-	return ph - TFR_PI;
+	return ph - TFR_2PI * floor((ph + TFR_PI) / TFR_2PI);
 }
 
 static int keep_mixed(const tfr_reassign_params *p, double m)

@@ -53,5 +53,9 @@ const char *tfr_version(void);
 #include "tfr_audio.h"
 #include "tfr_text.h"
 #include "tfr_points.h"
+#include "tfr_wola.h"
+#include "tfr_sdelay.h"
+#include "tfr_freqmap.h"
+#include "tfr_map.h"
 
 #endif /* TFR_H */

@@ -50,8 +50,9 @@ const tfr_audio_info *tfr_audio_in_info(const tfr_audio_in *in);
 /*
  * Read up to nframes interleaved frames as float (integer PCM normalised to
  * [-1, 1)). Returns the number of frames read, 0 at the end of the input,
- * or a negative code (TFR_EAUDIO: a read error, or a seekable file that
- * ends before the frame count its header announced).
+ * or a negative code: TFR_EAUDIO for a read error, TFR_EEOF at the end of
+ * a truncated file (a seekable file whose header announces more data than
+ * it holds; the frames that are there are delivered first).
  */
 long tfr_audio_in_read(tfr_audio_in *in, float *buf, size_t nframes);
 

@@ -77,3 +77,78 @@ const char *test_data_path(const char *name)
 	snprintf(buf, sizeof buf, "%s/%s", dir ? dir : "data", name);
 	return buf;
 }
+
+#include "analyse.h"
+
+static void push_point(point_list *l, const tfr_point *pt)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4096;
+		l->p = realloc(l->p, l->cap * sizeof *l->p);
+		if (!l->p) {
+			fprintf(stderr, "out of memory\n");
+			exit(1);
+		}
+	}
+	l->p[l->n++] = *pt;
+}
+
+point_list analyse_signal(const tfr_reassign_params *p, const float *x,
+                          size_t len)
+{
+	point_list l = { 0 };
+	int err;
+	tfr_reassign *r = tfr_reassign_new(p, &err);
+	tfr_framer *f = tfr_framer_new(p->window_length, p->hop, &err);
+	tfr_point *pts = r ? malloc(tfr_reassign_max_points(r) * sizeof *pts) : NULL;
+	if (!r || !f || !pts) {
+		fprintf(stderr, "analyse_signal: setup failed\n");
+		exit(1);
+	}
+	const float *frame;
+	int64_t m;
+	size_t n;
+	for (size_t off = 0; off < len;) {
+		off += tfr_framer_push(f, x + off, len - off);
+		while ((frame = tfr_framer_next(f, &m))) {
+			tfr_reassign_frame(r, frame, m, pts, &n);
+			for (size_t i = 0; i < n; i++)
+				push_point(&l, &pts[i]);
+			l.frames++;
+		}
+	}
+	tfr_framer_finish(f);
+	while ((frame = tfr_framer_next(f, &m))) {
+		tfr_reassign_frame(r, frame, m, pts, &n);
+		for (size_t i = 0; i < n; i++)
+			push_point(&l, &pts[i]);
+		l.frames++;
+	}
+	free(pts);
+	tfr_framer_free(f);
+	tfr_reassign_free(r);
+	return l;
+}
+
+const tfr_point *find_point(const point_list *l, int64_t frame, int bin)
+{
+	size_t lo = 0, hi = l->n;
+	while (lo < hi) {  /* points are sorted by (frame, bin) */
+		size_t mid = (lo + hi) / 2;
+		const tfr_point *q = &l->p[mid];
+		if (q->frame < frame || (q->frame == frame && q->bin < bin))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < l->n && l->p[lo].frame == frame && l->p[lo].bin == bin)
+		return &l->p[lo];
+	return NULL;
+}
+
+void point_list_free(point_list *l)
+{
+	free(l->p);
+	l->p = NULL;
+	l->n = l->cap = 0;
+}

@@ -247,8 +247,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (got == TFR_EEOF)
-		tool_die(TOOL_EXIT_FAIL, "%s: truncated: audio ends after %lld of the %lld frames its header announces",
-		         label, (long long)tfr_audio_in_frames_read(in), (long long)ai->frames);
+		tool_die(TOOL_EXIT_FAIL, "%s: truncated: the file ends before the audio its header announces",
+		         label);
 	if (got < 0)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", label, tfr_audio_in_error(in));
 	if (!started)

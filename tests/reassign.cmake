@@ -1,0 +1,22 @@
+# Foundation: library units and tfr-reassign.
+tfr_unit_test(test_reassign test_reassign.c)
+tfr_unit_test(test_reassign_ref test_reassign_ref.c)
+tfr_unit_test(test_window test_window.c)
+tfr_unit_test(test_stream test_stream.c)
+tfr_unit_test(test_audio test_audio.c)
+tfr_tool_test(tool_reassign tool_reassign.sh)
+tfr_tool_test(tool_common tool_common.sh)
+
+# Every man page is clean under mandoc -Tlint.
+find_program(MANDOC mandoc)
+file(GLOB TFR_MAN_PAGES ${PROJECT_SOURCE_DIR}/man/*.[15])
+foreach(page ${TFR_MAN_PAGES})
+  get_filename_component(pname ${page} NAME)
+  if(MANDOC)
+    add_test(NAME man_${pname} COMMAND ${MANDOC} -Tlint -Wwarning ${page})
+  else()
+    add_test(NAME man_${pname} COMMAND sh -c "echo 'mandoc not installed'; exit 77")
+    set_tests_properties(man_${pname} PROPERTIES SKIP_RETURN_CODE 77)
+  endif()
+  set_tests_properties(man_${pname} PROPERTIES LABELS man)
+endforeach()
