@@ -1,0 +1,208 @@
+/*
+ * wola.c - streaming weighted overlap-add STFT with perfect
+ * reconstruction (see tfr_wola.h).
+ *
+ * Why the envelope division: with analysis window w and synthesis window
+ * g, overlap-add of unmodified frames gives x[n] * sum_m w[n-mH] g[n-mH].
+ * Choosing g = w / sum_m w^2[n-mH] (the least-squares inverse of Griffin &
+ * Lim 1984; librosa's window_sumsquare) makes that sum exactly 1 for any hop at which the
+ * envelope has no zero, so the identity needs no special window/hop pair.
+ */
+#include "tfr.h"
+#include "tfr_wola.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiss_fftr.h"
+
+#define WOLA_PI 3.14159265358979323846
+
+/* An envelope below this fraction of its maximum makes the inverse
+ * ill-conditioned (noise gain > 1000): refuse such window/hop pairs. */
+#define WOLA_MIN_ENVELOPE 1e-3
+
+struct tfr_wola {
+	size_t n, hop, bins;
+	float *win;     /* analysis window, n */
+	float *syn;     /* synthesis window incl. 1/n of the inverse DFT, n */
+	float *in;      /* latest n input samples */
+	float *frame;   /* windowed frame / inverse DFT output, n */
+	float *acc;     /* overlap-add accumulator, n */
+	kiss_fft_cpx *spec; /* bins */
+	kiss_fftr_cfg fwd, inv;
+};
+
+void tfr_wola_params_default(tfr_wola_params *p)
+{
+	p->fft_size = 2048;
+	p->hop = 512;
+	p->window = NULL;
+}
+
+static int params_valid(const tfr_wola_params *p)
+{
+	if (!p || p->fft_size < 2 || p->fft_size % 2 != 0)
+		return 0;
+	if (p->hop < 1 || p->hop > p->fft_size)
+		return 0;
+	/* kiss_fftr takes an int size; keep every n-sized allocation small. */
+	return p->fft_size <= ((size_t)1 << 24);
+}
+
+/* Periodic (DFT-even) Hann: exactly 3 non-zero DFT bins for a bin-centred
+ * sinusoid, which keeps band delays exact (spectral-delay.md 3.3 item 5). */
+static void fill_hann(double *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		w[i] = 0.5 - 0.5 * cos(2.0 * WOLA_PI * (double)i / (double)n);
+}
+
+/* g[n] = w[n] / (N * env[n mod H]); returns 0 if env has a near-zero. */
+static int make_synthesis(tfr_wola *w, const double *win)
+{
+	double *env = calloc(w->hop, sizeof *env);
+	double emax = 0.0, emin = INFINITY;
+	if (!env)
+		return -1;
+	for (size_t i = 0; i < w->n; i++)
+		env[i % w->hop] += win[i] * win[i];
+	for (size_t j = 0; j < w->hop; j++) {
+		emax = fmax(emax, env[j]);
+		emin = fmin(emin, env[j]);
+	}
+	if (!(emax > 0.0) || emin < WOLA_MIN_ENVELOPE * emax) {
+		free(env);
+		return 0;
+	}
+	for (size_t i = 0; i < w->n; i++) {
+		w->win[i] = (float)win[i];
+		w->syn[i] = (float)(win[i] / ((double)w->n * env[i % w->hop]));
+	}
+	free(env);
+	return 1;
+}
+
+static int alloc_buffers(tfr_wola *w)
+{
+	w->win = malloc(w->n * sizeof *w->win);
+	w->syn = malloc(w->n * sizeof *w->syn);
+	w->in = calloc(w->n, sizeof *w->in);
+	w->frame = malloc(w->n * sizeof *w->frame);
+	w->acc = calloc(w->n, sizeof *w->acc);
+	w->spec = malloc(w->bins * sizeof *w->spec);
+	w->fwd = kiss_fftr_alloc((int)w->n, 0, NULL, NULL);
+	w->inv = kiss_fftr_alloc((int)w->n, 1, NULL, NULL);
+	return w->win && w->syn && w->in && w->frame && w->acc && w->spec &&
+	       w->fwd && w->inv;
+}
+
+tfr_wola *tfr_wola_new(const tfr_wola_params *p, int *err)
+{
+	int e = TFR_ENOMEM, ok;
+	double *hann = NULL;
+	const double *win;
+	tfr_wola *w;
+
+	if (!params_valid(p)) {
+		if (err)
+			*err = TFR_EINVAL;
+		return NULL;
+	}
+	w = calloc(1, sizeof *w);
+	if (!w)
+		goto fail;
+	w->n = p->fft_size;
+	w->hop = p->hop;
+	w->bins = w->n / 2 + 1;
+	if (!alloc_buffers(w))
+		goto fail;
+	win = p->window;
+	if (!win) {
+		hann = malloc(w->n * sizeof *hann);
+		if (!hann)
+			goto fail;
+		fill_hann(hann, w->n);
+		win = hann;
+	}
+	ok = make_synthesis(w, win);
+	free(hann);
+	hann = NULL;
+	if (ok <= 0) {
+		e = ok < 0 ? TFR_ENOMEM : TFR_EINVAL;
+		goto fail;
+	}
+	if (err)
+		*err = TFR_OK;
+	return w;
+fail:
+	free(hann);
+	tfr_wola_free(w);
+	if (err)
+		*err = e;
+	return NULL;
+}
+
+size_t tfr_wola_bins(const tfr_wola *w) { return w->bins; }
+size_t tfr_wola_hop(const tfr_wola *w) { return w->hop; }
+size_t tfr_wola_fft_size(const tfr_wola *w) { return w->n; }
+size_t tfr_wola_latency(const tfr_wola *w) { return w->n - w->hop; }
+
+void tfr_wola_analyze(tfr_wola *w, const float *x, size_t stride,
+                      float *spec)
+{
+	size_t keep = w->n - w->hop;
+
+	memmove(w->in, w->in + w->hop, keep * sizeof *w->in);
+	for (size_t i = 0; i < w->hop; i++)
+		w->in[keep + i] = x[i * stride];
+	for (size_t i = 0; i < w->n; i++)
+		w->frame[i] = w->in[i] * w->win[i];
+	kiss_fftr(w->fwd, w->frame, w->spec);
+	/* memcpy, not a cast: kiss_fft_cpx and float[2] are different types
+	 * for the aliasing rules even though the layout is the same. */
+	memcpy(spec, w->spec, w->bins * sizeof *w->spec);
+}
+
+const float *tfr_wola_dry(const tfr_wola *w)
+{
+	return w->in;
+}
+
+void tfr_wola_synthesize(tfr_wola *w, const float *spec, float *y,
+                         size_t stride)
+{
+	size_t keep = w->n - w->hop;
+
+	memcpy(w->spec, spec, w->bins * sizeof *w->spec);
+	kiss_fftri(w->inv, w->spec, w->frame);
+	for (size_t i = 0; i < w->n; i++)
+		w->acc[i] += w->frame[i] * w->syn[i];
+	for (size_t i = 0; i < w->hop; i++)
+		y[i * stride] = w->acc[i];
+	memmove(w->acc, w->acc + w->hop, keep * sizeof *w->acc);
+	memset(w->acc + keep, 0, w->hop * sizeof *w->acc);
+}
+
+void tfr_wola_reset(tfr_wola *w)
+{
+	memset(w->in, 0, w->n * sizeof *w->in);
+	memset(w->acc, 0, w->n * sizeof *w->acc);
+}
+
+void tfr_wola_free(tfr_wola *w)
+{
+	if (!w)
+		return;
+	free(w->win);
+	free(w->syn);
+	free(w->in);
+	free(w->frame);
+	free(w->acc);
+	free(w->spec);
+	kiss_fftr_free(w->fwd);
+	kiss_fftr_free(w->inv);
+	free(w);
+}

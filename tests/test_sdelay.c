@@ -1,0 +1,364 @@
+/*
+ * test_sdelay.c - the spectral delay core against the analytic model of
+ * spectral-delay.md 3.2-3.3: identity, dry, uniform delay, feedback comb,
+ * band delay of a bin-centred tone, cross-feedback, glides, stability.
+ */
+#include "testutil.h"
+#include "tfr.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N 2048
+#define H 512
+#define FS 48000.0
+
+/*
+ * Run x (len frames, nc channels interleaved) through s in hop blocks,
+ * zero-padded at the end, and return the output with the latency removed:
+ * y[i] is aligned with x[i].
+ */
+static float *run(tfr_sdelay *s, const float *x, size_t len, int nc)
+{
+	size_t lat = tfr_sdelay_latency(s), hop = tfr_sdelay_hop(s);
+	size_t total = len + lat, blocks = (total + hop - 1) / hop;
+	float *in = calloc(blocks * hop * (size_t)nc, sizeof *in);
+	float *out = malloc(blocks * hop * (size_t)nc * sizeof *out);
+	float *y = malloc(len * (size_t)nc * sizeof *y);
+
+	memcpy(in, x, len * (size_t)nc * sizeof *x);
+	for (size_t b = 0; b < blocks; b++)
+		tfr_sdelay_process(s, in + b * hop * (size_t)nc,
+		                   out + b * hop * (size_t)nc);
+	memcpy(y, out + lat * (size_t)nc, len * (size_t)nc * sizeof *y);
+	free(in);
+	free(out);
+	return y;
+}
+
+static tfr_sdelay *make(int nc, size_t maxd, double mix, double cross)
+{
+	tfr_sdelay_params p;
+	int err;
+	tfr_sdelay *s;
+
+	tfr_sdelay_params_default(&p);
+	p.channels = nc;
+	p.max_delay = maxd;
+	p.mix = mix;
+	p.cross = cross;
+	s = tfr_sdelay_new(&p, &err);
+	CHECK("sdelay_new", s != NULL && err == TFR_OK);
+	return s;
+}
+
+static void uniform(tfr_sdelay *s, int ch, double d, double fb, double g)
+{
+	size_t nb = tfr_sdelay_bins(s);
+	double *dv = malloc(nb * sizeof *dv), *fv = malloc(nb * sizeof *fv);
+	double *gv = malloc(nb * sizeof *gv);
+	for (size_t k = 0; k < nb; k++) {
+		dv[k] = d;
+		fv[k] = fb;
+		gv[k] = g;
+	}
+	CHECK("set_maps", tfr_sdelay_set_maps(s, ch, dv, fv, gv) == TFR_OK);
+	free(dv);
+	free(fv);
+	free(gv);
+}
+
+/* Full-scale noise quantised to 16 bits, as read from a PCM16 file. */
+static float *pcm16_noise(size_t n, uint64_t seed)
+{
+	float *x = calloc(n, sizeof *x);
+	test_add_noise(x, n, 1.0, seed);
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)floor(x[i] * 32768.0) / 32768.0f;
+	return x;
+}
+
+/* Guarantee 1: zero delay, no feedback, gain 1, mix 1 is the identity;
+ * 16-bit in -> 16-bit out bit-exact after rounding. */
+static void test_identity(void)
+{
+	size_t len = 48000;
+	int nc = 2;
+	float *x = pcm16_noise(len * nc, 1);
+	tfr_sdelay *s = make(nc, 0, 1.0, 0.0);
+	float *y = run(s, x, len, nc);
+	double emax = 0.0;
+	size_t differ = 0;
+
+	for (size_t i = 0; i < len * nc; i++) {
+		emax = fmax(emax, fabs((double)y[i] - x[i]));
+		if (lrint(y[i] * 32768.0) != lrint(x[i] * 32768.0))
+			differ++;
+	}
+	CHECK_NEAR("identity max error", emax, 0.0, 1e-6);
+	CHECK_NEAR("identity 16-bit samples differing", (double)differ, 0, 0);
+	printf("identity: max error %.3g, 16-bit differing %zu\n", emax, differ);
+	free(x);
+	free(y);
+	tfr_sdelay_free(s);
+}
+
+/* Guarantee 2: mix 0 is the dry signal, bit for bit, whatever the maps. */
+static void test_dry(void)
+{
+	size_t len = 20000;
+	float *x = pcm16_noise(len, 2);
+	tfr_sdelay *s = make(1, 5, 0.0, 0.0);
+	float *y;
+	size_t differ = 0;
+
+	uniform(s, 0, 5, 0.9, 3.0);
+	y = run(s, x, len, 1);
+	for (size_t i = 0; i < len; i++)
+		differ += y[i] != x[i];
+	CHECK_NEAR("mix 0 samples differing", (double)differ, 0, 0);
+	free(x);
+	free(y);
+	tfr_sdelay_free(s);
+}
+
+/* Guarantees 3 and 4: uniform delay d, feedback g is the comb
+ * y[n] = sum_m g^m x[n - (m+1) d H]; g = 0 is a plain shift. */
+static void check_comb(size_t d, double g, double tol)
+{
+	size_t len = 40000;
+	float *x = calloc(len, sizeof *x);
+	tfr_sdelay *s = make(1, d, 1.0, 0.0);
+	float *y;
+	double emax = 0.0;
+
+	test_add_noise(x, len, 0.5, 3);
+	uniform(s, 0, (double)d, g, 1.0);
+	y = run(s, x, len, 1);
+	for (size_t n = 0; n < len; n++) {
+		double want = 0.0, gm = 1.0;
+		for (size_t lag = d * H; lag <= n; lag += d * H, gm *= g)
+			want += gm * x[n - lag];
+		emax = fmax(emax, fabs(y[n] - want));
+	}
+	printf("delay %zu frames, feedback %g: max error %.3g\n", d, g, emax);
+	CHECK_NEAR(g == 0.0 ? "uniform delay error" : "feedback comb error",
+	           emax, 0.0, tol);
+	free(x);
+	free(y);
+	tfr_sdelay_free(s);
+}
+
+/* Guarantee 5: a bin-centred tone (bin 100) whose band 97..103 (Hann main
+ * lobe +-2 bins, +-1 margin) is delayed by 4 frames comes out 4H later;
+ * a tone at bin 300 outside the band is untouched. */
+static void test_band(void)
+{
+	size_t len = 60000, k1 = 100, k2 = 300, d = 4;
+	double f1 = k1 * FS / N, f2 = k2 * FS / N, emax = 0.0;
+	float *x = calloc(len, sizeof *x);
+	tfr_sdelay *s = make(1, d, 1.0, 0.0);
+	size_t nb = tfr_sdelay_bins(s);
+	double *dv = calloc(nb, sizeof *dv);
+	float *y;
+
+	test_add_cos(x, len, FS, f1, 0.4, 0.3);
+	test_add_cos(x, len, FS, f2, 0.4, 1.1);
+	for (size_t k = k1 - 3; k <= k1 + 3; k++)
+		dv[k] = (double)d;
+	CHECK("band map", tfr_sdelay_set_maps(s, 0, dv, NULL, NULL) == TFR_OK);
+	y = run(s, x, len, 1);
+	/* steady state: after the delayed tone's first full frames */
+	for (size_t n = d * H + 2 * N; n < len - N; n++) {
+		double t1 = (double)(n - d * H) / FS, t2 = (double)n / FS;
+		double want = 0.4 * cos(2 * M_PI * f1 * t1 + 0.3) +
+		              0.4 * cos(2 * M_PI * f2 * t2 + 1.1);
+		emax = fmax(emax, fabs(y[n] - want));
+	}
+	printf("band delay: max steady-state error %.3g\n", emax);
+	CHECK_NEAR("band delay error", emax, 0.0, 1e-5);
+	free(dv);
+	free(x);
+	free(y);
+	tfr_sdelay_free(s);
+}
+
+/* Cross-feedback c = 1, d = 1, fb = 0.5, input on the left only:
+ * D_L(m) = X(m) + fb D_R(m-1), D_R(m) = fb D_L(m-1), so
+ * yL = x[n-H] + fb^2 x[n-3H] + ..., yR = fb x[n-2H] + fb^3 x[n-4H] + ... */
+static void test_cross(void)
+{
+	size_t len = 30000;
+	double g = 0.5, el = 0.0, er = 0.0;
+	float *x = calloc(2 * len, sizeof *x);
+	float *mono = calloc(len, sizeof *mono);
+	tfr_sdelay *s = make(2, 1, 1.0, 1.0);
+	float *y;
+
+	test_add_noise(mono, len, 0.5, 5);
+	for (size_t i = 0; i < len; i++)
+		x[2 * i] = mono[i];
+	uniform(s, 0, 1, g, 1.0);
+	uniform(s, 1, 1, g, 1.0);
+	y = run(s, x, len, 2);
+	for (size_t n = 0; n < len; n++) {
+		double wl = 0.0, wr = 0.0, gm = 1.0;
+		for (size_t j = 1; j * H <= n; j++, gm *= g) {
+			if (j % 2)
+				wl += gm * mono[n - j * H];
+			else
+				wr += gm * mono[n - j * H];
+		}
+		el = fmax(el, fabs(y[2 * n] - wl));
+		er = fmax(er, fabs(y[2 * n + 1] - wr));
+	}
+	printf("cross-feedback: max error L %.3g R %.3g\n", el, er);
+	CHECK_NEAR("cross-feedback left", el, 0.0, 1e-5);
+	CHECK_NEAR("cross-feedback right", er, 0.0, 1e-5);
+	free(x);
+	free(mono);
+	free(y);
+	tfr_sdelay_free(s);
+}
+
+/* A delay change while running glides, then settles on the exact new
+ * delay; the glide itself has no jump larger than the signal's own. */
+static void test_glide(void)
+{
+	size_t len = 96000, nb, change = 40 * H, lat;
+	float *x = calloc(len, sizeof *x);
+	tfr_sdelay *s = make(1, 6, 1.0, 0.0);
+	double *dv, emax = 0.0, jump = 0.0;
+	float *out = calloc(len + N, sizeof *out);
+
+	test_add_cos(x, len, FS, 440.0, 0.5, 0.0);
+	nb = tfr_sdelay_bins(s);
+	dv = calloc(nb, sizeof *dv);
+	lat = tfr_sdelay_latency(s);
+	for (size_t b = 0; (b + 1) * H <= len; b++) {
+		if (b * H == change) {
+			for (size_t k = 0; k < nb; k++)
+				dv[k] = 6.0;
+			CHECK("glide set", tfr_sdelay_set_maps(s, 0, dv, NULL,
+			                                      NULL) == TFR_OK);
+		}
+		tfr_sdelay_process(s, x + b * H, out + b * H);
+	}
+	/* settled: at most smooth (4) frames after the change plus a window */
+	for (size_t n = change + 12 * H + N; n + lat < len - H; n++)
+		emax = fmax(emax, fabs(out[n + lat] - x[n - 6 * H]));
+	for (size_t n = lat + N; n < len - H; n++)
+		jump = fmax(jump, fabs(out[n] - out[n - 1]));
+	printf("glide: settled error %.3g, largest step %.3g\n", emax, jump);
+	CHECK_NEAR("glide settles on the new delay", emax, 0.0, 1e-5);
+	/* a 440 Hz tone of amplitude 0.5 moves by at most 0.029 per sample */
+	CHECK("glide has no click", jump < 0.03);
+	free(dv);
+	free(x);
+	free(out);
+	tfr_sdelay_free(s);
+}
+
+/* Guarantee 6: |fb| >= 1 and out-of-range delays are refused; the soft
+ * limiter never exceeds full scale and is the identity below threshold. */
+static void test_stability(void)
+{
+	tfr_sdelay *s = make(1, 3, 1.0, 0.0);
+	size_t nb = tfr_sdelay_bins(s);
+	double *v = calloc(nb, sizeof *v);
+
+	v[7] = 1.0;
+	CHECK("fb 1 refused",
+	      tfr_sdelay_set_maps(s, 0, NULL, v, NULL) == TFR_ERANGE);
+	v[7] = -1.5;
+	CHECK("fb -1.5 refused",
+	      tfr_sdelay_set_maps(s, 0, NULL, v, NULL) == TFR_ERANGE);
+	v[7] = 4.0;
+	CHECK("delay above max refused",
+	      tfr_sdelay_set_maps(s, 0, v, NULL, NULL) == TFR_ERANGE);
+	v[7] = -1.0;
+	CHECK("negative delay refused",
+	      tfr_sdelay_set_maps(s, 0, v, NULL, NULL) == TFR_ERANGE);
+	CHECK("bad channel", tfr_sdelay_set_maps(s, 1, NULL, NULL, NULL) ==
+	                     TFR_EINVAL);
+	for (double a = -50.0; a <= 50.0; a += 0.01) {
+		float y = tfr_sdelay_softlimit((float)a, 0.8f);
+		if (!(fabsf(y) <= 1.0f) || (fabs(a) <= 0.8 && y != (float)a)) {
+			CHECK("soft limiter bounded, identity below threshold", 0);
+			break;
+		}
+	}
+	free(v);
+	tfr_sdelay_free(s);
+}
+
+static void test_wola_hops(void)
+{
+	/* perfect reconstruction for several hops, incl. R = 2 where the
+	 * Hann sum of squares is not constant */
+	size_t hops[] = {1024, 512, 256, 300};
+	for (size_t i = 0; i < sizeof hops / sizeof *hops; i++) {
+		tfr_sdelay_params p;
+		int err;
+		size_t len = 20000;
+		float *x = calloc(len, sizeof *x), *y;
+		double emax = 0.0;
+		tfr_sdelay *s;
+		tfr_sdelay_params_default(&p);
+		p.hop = hops[i];
+		s = tfr_sdelay_new(&p, &err);
+		CHECK("new", s != NULL);
+		test_add_noise(x, len, 1.0, 9);
+		y = run(s, x, len, 1);
+		for (size_t n = 0; n < len; n++)
+			emax = fmax(emax, fabs(y[n] - x[n]));
+		CHECK_NEAR("wola identity at this hop", emax, 0.0, 1e-6);
+		free(x);
+		free(y);
+		tfr_sdelay_free(s);
+	}
+	{
+		tfr_sdelay_params p;
+		int err = 0;
+		tfr_sdelay_params_default(&p);
+		p.hop = 2048; /* Hann at R = 1: envelope zero at n = 0 */
+		CHECK("hop = N with Hann refused",
+		      tfr_sdelay_new(&p, &err) == NULL && err == TFR_EINVAL);
+		p.hop = 512;
+		p.fft_size = 2047;
+		CHECK("odd fft size refused", tfr_sdelay_new(&p, &err) == NULL);
+	}
+}
+
+static void test_freqmap(void)
+{
+	double f[] = {0, 2000, 8000, 8000}, v[] = {0.05, 0.3, 0.8, 2.0};
+	double out[N / 2 + 1];
+	CHECK("fill", tfr_freqmap_fill(f, v, 4, FS, N, out) == TFR_OK);
+	CHECK_NEAR("bin 0", out[0], 0.05, 1e-12);
+	/* bin 64 = 1500 Hz: 0.05 + 0.75 * 0.25 */
+	CHECK_NEAR("bin 64", out[64], 0.2375, 1e-12);
+	/* bin 256 = 6000 Hz: 0.3 + (4000/6000) * 0.5 */
+	CHECK_NEAR("bin 256", out[256], 0.3 + 0.5 * 4000.0 / 6000.0, 1e-12);
+	CHECK_NEAR("step below", out[341], 0.3 + 0.5 * (341 * FS / N - 2000) / 6000, 1e-12);
+	CHECK_NEAR("step at and above", out[342], 2.0, 0);
+	CHECK_NEAR("beyond last", out[N / 2], 2.0, 0);
+}
+
+int main(void)
+{
+	test_identity();
+	test_dry();
+	check_comb(3, 0.0, 1e-6);
+	check_comb(1, 0.0, 1e-6);
+	check_comb(2, 0.5, 1e-5);
+	check_comb(1, -0.9, 1e-5);
+	test_band();
+	test_cross();
+	test_glide();
+	test_stability();
+	test_wola_hops();
+	test_freqmap();
+	return test_finish("test_sdelay");
+}
