@@ -434,6 +434,11 @@ int tfr_audio_out_flush(tfr_audio_out *o)
 	return e;
 }
 
+int tfr_audio_out_is_stream(const tfr_audio_out *o)
+{
+	return o->sf == NULL;
+}
+
 int64_t tfr_audio_out_clipped(const tfr_audio_out *o)
 {
 	return o->clipped;

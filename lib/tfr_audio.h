@@ -100,6 +100,10 @@ int tfr_audio_out_write(tfr_audio_out *out, const float *buf, size_t nframes);
 /* Push buffered samples to the descriptor (for live pipes). */
 int tfr_audio_out_flush(tfr_audio_out *out);
 
+/* 1 when the output is a pipe or socket, written as a streaming WAV: a
+ * live consumer may be waiting, so callers flush as they go. */
+int tfr_audio_out_is_stream(const tfr_audio_out *out);
+
 /* Samples that were clipped so far (integer formats only). */
 int64_t tfr_audio_out_clipped(const tfr_audio_out *out);
 

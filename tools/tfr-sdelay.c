@@ -12,7 +12,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define MAX_DELAY_S 60.0   /* documented maximum delay */
 #define MAX_TAIL_S 600.0   /* auto tail never runs longer */
@@ -352,16 +351,6 @@ static tfr_sample_format out_format(const options *o,
 	     : bits == 24 ? TFR_SAMPLE_PCM24 : TFR_SAMPLE_FLOAT;
 }
 
-static int stdout_is_pipe(const char *path)
-{
-	struct stat st;
-
-	if (path && strcmp(path, "-") != 0)
-		return 0;
-	return fstat(1, &st) == 0 && (S_ISFIFO(st.st_mode) ||
-	                              S_ISSOCK(st.st_mode));
-}
-
 /* The running state of the stream through the core. */
 typedef struct {
 	tfr_sdelay *s;
@@ -408,6 +397,9 @@ static size_t read_block(tfr_audio_in *in, float *buf, size_t hop,
 	while (got < hop) {
 		long n = tfr_audio_in_read(in, buf + got * (size_t)channels,
 		                           hop - got);
+		if (n == TFR_EEOF)
+			tool_die(TOOL_EXIT_FAIL, "%s: truncated: the file ends before the audio its header announces",
+			         label);
 		if (n < 0)
 			tool_die(TOOL_EXIT_FAIL, "%s: %s", label,
 			         tfr_audio_in_error(in));
@@ -518,7 +510,6 @@ int main(int argc, char **argv)
 	st.skip = tfr_sdelay_latency(st.s);
 	st.limit = -1;
 	st.quiet_need = (int64_t)((maxd + 1) * st.hop) + o.fft_size;
-	st.live = stdout_is_pipe(o.output);
 	st.inb = malloc(st.hop * (size_t)st.channels * sizeof *st.inb);
 	st.outb = malloc(st.hop * (size_t)st.channels * sizeof *st.outb);
 	bins = malloc(tfr_sdelay_bins(st.s) * sizeof *bins);
@@ -532,6 +523,8 @@ int main(int argc, char **argv)
 	if (e != TFR_OK)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s",
 		         o.output ? o.output : "stdout", msg);
+	/* live on a pipe: every hop goes out at once */
+	st.live = tfr_audio_out_is_stream(st.out);
 	run(&o, in, &st, fs, bins);
 	if (tfr_audio_out_close(st.out) != TFR_OK)
 		tool_die(TOOL_EXIT_FAIL, "write error");
