@@ -13,7 +13,7 @@
 _Noreturn static void usage(void)
 {
 	printf(
-"usage: tfr-reassign [-hqV] [-w window] [-l length] [-H hop] [-n fft-size]\n"
+"usage: tfr-reassign [-hV] [-w window] [-l length] [-H hop] [-n fft-size]\n"
 "                    [-t dBFS] [-c channel] [-d shift] [-F Hz] [-C tol]\n"
 "                    [-I tol] [-o file] [file]\n"
 "Reassigned spectrogram (time, frequency, amplitude, phase and mixed\n"
@@ -38,7 +38,6 @@ _Noreturn static void usage(void)
 "  -I, --impulses=TOL       keep impulsive points, |mixed - 1| < TOL\n"
 "                           (with -C, points passing either are kept)\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
-"  -q, --quiet              no warnings\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
 "\n"
@@ -53,7 +52,6 @@ typedef struct {
 	int have_hop, have_shift, have_fft;
 	long fft_size;
 	int channel;
-	int quiet;
 	char *history;
 } options;
 
@@ -71,7 +69,6 @@ static void parse(int argc, char **argv, options *o)
 		{ "components", required_argument, NULL, 'C' },
 		{ "impulses", required_argument, NULL, 'I' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -80,7 +77,7 @@ static void parse(int argc, char **argv, options *o)
 	o->length = (tool_length){ 2048, 0 };
 	o->history = tool_history(argc, argv);
 	int c;
-	while ((c = getopt_long(argc, argv, "w:l:H:n:t:c:d:F:C:I:o:qhV",
+	while ((c = getopt_long(argc, argv, "w:l:H:n:t:c:d:F:C:I:o:hV",
 	                        longopts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
@@ -113,7 +110,6 @@ static void parse(int argc, char **argv, options *o)
 		case 'C': o->p.component_tol = tool_parse_double("--components", optarg, 0, 1e9); break;
 		case 'I': o->p.impulse_tol = tool_parse_double("--impulses", optarg, 0, 1e9); break;
 		case 'o': o->output = optarg; break;
-		case 'q': o->quiet = 1; break;
 		case 'h': usage();
 		case 'V': tool_version();
 		default: tool_usage_error("unknown option");
