@@ -22,9 +22,10 @@ for tool in "$TFR_BIN"/tfr-*; do
 		continue
 	fi
 	for o in $opts; do
-		# mdoc writes --opt as "Fl \-opt", inner hyphens escaped or not
+		# mdoc writes --opt as "Fl \-opt" or "Fl -opt", inner hyphens
+		# escaped or not
 		stem=$(printf '%s' "${o#--}" | sed 's/-/\\\\\\?-/g')
-		grep -q -- "Fl \\\\-$stem" "$page" || fail "$name: $o not in $page"
+		grep -q -- "Fl \\\\\\?-$stem" "$page" || fail "$name: $o not in $page"
 	done
 done
 [ "$n" -gt 0 ] || fail "no tools found in $TFR_BIN"

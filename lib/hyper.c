@@ -1,0 +1,836 @@
+/*
+ * hyper.c - Gardner & Magnasco linear-reassignment histogram ("hyper-
+ * resolution spectrogram"), streaming. See tfr_hyper.h for what is
+ * computed; this file is about how it is computed fast and in bounded
+ * memory while staying equal to the whole-file reference.
+ *
+ * The reference filters the whole signal per scan line l with
+ *   G(f) = exp(-(f-f0)^2 / (2 sigma^2)),  D(f) = -(f-f0)/sigma G(f)
+ * (f0 = minf 2^(l/(over noct)), sigma = f0/(2 pi q); G on the DFT grid
+ * (-1/2, 1/2], not periodised) and two inverse FFTs of length N:
+ * xi = ifft(G X), eta = ifft(D X). Away from the ends that is a linear
+ * convolution with the kernel whose spectrum is G, whose envelope is a
+ * Gaussian of std sigma_t = q/f0 samples (paper eq. 1/2, the
+ * Gabor/Morlet atom). So:
+ *
+ *  1. Blocks (overlap-save). Lines are grouped by the block length L they
+ *     need: a margin of HY_KT sigma_t samples each side (where the kernel
+ *     is below 1e-17 of its peak), L = a power of two >= 4 margins. Each
+ *     block's real FFT is shared by the lines of its group; only the
+ *     middle L - 2 margin output samples of a block are used.
+ *  2. Band limitation. G X is negligible beyond HY_KF sigma of f0
+ *     (exp(-HY_KF^2/2) < 1e-12), so a line only touches the bins of its
+ *     band. Shifted to base band (the carrier cancels in eta/xi and in
+ *     |xi|^2) the band is a signal of bandwidth ~sigma, which an inverse
+ *     FFT of size L/D gives at every D-th sample. D (a power of two) is
+ *     chosen so that sigma D <= HY_SMAX; the samples in between come
+ *     from 6-point Lagrange interpolation, whose error for a component
+ *     at phi cycles per decimated sample is ~ (2 pi phi)^6 / 200; with
+ *     the Gaussian weighting that is below ~1e-7 of the local amplitude
+ *     (measured: tests/test_hyper.c compares against exact mode).
+ *  3. The ratio, the locality test |mp| < lint and both histograms are
+ *     then evaluated at every sample, in double precision, with the
+ *     reference's expressions and rounding (half to even by default).
+ *  4. The histogram is accumulated per worker thread in a window of the
+ *     rows the current super-block can reach (|tins - n| < lint
+ *     sigma_t), then added into the growing output picture. The count
+ *     threshold is global, so it is applied in _finish.
+ */
+#include "tfr.h"
+#include "tfr_hyper.h"
+
+#include "kiss_fft.h"
+#include "kiss_fftr.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HY_PI 3.14159265358979323846
+#define HY_KF 7.5        /* band half-width in sigma (frequency) */
+#define HY_KT 9.0        /* block margin in sigma_t (time) */
+#define HY_SMAX 0.022    /* max sigma * D (cycles per decimated sample) */
+#define HY_TAPS 6        /* Lagrange interpolation points */
+#define HY_MAXLOG 24     /* largest FFT size 2^24 */
+#define HY_MINLOG 10     /* smallest block 1024 */
+#define HY_SUPER 65536   /* output samples per super-block */
+#define HY_EPS 1e-20     /* the reference's eps in eta/(xi+eps) */
+
+typedef struct {
+	double f0, sigma, twopisigma, sigt;  /* sigt = 1/(2 pi sigma) */
+	int group;           /* index of the block group */
+	int dlog;            /* decimation D = 2^dlog */
+	long klo, khi, kc;   /* band and centre bin on the group's grid */
+	float *g, *d;        /* G/L and D/L over the band */
+} hy_line;
+
+typedef struct {
+	size_t L, margin, hop;
+	int lg;              /* log2 L */
+	kiss_fftr_cfg fwd;
+	kiss_fft_cpx *spec;  /* nblk_max spectra of L/2+1 bins */
+	size_t nblk_max, nblk;
+	size_t off;          /* buffer index of the first block's start */
+} hy_group;
+
+typedef struct {
+	double *E;
+	uint32_t *C;
+	kiss_fft_cpx *yx, *ye, *bx, *be;
+	struct tfr_hyper *h;
+} hy_worker;
+
+struct tfr_hyper {
+	tfr_hyper_params p;
+	size_t hf, nlines, ngroups;
+	double noct32, lint2, maxshift;
+	hy_line *line;
+	hy_group *group;
+	kiss_fft_cfg icfg[HY_MAXLOG + 1];    /* inverse, sizes 2^k */
+	float *lagr[HY_MAXLOG + 1];          /* Lagrange taps per phase */
+	/* input buffer: per channel, global samples [pos - back, ...) */
+	float **buf;
+	size_t back, ahead, bufsz, have;
+	int64_t pos, nin;
+	int finished;
+	/* per super-block */
+	int chan;
+	double nlimit;
+	int64_t rlo;
+	size_t wrows;
+	hy_worker *wk;
+	/* output picture */
+	float *E;
+	uint32_t *C;
+	size_t rows_cap, ht;
+	uint32_t maxc;
+	float *real;          /* scratch real block */
+};
+
+void tfr_hyper_params_default(tfr_hyper_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->q = 2;
+	p->tdeci = 64;
+	p->over = 4;
+	p->noct = 48;
+	p->minf = 0.0025;
+	p->maxf = 0.45;
+	p->lint = 0.5;
+	p->channels = 1;
+	p->threads = 1;
+}
+
+static double hf_real(const tfr_hyper_params *p)
+{
+	/* reference: HF = ceil(-noct*log2(minf/maxf) + 1), in float64 */
+	return ceil(-p->noct * log2(p->minf / p->maxf) + 1);
+}
+
+int tfr_hyper_check(const tfr_hyper_params *p, const char **why)
+{
+	const char *w = NULL;
+	if (!p)
+		w = "no parameters";
+	else if (!(p->q > 0) || !isfinite(p->q))
+		w = "q must be positive";
+	else if (p->tdeci < 1)
+		w = "tdeci must be at least 1";
+	else if (p->over < 1 || p->over > 1000)
+		w = "over must be between 1 and 1000";
+	else if (!(p->noct > 0) || !isfinite(p->noct))
+		w = "noct must be positive";
+	else if (!(p->minf > 0) || !isfinite(p->minf))
+		w = "minf must be positive";
+	else if (!(p->maxf <= 0.5))
+		w = "maxf must not be above the Nyquist frequency";
+	else if (!(p->minf < p->maxf))
+		w = "minf must be below maxf";
+	else if (!(p->lint > 0) || !isfinite(p->lint))
+		w = "lint must be positive";
+	else if (p->channels < 1 || p->channels > 4096)
+		w = "channels must be between 1 and 4096";
+	else if (p->threads < 1 || p->threads > 256)
+		w = "threads must be between 1 and 256";
+	else if (p->frames_hint < 0)
+		w = "negative frames hint";
+	else if (hf_real(p) * p->over > 1e6)
+		w = "too many scan lines (noct * over * octaves > 1e6)";
+	else if (HY_KT * p->q / p->minf * 4 > (double)(1L << HY_MAXLOG))
+		w = "q/minf too large: the longest wavelet exceeds 2^22 samples";
+	if (why)
+		*why = w;
+	return w ? TFR_EINVAL : TFR_OK;
+}
+
+size_t tfr_hyper_freq_bins(const tfr_hyper_params *p)
+{
+	if (tfr_hyper_check(p, NULL) != TFR_OK)
+		return 0;
+	return (size_t)hf_real(p);
+}
+
+double tfr_hyper_bin_freq(const tfr_hyper_params *p, size_t j)
+{
+	return p->maxf * pow(2.0, -(double)j / p->noct);
+}
+
+static int ilog2_ceil(double x)
+{
+	int k = 0;
+	while (k < 62 && ldexp(1.0, k) < x)
+		k++;
+	return k;
+}
+
+/* Margin (samples each side of a block) that line needs: the Gaussian
+ * envelope, plus the interpolator's reach, plus, when the Gaussian is
+ * cut at Nyquist (a jump in the spectrum, so a 1/n tail in time), a
+ * longer stretch proportional to the height of the cut. */
+static double line_margin(double f0, double sigma, double q, int dlog)
+{
+	double m = HY_KT * q / f0 + HY_TAPS * ldexp(1.0, dlog);
+	double gny = exp(-(0.5 - f0) * (0.5 - f0) / (2 * sigma * sigma));
+	if (gny > 1e-9) {
+		double mt = gny * 8192;
+		if (mt > m)
+			m = mt;
+	}
+	return ceil(m);
+}
+
+static int line_dlog(const tfr_hyper *h, double sigma)
+{
+	if (h->p.exact)
+		return 0;
+	int d = 0;
+	while (d < 16 && ldexp(1.0, d + 1) * sigma <= HY_SMAX)
+		d++;
+	return d;
+}
+
+static int setup_lines(tfr_hyper *h)
+{
+	const tfr_hyper_params *p = &h->p;
+	h->line = calloc(h->nlines, sizeof *h->line);
+	if (!h->line)
+		return TFR_ENOMEM;
+	/* first pass: f0, sigma, decimation, block length (as log2) */
+	int lgmin = HY_MAXLOG, lgmax = 0;
+	for (size_t l = 0; l < h->nlines; l++) {
+		hy_line *ln = &h->line[l];
+		ln->f0 = p->minf * pow(2.0, (double)l / (p->over * p->noct));
+		ln->sigma = ln->f0 / (2 * HY_PI * p->q);
+		ln->twopisigma = 2 * HY_PI * ln->sigma;
+		ln->sigt = 1 / ln->twopisigma;
+		ln->dlog = line_dlog(h, ln->sigma);
+		double m = line_margin(ln->f0, ln->sigma, p->q, ln->dlog);
+		int lg = ilog2_ceil(4 * m);
+		if (lg < HY_MINLOG)
+			lg = HY_MINLOG;
+		if (lg > HY_MAXLOG)
+			return TFR_EINVAL;
+		ln->group = lg;  /* temporarily the log2 length */
+		if (lg < lgmin)
+			lgmin = lg;
+		if (lg > lgmax)
+			lgmax = lg;
+	}
+	if (lgmax < lgmin)
+		return TFR_EINVAL;
+	h->ngroups = (size_t)(lgmax - lgmin + 1);
+	h->group = calloc(h->ngroups, sizeof *h->group);
+	if (!h->group)
+		return TFR_ENOMEM;
+	for (size_t g = 0; g < h->ngroups; g++) {
+		h->group[g].lg = lgmin + (int)g;
+		h->group[g].L = (size_t)1 << h->group[g].lg;
+	}
+	for (size_t l = 0; l < h->nlines; l++) {
+		hy_line *ln = &h->line[l];
+		ln->group = ln->group - lgmin;
+		hy_group *gr = &h->group[ln->group];
+		double m = line_margin(ln->f0, ln->sigma, p->q, ln->dlog);
+		if (m > (double)gr->margin)
+			gr->margin = (size_t)m;
+	}
+	return TFR_OK;
+}
+
+/* Band of a line on its group's grid, and its filter weights: the
+ * reference's G and D (eqs. of reassignmentgw.m L59-60) sampled at
+ * f = k/L, k in (-L/2, L/2], scaled by 1/L for the unnormalised FFTs. */
+static int setup_band(tfr_hyper *h, hy_line *ln)
+{
+	const hy_group *gr = &h->group[ln->group];
+	double L = (double)gr->L;
+	long half = (long)(gr->L / 2);
+	ln->klo = (long)ceil((ln->f0 - HY_KF * ln->sigma) * L);
+	ln->khi = (long)floor((ln->f0 + HY_KF * ln->sigma) * L);
+	if (ln->klo < -half + 1)
+		ln->klo = -half + 1;
+	if (ln->khi > half)
+		ln->khi = half;
+	ln->kc = lround(ln->f0 * L);
+	if (ln->khi < ln->klo)
+		return TFR_OK;  /* the whole band is above Nyquist */
+	/* the decimated FFT must hold the band without wrapping */
+	size_t width = (size_t)(ln->khi - ln->klo + 1);
+	while (ln->dlog > 0 && (gr->L >> ln->dlog) < 2 * width + 16)
+		ln->dlog--;
+	long kc_lo = ln->kc - (long)((gr->L >> ln->dlog) / 2);
+	long kc_hi = ln->kc + (long)((gr->L >> ln->dlog) / 2) - 1;
+	while (ln->dlog > 0 && (ln->klo < kc_lo || ln->khi > kc_hi)) {
+		ln->dlog--;
+		kc_lo = ln->kc - (long)((gr->L >> ln->dlog) / 2);
+		kc_hi = ln->kc + (long)((gr->L >> ln->dlog) / 2) - 1;
+	}
+	ln->g = malloc(width * sizeof *ln->g);
+	ln->d = malloc(width * sizeof *ln->d);
+	if (!ln->g || !ln->d)
+		return TFR_ENOMEM;
+	for (long k = ln->klo; k <= ln->khi; k++) {
+		double f = (double)k / L;
+		double u = (f - ln->f0) / ln->sigma;
+		double G = exp(-(f - ln->f0) * (f - ln->f0) /
+		               (2 * ln->sigma * ln->sigma));
+		ln->g[k - ln->klo] = (float)(G / L);
+		ln->d[k - ln->klo] = (float)(-u * G / L);
+	}
+	return TFR_OK;
+}
+
+/* Lagrange weights through nodes -2..3 at t = r/D, r = 0..D-1. */
+static float *lagrange_table(int dlog)
+{
+	size_t D = (size_t)1 << dlog;
+	float *t = malloc(D * HY_TAPS * sizeof *t);
+	if (!t)
+		return NULL;
+	for (size_t r = 0; r < D; r++) {
+		double x = (double)r / (double)D;
+		for (int i = 0; i < HY_TAPS; i++) {
+			double w = 1, xi = i - 2;
+			for (int j = 0; j < HY_TAPS; j++)
+				if (j != i)
+					w *= (x - (j - 2)) / (xi - (j - 2));
+			t[r * HY_TAPS + (size_t)i] = (float)w;
+		}
+	}
+	return t;
+}
+
+static int setup_ffts(tfr_hyper *h, size_t *maxM)
+{
+	*maxM = 16;
+	for (size_t l = 0; l < h->nlines; l++) {
+		hy_line *ln = &h->line[l];
+		int r = setup_band(h, ln);
+		if (r)
+			return r;
+		if (!ln->g)
+			continue;
+		int lg = h->group[ln->group].lg - ln->dlog;
+		if (!h->icfg[lg]) {
+			h->icfg[lg] = kiss_fft_alloc(1 << lg, 1, NULL, NULL);
+			if (!h->icfg[lg])
+				return TFR_ENOMEM;
+		}
+		if (ln->dlog > 0 && !h->lagr[ln->dlog]) {
+			h->lagr[ln->dlog] = lagrange_table(ln->dlog);
+			if (!h->lagr[ln->dlog])
+				return TFR_ENOMEM;
+		}
+		if (((size_t)1 << lg) > *maxM)
+			*maxM = (size_t)1 << lg;
+	}
+	return TFR_OK;
+}
+
+static int setup_groups(tfr_hyper *h)
+{
+	size_t back = 0, ahead = 0;
+	for (size_t g = 0; g < h->ngroups; g++) {
+		hy_group *gr = &h->group[g];
+		if (gr->margin == 0)
+			gr->margin = gr->L / 4;
+		gr->hop = gr->L - 2 * gr->margin;
+		gr->nblk_max = (HY_SUPER + gr->hop - 1) / gr->hop;
+		gr->fwd = kiss_fftr_alloc((int)gr->L, 0, NULL, NULL);
+		gr->spec = calloc(gr->nblk_max * (gr->L / 2 + 1),
+		                  sizeof *gr->spec);
+		if (!gr->fwd || !gr->spec)
+			return TFR_ENOMEM;
+		if (gr->margin > back)
+			back = gr->margin;
+		if (gr->L > ahead)
+			ahead = gr->L;
+	}
+	h->back = back;
+	h->ahead = ahead;
+	h->bufsz = back + HY_SUPER + ahead;
+	h->real = malloc(ahead * sizeof *h->real);
+	return h->real ? TFR_OK : TFR_ENOMEM;
+}
+
+static int setup_buffers(tfr_hyper *h, size_t maxM)
+{
+	const tfr_hyper_params *p = &h->p;
+	h->buf = calloc((size_t)p->channels, sizeof *h->buf);
+	if (!h->buf)
+		return TFR_ENOMEM;
+	for (int c = 0; c < p->channels; c++) {
+		h->buf[c] = calloc(h->bufsz, sizeof **h->buf);
+		if (!h->buf[c])
+			return TFR_ENOMEM;
+	}
+	h->have = h->back;  /* zeros before the signal */
+	double maxsig_t = h->p.q / h->p.minf;
+	h->maxshift = p->lint * maxsig_t + 2;
+	h->wrows = (size_t)ceil((HY_SUPER + 2 * h->maxshift) /
+	                        (double)p->tdeci) + 4;
+	if (h->wrows > SIZE_MAX / h->hf / sizeof(double))
+		return TFR_ERANGE;
+	h->wk = calloc((size_t)p->threads, sizeof *h->wk);
+	if (!h->wk)
+		return TFR_ENOMEM;
+	for (int t = 0; t < p->threads; t++) {
+		hy_worker *w = &h->wk[t];
+		w->h = h;
+		w->E = calloc(h->wrows * h->hf, sizeof *w->E);
+		w->C = calloc(h->wrows * h->hf, sizeof *w->C);
+		w->yx = malloc(maxM * sizeof *w->yx);
+		w->ye = malloc(maxM * sizeof *w->ye);
+		w->bx = malloc(maxM * sizeof *w->bx);
+		w->be = malloc(maxM * sizeof *w->be);
+		if (!w->E || !w->C || !w->yx || !w->ye || !w->bx || !w->be)
+			return TFR_ENOMEM;
+	}
+	return TFR_OK;
+}
+
+static int ensure_rows(tfr_hyper *h, size_t rows)
+{
+	if (rows <= h->rows_cap)
+		return TFR_OK;
+	size_t cap = h->rows_cap ? h->rows_cap : 64;
+	/* grow by 1/4: the overshoot stays a small part of the picture */
+	while (cap < rows) {
+		if (cap > SIZE_MAX / 2)
+			return TFR_ERANGE;
+		cap += cap / 4 + 64;
+	}
+	if (cap > SIZE_MAX / h->hf / sizeof(float))
+		return TFR_ERANGE;
+	float *E = realloc(h->E, cap * h->hf * sizeof *E);
+	if (!E)
+		return TFR_ENOMEM;
+	h->E = E;
+	uint32_t *C = realloc(h->C, cap * h->hf * sizeof *C);
+	if (!C)
+		return TFR_ENOMEM;
+	h->C = C;
+	memset(h->E + h->rows_cap * h->hf, 0,
+	       (cap - h->rows_cap) * h->hf * sizeof *E);
+	memset(h->C + h->rows_cap * h->hf, 0,
+	       (cap - h->rows_cap) * h->hf * sizeof *C);
+	h->rows_cap = cap;
+	return TFR_OK;
+}
+
+tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err)
+{
+	int e = tfr_hyper_check(p, NULL);
+	tfr_hyper *h = NULL;
+	size_t maxM = 0;
+	if (e)
+		goto fail;
+	e = TFR_ENOMEM;
+	h = calloc(1, sizeof *h);
+	if (!h)
+		goto fail;
+	h->p = *p;
+	h->hf = (size_t)hf_real(p);
+	h->nlines = h->hf * (size_t)p->over;
+	h->noct32 = (double)(float)p->noct;  /* numpy port casts to float32 */
+	h->lint2 = p->lint * p->lint;
+	if ((e = setup_lines(h)) || (e = setup_ffts(h, &maxM)) ||
+	    (e = setup_groups(h)) || (e = setup_buffers(h, maxM)))
+		goto fail;
+	if (p->frames_hint > 0) {
+		double rows = ceil((double)p->frames_hint / (double)p->tdeci);
+		if (rows * (double)h->hf * 8 > (double)SIZE_MAX / 2) {
+			e = TFR_ERANGE;
+			goto fail;
+		}
+		if ((e = ensure_rows(h, (size_t)rows)))
+			goto fail;
+	}
+	if (err)
+		*err = TFR_OK;
+	return h;
+fail:
+	tfr_hyper_free(h);
+	if (err)
+		*err = e;
+	return NULL;
+}
+
+void tfr_hyper_free(tfr_hyper *h)
+{
+	if (!h)
+		return;
+	if (h->line)
+		for (size_t l = 0; l < h->nlines; l++) {
+			free(h->line[l].g);
+			free(h->line[l].d);
+		}
+	free(h->line);
+	if (h->group)
+		for (size_t g = 0; g < h->ngroups; g++) {
+			kiss_fftr_free(h->group[g].fwd);
+			free(h->group[g].spec);
+		}
+	free(h->group);
+	for (int k = 0; k <= HY_MAXLOG; k++) {
+		kiss_fft_free(h->icfg[k]);
+		free(h->lagr[k]);
+	}
+	if (h->buf)
+		for (int c = 0; c < h->p.channels; c++)
+			free(h->buf[c]);
+	free(h->buf);
+	if (h->wk)
+		for (int t = 0; t < h->p.threads; t++) {
+			hy_worker *w = &h->wk[t];
+			free(w->E);
+			free(w->C);
+			free(w->yx);
+			free(w->ye);
+			free(w->bx);
+			free(w->be);
+		}
+	free(h->wk);
+	free(h->E);
+	free(h->C);
+	free(h->real);
+	free(h);
+}
+
+/* ---- per-line work ------------------------------------------------- */
+
+static double hy_round(double x, int away)
+{
+	return away ? round(x) : nearbyint(x);
+}
+
+/* One evaluated point: reassign sample n (0-based) of a line and add it
+ * to the worker window (reassignmentgw.m L65-L100 / numpy L69-L85). */
+static inline __attribute__((always_inline))
+void hy_point(hy_worker *w, const hy_line *ln, int64_t n,
+                            double xr, double xm, double er, double em)
+{
+	const tfr_hyper *h = w->h;
+	double dr = xr + HY_EPS;
+	double n2d = dr * dr + xm * xm;
+	double n2e = er * er + em * em;
+	if (__builtin_expect(!(n2e < h->lint2 * n2d), 1))
+		return;
+	/* One division instead of the reference's three: the results move
+	 * by an ulp, far below the float noise of xi and eta. */
+	double inv = 1 / n2d;
+	double mr = (er * dr + em * xm) * inv;
+	double mi = (em * dr - er * xm) * inv;
+	double tins = (double)(n + 1) + mi * ln->sigt;
+	double fins = ln->f0 - mr * ln->sigma;
+	if (!(fins < h->p.maxf && fins > h->p.minf && tins >= 1 &&
+	      tins < h->nlimit))
+		return;
+	int away = h->p.round_away;
+	double kt = hy_round(tins / (double)h->p.tdeci + 0.5, away) - 1;
+	double jf = hy_round(-h->noct32 * log2(fins / h->p.maxf) + 1, away) - 1;
+	double kr = kt - (double)h->rlo;
+	if (!(kr >= 0 && kr < (double)h->wrows && jf >= 0 &&
+	      jf < (double)h->hf))
+		return;  /* cannot happen (window covers the reach); be safe */
+	size_t i = (size_t)kr * h->hf + (size_t)jf;
+	w->E[i] += xr * xr + xm * xm;
+	w->C[i]++;
+}
+
+/* Outputs n in [n0, n1) of one line on one block starting (input) at
+ * global sample bstart, from the decimated base-band outputs bx, be. */
+static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
+                    int64_t n0, int64_t n1)
+{
+	const tfr_hyper *h = w->h;
+	const kiss_fft_cpx *bx = w->bx, *be = w->be;
+	if (ln->dlog == 0) {
+		for (int64_t n = n0; n < n1; n++) {
+			size_t u = (size_t)(n - bstart);
+			hy_point(w, ln, n, bx[u].r, bx[u].i, be[u].r, be[u].i);
+		}
+		return;
+	}
+	const float *tab = h->lagr[ln->dlog];
+	size_t mask = ((size_t)1 << ln->dlog) - 1;
+	for (int64_t n = n0; n < n1; n++) {
+		size_t u = (size_t)(n - bstart);
+		size_t m = (u >> ln->dlog) - 2;
+		const float *c = tab + (u & mask) * HY_TAPS;
+		float xr = 0, xm = 0, er = 0, em = 0;
+		for (int t = 0; t < HY_TAPS; t++) {
+			xr += c[t] * bx[m + (size_t)t].r;
+			xm += c[t] * bx[m + (size_t)t].i;
+			er += c[t] * be[m + (size_t)t].r;
+			em += c[t] * be[m + (size_t)t].i;
+		}
+		hy_point(w, ln, n, xr, xm, er, em);
+	}
+}
+
+/* Filter one block's spectrum X for line ln into base band and inverse
+ * transform at the decimated rate. */
+static void hy_filter(hy_worker *w, const hy_line *ln, const hy_group *gr,
+                      const kiss_fft_cpx *X)
+{
+	size_t M = gr->L >> ln->dlog;
+	memset(w->yx, 0, M * sizeof *w->yx);
+	memset(w->ye, 0, M * sizeof *w->ye);
+	for (long k = ln->klo; k <= ln->khi; k++) {
+		kiss_fft_cpx v = X[k >= 0 ? k : -k];
+		if (k < 0)
+			v.i = -v.i;  /* real input: X(-f) = conj X(f) */
+		size_t j = (size_t)(k - ln->kc) & (M - 1);
+		float g = ln->g[k - ln->klo], d = ln->d[k - ln->klo];
+		w->yx[j].r = g * v.r;
+		w->yx[j].i = g * v.i;
+		w->ye[j].r = d * v.r;
+		w->ye[j].i = d * v.i;
+	}
+	int lg = gr->lg - ln->dlog;
+	kiss_fft(w->h->icfg[lg], w->yx, w->bx);
+	kiss_fft(w->h->icfg[lg], w->ye, w->be);
+}
+
+static void hy_line_superblock(hy_worker *w, const hy_line *ln)
+{
+	const tfr_hyper *h = w->h;
+	const hy_group *gr = &h->group[ln->group];
+	int64_t end = h->pos + HY_SUPER;
+	if (h->finished && end > h->nin)
+		end = h->nin;
+	for (size_t b = 0; b < gr->nblk; b++) {
+		int64_t s0 = h->pos + (int64_t)(b * gr->hop);
+		int64_t s1 = s0 + (int64_t)gr->hop;
+		if (s1 > end)
+			s1 = end;
+		if (s0 >= s1)
+			break;
+		hy_filter(w, ln, gr, gr->spec + b * (gr->L / 2 + 1));
+		hy_scan(w, ln, s0 - (int64_t)gr->margin, s0, s1);
+	}
+}
+
+static void *hy_worker_main(void *arg)
+{
+	hy_worker *w = arg;
+	tfr_hyper *h = w->h;
+	/* Lines dealt round-robin, fixed per worker: the sums (and so the
+	 * output bits) then do not depend on thread scheduling, and the
+	 * costly high lines are spread evenly. */
+	size_t t = (size_t)(w - h->wk), nt = (size_t)h->p.threads;
+	for (size_t l = t; l < h->nlines; l += nt) {
+		const hy_line *ln = &h->line[h->nlines - 1 - l];
+		if (ln->g)
+			hy_line_superblock(w, ln);
+	}
+	return NULL;
+}
+
+/* ---- super-blocks -------------------------------------------------- */
+
+static void hy_spectra(tfr_hyper *h, const float *x)
+{
+	int64_t end = h->pos + HY_SUPER;
+	for (size_t g = 0; g < h->ngroups; g++) {
+		hy_group *gr = &h->group[g];
+		gr->nblk = 0;
+		for (size_t b = 0; b < gr->nblk_max; b++) {
+			int64_t s0 = h->pos + (int64_t)(b * gr->hop);
+			if (s0 >= end || (h->finished && s0 >= h->nin))
+				break;
+			size_t i0 = h->back - gr->margin + b * gr->hop;
+			kiss_fftr(gr->fwd, x + i0,
+			          gr->spec + b * (gr->L / 2 + 1));
+			gr->nblk = b + 1;
+		}
+	}
+}
+
+static int hy_merge(tfr_hyper *h)
+{
+	size_t hf = h->hf, used = 0;
+	for (int t = 0; t < h->p.threads; t++)
+		for (size_t i = h->wrows * hf; i > used * hf; i--)
+			if (h->wk[t].C[i - 1]) {
+				used = (i - 1) / hf + 1;
+				break;
+			}
+	int e = ensure_rows(h, (size_t)h->rlo + used);
+	for (int t = 0; t < h->p.threads; t++) {
+		hy_worker *w = &h->wk[t];
+		if (!e)
+			for (size_t i = 0; i < h->wrows * hf; i++) {
+				if (!w->C[i])
+					continue;
+				size_t o = (size_t)h->rlo * hf + i;
+				h->E[o] = (float)((double)h->E[o] + w->E[i]);
+				h->C[o] += w->C[i];
+			}
+		memset(w->E, 0, h->wrows * hf * sizeof *w->E);
+		memset(w->C, 0, h->wrows * hf * sizeof *w->C);
+	}
+	return e;
+}
+
+static int hy_superblock(tfr_hyper *h)
+{
+	double lo = floor(((double)h->pos + 1 - h->maxshift) /
+	                  (double)h->p.tdeci) - 1;
+	h->rlo = lo > 0 ? (int64_t)lo : 0;
+	h->nlimit = h->finished ? (double)h->nin : HUGE_VAL;
+	for (int c = 0; c < h->p.channels; c++) {
+		h->chan = c;
+		hy_spectra(h, h->buf[c]);
+		int nt = h->p.threads;
+		pthread_t tid[256];
+		int started = 0;
+		for (int t = 1; t < nt; t++) {
+			if (pthread_create(&tid[t], NULL, hy_worker_main,
+			                   &h->wk[t]) != 0)
+				break;
+			started = t;
+		}
+		hy_worker_main(&h->wk[0]);
+		for (int t = 1; t <= started; t++)
+			pthread_join(tid[t], NULL);
+	}
+	return hy_merge(h);
+}
+
+/* Drop the first HY_SUPER samples of the buffer: the next super-block. */
+static void hy_slide(tfr_hyper *h)
+{
+	for (int c = 0; c < h->p.channels; c++)
+		memmove(h->buf[c], h->buf[c] + HY_SUPER,
+		        (h->bufsz - HY_SUPER) * sizeof **h->buf);
+	h->have -= HY_SUPER;
+	h->pos += HY_SUPER;
+}
+
+int tfr_hyper_process(tfr_hyper *h, const float *x, size_t nframes)
+{
+	if (!h || h->finished || (!x && nframes))
+		return TFR_EINVAL;
+	int nc = h->p.channels;
+	while (nframes > 0) {
+		size_t take = h->bufsz - h->have;
+		if (take > nframes)
+			take = nframes;
+		for (int c = 0; c < nc; c++) {
+			float *d = h->buf[c] + h->have;
+			for (size_t i = 0; i < take; i++)
+				d[i] = x[i * (size_t)nc + (size_t)c];
+		}
+		x += take * (size_t)nc;
+		nframes -= take;
+		h->have += take;
+		h->nin += (int64_t)take;
+		if (h->have == h->bufsz) {
+			int e = hy_superblock(h);
+			if (e)
+				return e;
+			hy_slide(h);
+		}
+	}
+	return TFR_OK;
+}
+
+static void hy_threshold(tfr_hyper *h)
+{
+	size_t n = h->ht * h->hf;
+	uint32_t mx = 0;
+	for (size_t i = 0; i < n; i++)
+		if (h->C[i] > mx)
+			mx = h->C[i];
+	h->maxc = mx;
+	/* reference: histo[histc < sqrt(max(histc))] = 0 */
+	double thr = sqrt((double)mx);
+	for (size_t i = 0; i < n; i++)
+		if ((double)h->C[i] < thr)
+			h->E[i] = 0;
+}
+
+int tfr_hyper_finish(tfr_hyper *h)
+{
+	if (!h || h->finished)
+		return TFR_EINVAL;
+	h->finished = 1;
+	while (h->pos < h->nin) {
+		for (int c = 0; c < h->p.channels; c++)
+			memset(h->buf[c] + h->have, 0,
+			       (h->bufsz - h->have) * sizeof **h->buf);
+		h->have = h->bufsz;
+		int e = hy_superblock(h);
+		if (e)
+			return e;
+		hy_slide(h);
+	}
+	h->ht = (size_t)((h->nin + h->p.tdeci - 1) / h->p.tdeci);
+	int e = ensure_rows(h, h->ht ? h->ht : 1);
+	if (e)
+		return e;
+	if (h->rows_cap > h->ht && h->ht > 0) {
+		/* give back what geometric growth overshot */
+		float *E = realloc(h->E, h->ht * h->hf * sizeof *E);
+		uint32_t *C = realloc(h->C, h->ht * h->hf * sizeof *C);
+		if (E)
+			h->E = E;
+		if (C)
+			h->C = C;
+		if (E && C)
+			h->rows_cap = h->ht;
+	}
+	hy_threshold(h);
+	return TFR_OK;
+}
+
+void tfr_hyper_size(const tfr_hyper *h, size_t *ht, size_t *hf)
+{
+	if (ht)
+		*ht = h->ht;
+	if (hf)
+		*hf = h->hf;
+}
+
+const float *tfr_hyper_energy(const tfr_hyper *h)
+{
+	return h->E;
+}
+
+const uint32_t *tfr_hyper_counts(const tfr_hyper *h)
+{
+	return h->C;
+}
+
+uint32_t tfr_hyper_max_count(const tfr_hyper *h)
+{
+	return h->maxc;
+}
+
+int64_t tfr_hyper_frames(const tfr_hyper *h)
+{
+	return h->nin;
+}

@@ -1,0 +1,123 @@
+/*
+ * tfr_hyper.h - Gardner & Magnasco "linear reassignment" histogram, the
+ * hyper-resolution spectrogram (DSP core: arrays in, histogram out).
+ *
+ * Gardner T.J., Magnasco M.O., "Sparse time-frequency representations",
+ * PNAS 103:6094-6099 (2006), computed exactly as the authors' reference
+ * implementation does (reassignmentgw.m and its numpy port): a constant-Q
+ * bank of Gaussian filters on log-spaced centre frequencies f0 (std in
+ * frequency sigma = f0/(2 pi q)), at every sample the ratio
+ * mp = eta/xi of the derivative-filter output to the filter output,
+ * reassigned time tins = n + Im(mp)/(2 pi sigma) and frequency
+ * fins = f0 - Re(mp) sigma, kept when |mp| < lint, histogrammed with
+ * weight |xi|^2 and counted; bins whose count is below sqrt(max count)
+ * are zeroed at the end.
+ *
+ * Units: time in samples, frequency in cycles per sample (Hz / rate).
+ *
+ * Output geometry (the reference's): ht x hf bins, row-major with time
+ * as the slow axis: bin (k, j), k = 0 .. ht-1 time, j = 0 .. hf-1
+ * frequency DESCENDING (j = 0 is centred on maxf, centre of j is
+ * maxf * 2^(-j/noct)); ht = ceil(N/tdeci), hf = ceil(noct log2(maxf/minf)+1).
+ * Time bin k holds points with (1-based) tins/tdeci in [k, k+1).
+ *
+ * Differences from the reference, by design:
+ *  - Streaming: the signal is processed in overlapping blocks; memory is
+ *    bounded by the block size plus the output histogram, not by N.
+ *  - Ends: samples before 0 and after N-1 are zero (the reference wraps
+ *    the signal around circularly, so its first and last ~q/minf samples
+ *    differ).
+ *  - Arithmetic: float FFTs (KissFFT) and, for low lines, band-limited
+ *    interpolation of each filter output from a decimated rate (see
+ *    hyper.c). Away from the ends, significant bins agree with the
+ *    reference to ~2e-5 relative on tie-free signals; where points fall
+ *    exactly on a bin or lint boundary in exact arithmetic (steady
+ *    synthetic tones, clicks) float roundoff breaks the tie differently
+ *    and bins move by up to ~2.5 % (tests/test_hyper_ref.c).
+ *  - Filters whose Gaussian is cut off at the Nyquist frequency have an
+ *    impulse response decaying only like 1/n in the reference (the
+ *    whole-file FFT); blocks truncate it at a margin of thousands of
+ *    samples, which matters only for signals with energy near Nyquist.
+ */
+#ifndef TFR_HYPER_H
+#define TFR_HYPER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tfr_hyper tfr_hyper;
+
+typedef struct {
+	double q;          /* wavelet quality: time width q/f0 samples (> 0) */
+	long tdeci;        /* samples per output time bin (>= 1) */
+	int over;          /* scan lines per output frequency bin (>= 1) */
+	double noct;       /* output frequency bins per octave (> 0) */
+	double minf;       /* lowest frequency, cycles/sample (> 0) */
+	double maxf;       /* highest frequency, cycles/sample (<= 0.5) */
+	double lint;       /* locality limit on |mp| (reference: 0.5) */
+	int channels;      /* interleaved input channels, pooled into one
+	                      histogram as the reference does (>= 1) */
+	int round_away;    /* 0: round half to even (numpy reference, the
+	                      default); 1: half away from zero (MATLAB) */
+	int threads;       /* worker threads (>= 1) */
+	int exact;         /* 1: every line at the full rate (slow, for
+	                      checking); 0: decimate + interpolate low lines */
+	int64_t frames_hint; /* expected input length in frames, to allocate
+	                        the histogram in _new (0: unknown, grows) */
+} tfr_hyper_params;
+
+/* Reference config A: q 2, tdeci 64, over 4, noct 48, minf 0.0025,
+ * maxf 0.45, lint 0.5, 1 channel, half-even, 1 thread, exact 0. */
+void tfr_hyper_params_default(tfr_hyper_params *p);
+
+/* Number of frequency bins for p (0 if p is invalid). */
+size_t tfr_hyper_freq_bins(const tfr_hyper_params *p);
+
+/* Check p: TFR_OK or TFR_EINVAL (and a static reason in *why if why). */
+int tfr_hyper_check(const tfr_hyper_params *p, const char **why);
+
+tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err);
+
+/*
+ * Feed nframes interleaved frames (p.channels floats each). Work is done
+ * in blocks as soon as enough input (and look-ahead) is buffered. The
+ * histogram grows with the input (the one allocation outside _new when
+ * frames_hint was too small). Returns TFR_OK, TFR_ENOMEM, TFR_ERANGE.
+ */
+int tfr_hyper_process(tfr_hyper *h, const float *x, size_t nframes);
+
+/*
+ * End of input: flush the remaining blocks (zeros after the end), apply
+ * the count threshold. After it, only the accessors below may be called.
+ */
+int tfr_hyper_finish(tfr_hyper *h);
+
+/* Geometry of the result (valid after finish): ht time x hf freq bins. */
+void tfr_hyper_size(const tfr_hyper *h, size_t *ht, size_t *hf);
+
+/* Energy histogram after the threshold, ht*hf floats, index k*hf + j. */
+const float *tfr_hyper_energy(const tfr_hyper *h);
+
+/* Point counts before the threshold, same layout. */
+const uint32_t *tfr_hyper_counts(const tfr_hyper *h);
+
+/* Largest count and the threshold sqrt(max) applied. */
+uint32_t tfr_hyper_max_count(const tfr_hyper *h);
+
+/* Centre of frequency bin j in cycles/sample: maxf * 2^(-j/noct). */
+double tfr_hyper_bin_freq(const tfr_hyper_params *p, size_t j);
+
+/* Frames consumed so far. */
+int64_t tfr_hyper_frames(const tfr_hyper *h);
+
+void tfr_hyper_free(tfr_hyper *h);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TFR_HYPER_H */

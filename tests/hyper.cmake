@@ -1,0 +1,4 @@
+# tfr-hyper: Gardner & Magnasco hyper-resolution histogram.
+tfr_unit_test(test_hyper test_hyper.c)
+tfr_unit_test(test_hyper_ref test_hyper_ref.c)
+tfr_tool_test(tool_hyper tool_hyper.sh)

@@ -1,0 +1,100 @@
+#!/bin/sh
+# tool_hyper.sh - tfr-hyper through real pipes: outputs, shapes, options,
+# exit codes and messages, nothing half-written left behind; and the
+# batch script scripts/hyper-batch.
+set -eu
+export LC_ALL=C
+H=$TFR_BIN/tfr-hyper
+cd "$TFR_TMP"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# the .npy shape, from its header dict
+shape() { head -c 128 "$1" | tr -d '\n' | sed -n "s/.*'shape': (\([^)]*\)).*/\1/p"; }
+descr() { head -c 128 "$1" | sed -n "s/.*'descr': '\([^']*\)'.*/\1/p"; }
+
+# usage and version
+$H -h | grep -q '^usage: tfr-hyper' || fail "help"
+$H --version >/dev/null || fail "version"
+
+$TFR_GENSIG -r 44100 -d 1 -o a.wav sine:1000:0.5
+# 1 s at config A: the reference geometry (690, 361); input from a pipe
+cat a.wav | $H -o a.npy -o a.png -c ac.npy || fail "run"
+[ "$(shape a.npy)" = "690, 361" ] || fail "shape $(shape a.npy)"
+[ "$(descr a.npy)" = "<f4" ] || fail "descr"
+[ "$(descr ac.npy)" = "<u4" ] || fail "counts descr"
+[ "$(wc -c < a.npy)" -eq $((128 + 690 * 361 * 4)) ] || fail "npy size"
+[ "$(head -c 8 a.png | od -An -c | tr -d ' ')" = "211PNG\r\n032\n" ] || fail "png magic"
+# stdout with an explicit format
+cat a.wav | $H -f npy -o - > b.npy || fail "stdout"
+cmp -s a.npy b.npy || fail "stdout differs from file"
+# transposed layout, frequencies in Hz
+$H -T -l 200Hz -u 8kHz -o t.npy a.wav
+[ "$(shape t.npy)" = "257, 690" ] || fail "transposed shape $(shape t.npy)"
+# several q: one matrix each; three make an RGB picture
+$H -q 0.5,2,8 -o m.npy -o m.png a.wav
+[ "$(shape m.npy)" = "3, 690, 361" ] || fail "multi-q shape $(shape m.npy)"
+# stereo: pooled (default) or one histogram per channel
+$TFR_GENSIG -r 44100 -d 1 -c 2 -o s.wav sine:1000:0.5
+$H -C split -o s.npy s.wav
+[ "$(shape s.npy)" = "2, 690, 361" ] || fail "split shape"
+$H -o p.npy s.wav
+[ "$(shape p.npy)" = "690, 361" ] || fail "pooled shape"
+
+# usage errors: one line plus the --help hint, exit 2, no output file
+expect() {  # status message command...
+	st=$1; msg=$2; shift 2
+	set +e
+	"$@" 2> err.txt
+	got=$?
+	set -e
+	[ "$got" -eq "$st" ] || fail "exit $got, expected $st: $*"
+	[ "$(head -n 1 err.txt)" = "$msg" ] || fail "message '$(head -n 1 err.txt)', expected '$msg'"
+}
+expect 2 "tfr-hyper: --q: q must be positive" $H -q 0 -o x.npy a.wav
+expect 2 "tfr-hyper: minf must be below maxf" $H -l 0.3 -u 0.2 -o x.npy a.wav
+expect 2 "tfr-hyper: maxf must not be above the Nyquist frequency" \
+	$H -u 30000 -o x.npy a.wav
+expect 2 "tfr-hyper: maxf must not be above the Nyquist frequency" \
+	$H -u 0.6 -o x.npy a.wav
+expect 2 "tfr-hyper: --tdeci: 0 is out of range [1, 1073741824]" \
+	$H -t 0 -o x.npy a.wav
+expect 2 "tfr-hyper: --noct: 0 is out of range [0.001, 100000]" \
+	$H -n 0 -o x.npy a.wav
+expect 2 "tfr-hyper: x.txt: unknown output format (use .npy, .png or -f)" \
+	$H -o x.txt a.wav
+expect 2 "tfr-hyper: no output: give -o FILE.npy and/or -o FILE.png" $H a.wav
+[ ! -e x.npy ] || fail "output left behind after a usage error"
+# a picture too large to allocate: 1 s at tdeci 1 and 10^5 bins/octave
+expect 2 "tfr-hyper: too many scan lines (noct * over * octaves > 1e6)" \
+	$H -t 1 -n 100000 -o x.npy a.wav
+# unreadable audio: exit 1, nothing left
+echo "not audio" > bad.wav
+set +e
+$H -o x.npy bad.wav 2> err.txt
+st=$?
+set -e
+[ "$st" -eq 1 ] || fail "bad audio exit $st"
+grep -q '^tfr-hyper: bad.wav: ' err.txt || fail "bad audio message"
+[ ! -e x.npy ] || fail "output left behind after bad input"
+
+# batch: two good files in a tree, one bad; outputs under -o, failures
+# reported, exit 1, and a second run skips what is done
+mkdir -p in/sub out
+cp a.wav in/one.wav
+$TFR_GENSIG -r 22050 -d 0.5 -o in/sub/two.aiff sine:500:0.3
+cp bad.wav in/sub/three.flac
+set +e
+sh "$TFR_SRC/scripts/hyper-batch" -j 2 -b "$H" -o out in -- -t 128 2> berr.txt
+st=$?
+set -e
+[ "$st" -eq 1 ] || fail "batch exit $st"
+grep -q 'three.flac' berr.txt || fail "batch failure not reported"
+[ -s out/one.npy ] && [ -s out/one.png ] && [ -s out/sub/two.npy ] &&
+	[ -s out/sub/two.png ] || fail "batch outputs"
+[ "$(shape out/one.npy)" = "345, 361" ] || fail "batch options not passed"
+[ ! -e out/sub/three.npy ] || fail "batch left a failed output"
+touch -t 200001010000 out/one.npy
+rm in/sub/three.flac
+sh "$TFR_SRC/scripts/hyper-batch" -b "$H" -o out in -- -t 128 || fail "batch rerun"
+[ "$(find out/one.npy -newer a.wav)" = "" ] || fail "batch redid a finished file"
+echo ok
