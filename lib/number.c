@@ -59,8 +59,34 @@ static double scale10(double v, int k)
  * away from zero (as llround, without its call). */
 static uint64_t round_pos(double x)
 {
-	uint64_t u = (uint64_t)x;
-	return x - (double)u >= 0.5 ? u + 1 : u;
+	/* via int64_t: one instruction, where a uint64_t conversion needs a
+	 * branch for values above 2^63 that never occur here */
+	int64_t u = (int64_t)x;
+	return (uint64_t)(x - (double)u >= 0.5 ? u + 1 : u);
+}
+
+/* Two digits of v < 100 at p. */
+static inline void put2(char *p, uint32_t v)
+{
+	p[0] = pairs[2 * v];
+	p[1] = pairs[2 * v + 1];
+}
+
+/* Exactly four digits of v < 10000 at p. */
+static inline void put4(char *p, uint32_t v)
+{
+	put2(p, v / 100);
+	put2(p + 2, v % 100);
+}
+
+/* Exactly nine digits of v < 10^9 at p, zero-padded. The halves are
+ * independent, so the divisions do not wait on each other. */
+static void put9(char *p, uint32_t v)
+{
+	uint32_t hi = v / 100000000, lo = v % 100000000;
+	p[0] = (char)('0' + hi);
+	put4(p + 1, lo / 10000);
+	put4(p + 5, lo % 10000);
 }
 
 /* Write u (decimal) right-aligned ending at end; return start. */
@@ -143,10 +169,14 @@ size_t tfr_fmt_fixed(char *p, double v, int decimals)
 	if (decimals > 0) {
 		/* the fraction, zero-padded to `decimals` digits */
 		p[n++] = '.';
-		char *fe = p + n + decimals;
-		char *fs = utoa_rev(fe, fp);
-		while (fs > p + n)
-			*--fs = '0';
+		if (decimals == 9) {
+			put9(p + n, (uint32_t)fp);
+		} else {
+			char *fe = p + n + decimals;
+			char *fs = utoa_rev(fe, fp);
+			while (fs > p + n)
+				*--fs = '0';
+		}
 		n += (size_t)decimals;
 	}
 	p[n] = 0;
@@ -194,7 +224,9 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 	int e2 = (int)((bits >> 52) & 0x7ff) - 1022;  /* as frexp for normals */
 	if (e2 == -1022)
 		frexp(a, &e2);
-	int e = (int)floor((e2 - 1) * 0.30102999566398120);
+	/* floor((e2 - 1) log10(2)) in integers: 78913 / 2^18 = 0.301029...,
+	 * exact for |e2| < 1700; the shift of a negative value floors */
+	int e = ((e2 - 1) * 78913) >> 18;
 	uint64_t lo = (uint64_t)pow10_tab[digits - 1], hi = lo * 10;
 	uint64_t m = round_pos(scale10_fast(a, digits - 1 - e));
 	if (m >= hi) {
@@ -209,7 +241,13 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 		e++;
 	}
 	char dig[24], *end = dig + sizeof dig;
-	char *s = utoa_rev(end, m);
+	char *s;
+	if (digits == 9) {  /* the stream's float columns: the hot path */
+		s = end - 9;
+		put9(s, (uint32_t)m);
+	} else {
+		s = utoa_rev(end, m);
+	}
 	int nd = (int)(end - s);
 	while (nd > 1 && s[nd - 1] == '0')
 		nd--;
