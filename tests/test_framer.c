@@ -9,6 +9,19 @@
 
 #include <stdlib.h>
 
+/* Mismatches of frame m (expected index want) against the definition. */
+static size_t frame_errors(const float *fr, int64_t m, int64_t want,
+                           size_t len, size_t hop, size_t total)
+{
+	size_t bad = m != want;
+	for (size_t i = 0; i < len; i++) {
+		int64_t s = m * (int64_t)hop - (int64_t)(len / 2) + (int64_t)i;
+		float e = s >= 0 && s < (int64_t)total ? (float)(s + 1) : 0;
+		bad += fr[i] != e;
+	}
+	return bad;
+}
+
 static void check(size_t len, size_t hop, size_t total, size_t block)
 {
 	int err;
@@ -27,26 +40,14 @@ static void check(size_t len, size_t hop, size_t total, size_t block)
 		while (used < n) {
 			used += tfr_framer_push(f, x + off + used, n - used);
 			while ((fr = tfr_framer_next(f, &m))) {
-				bad += m != want;
-				for (size_t i = 0; i < len; i++) {
-					int64_t s = m * (int64_t)hop - (int64_t)(len / 2) + (int64_t)i;
-					float e = s >= 0 && s < (int64_t)total ? (float)(s + 1) : 0;
-					bad += fr[i] != e;
-				}
-				want++;
+				bad += frame_errors(fr, m, want++, len, hop, total);
 			}
 		}
 		off += n;
 	}
 	tfr_framer_finish(f);
 	while ((fr = tfr_framer_next(f, &m))) {
-		bad += m != want;
-		for (size_t i = 0; i < len; i++) {
-			int64_t s = m * (int64_t)hop - (int64_t)(len / 2) + (int64_t)i;
-			float e = s >= 0 && s < (int64_t)total ? (float)(s + 1) : 0;
-			bad += fr[i] != e;
-		}
-		want++;
+		bad += frame_errors(fr, m, want++, len, hop, total);
 	}
 	int64_t frames = total ? ((int64_t)total + (int64_t)hop - 1) / (int64_t)hop : 0;
 	if (bad || want != frames)
