@@ -52,6 +52,9 @@ expect() {  # status message command...
 }
 expect 2 "tfr-hyper: --q: q must be positive" $H -q 0 -o x.npy a.wav
 expect 2 "tfr-hyper: minf must be below maxf" $H -l 0.3 -u 0.2 -o x.npy a.wav
+for bad in nan inf 0x10 ' 5kHz' 5,5kHz; do
+	expect 2 "tfr-hyper: --maxf: '$bad' is not a frequency" $H -u "$bad" -o x.npy a.wav
+done
 expect 2 "tfr-hyper: maxf must not be above the Nyquist frequency" \
 	$H -u 30000 -o x.npy a.wav
 expect 2 "tfr-hyper: maxf must not be above the Nyquist frequency" \

@@ -71,8 +71,8 @@ static freq_arg parse_freq(const char *opt, const char *arg)
 {
 	freq_arg f = {0, 0};
 	char *end;
-	f.value = strtod(arg, &end);
-	if (end == arg)
+	/* the library's strict, locale-free number parser, as every option */
+	if (tfr_parse_double_prefix(arg, &end, &f.value) != TFR_OK)
 		tool_usage_error("%s: '%s' is not a frequency", opt, arg);
 	if (!strcasecmp(end, "hz")) {
 		f.is_hz = 1;
