@@ -29,11 +29,12 @@
  *    differ).
  *  - Arithmetic: float FFTs (KissFFT) and, for low lines, band-limited
  *    interpolation of each filter output from a decimated rate (see
- *    hyper.c). Away from the ends, significant bins agree with the
- *    reference to ~2e-5 relative on tie-free signals; where points fall
- *    exactly on a bin or lint boundary in exact arithmetic (steady
- *    synthetic tones, clicks) float roundoff breaks the tie differently
- *    and bins move by up to ~2.5 % (tests/test_hyper_ref.c).
+ *    hyper.c). Points within the float error of a decision boundary
+ *    (which on steady synthetic tones and clicks are many: they fall
+ *    exactly on a bin or lint boundary in exact arithmetic) are
+ *    recomputed directly in double / long double and decided as exact
+ *    arithmetic decides them. Away from the ends, significant bins agree
+ *    with the reference to ~2e-5 relative (tests/test_hyper_ref.c).
  *  - Filters whose Gaussian is cut off at the Nyquist frequency have an
  *    impulse response decaying only like 1/n in the reference (the
  *    whole-file FFT); blocks truncate it at a margin of thousands of

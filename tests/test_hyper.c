@@ -7,6 +7,7 @@
  */
 #include "testutil.h"
 #include "tfr.h"
+#include "hyper_direct.h"  /* private to libtfr: tested here */
 
 #include <math.h>
 #include <stdlib.h>
@@ -280,6 +281,67 @@ static void test_npy_header(void)
 	CHECK_NEAR("level -30 dB", tfr_level_db(2e-3, 2, 60), 0.5, 1e-12);
 }
 
+/* The direct evaluation that decides near-ties (hyper_direct.c) against
+ * closed forms: for a click at n0, xi(n) = g(n - n0) and eta(n) =
+ * -i 2 pi sigma (n - n0) g(n - n0); for a cosine a cos(2 pi f n + ph),
+ * xi = (a/2) (G(f) e^(i(2 pi f n + ph)) + G(-f) e^(-i(...))) and eta the
+ * same with D. */
+static void test_direct(void)
+{
+	const double f0 = 0.03, q = 2, sigma = f0 / (2 * M_PI * q);
+	const size_t n = 4000;
+	const ptrdiff_t n0 = 2000;
+	float *x = calloc(n, sizeof *x);
+	tfr_hyper_kern k;
+	CHECK("kern init", tfr_hyper_kern_init(&k, q, 0.01) == TFR_OK);
+	CHECK("kern set", tfr_hyper_kern_set(&k, f0, sigma) > 0);
+	CHECK("kern set again", tfr_hyper_kern_set(&k, f0, sigma) == 0);
+	x[n0] = 1;
+	double A = sigma * sqrt(2 * M_PI), worst_d = 0, worst_ld = 0;
+	for (ptrdiff_t m = -60; m <= 60; m += 7) {
+		double env = A * exp(-2 * M_PI * M_PI * sigma * sigma * m * m);
+		double gr = env * cos(2 * M_PI * f0 * m);
+		double gi = env * sin(2 * M_PI * f0 * m);
+		double c = -2 * M_PI * sigma * m;  /* eta = i c g */
+		double want[4] = {gr, gi, -c * gi, c * gr}, got[4], sc;
+		long double gld[4];
+		tfr_hyper_direct_d(&k, x, n0 + m, 0, (ptrdiff_t)n, got, &sc);
+		tfr_hyper_direct_ld(x, n0 + m, 0, (ptrdiff_t)n, f0, sigma, gld);
+		for (int i = 0; i < 4; i++) {
+			worst_d = fmax(worst_d, fabs(got[i] - want[i]) / A);
+			worst_ld = fmax(worst_ld,
+			                fabs((double)gld[i] - want[i]) / A);
+		}
+	}
+	CHECK_NEAR("direct_d click", worst_d, 0, 1e-13);
+	CHECK_NEAR("direct_ld click", worst_ld, 0, 1e-13);
+	/* cosine at f = f0 + 0.3 sigma, amplitude 0.5, phase 0.7 */
+	double f = f0 + 0.3 * sigma, a = 0.5, ph = 0.7, worst_c = 0;
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)(a * cos(2 * M_PI * f * (double)i + ph));
+	for (ptrdiff_t nn = 1500; nn < 2500; nn += 37) {
+		double got[4], sc, want[4] = {0, 0, 0, 0};
+		for (int s = -1; s <= 1; s += 2) {
+			double fs = s * f, u = (fs - f0) / sigma;
+			double G = exp(-u * u / 2), D = -u * G;
+			double ang = s * (2 * M_PI * f * (double)nn + ph);
+			want[0] += a / 2 * G * cos(ang);
+			want[1] += a / 2 * G * sin(ang);
+			want[2] += a / 2 * D * cos(ang);
+			want[3] += a / 2 * D * sin(ang);
+		}
+		tfr_hyper_direct_d(&k, x, nn, 0, (ptrdiff_t)n, got, &sc);
+		for (int i = 0; i < 4; i++)
+			worst_c = fmax(worst_c, fabs(got[i] - want[i]));
+	}
+	/* the float input's own rounding (~3e-8) bounds the agreement */
+	CHECK_NEAR("direct_d cosine", worst_c, 0, 1e-7);
+	printf("direct: click %.2g (double), %.2g (long double), cosine "
+	       "%.2g (float input)\n", worst_d, worst_ld, worst_c);
+	tfr_hyper_kern_free(&k);
+	free(x);
+}
+
 int main(void)
 {
 	test_params();
@@ -288,5 +350,6 @@ int main(void)
 	test_click();
 	test_streaming();
 	test_fast_vs_exact();
+	test_direct();
 	return test_finish("test_hyper");
 }

@@ -91,11 +91,14 @@ static cmp_result compare(const float *ours, const float *ref, size_t n,
 			if (a < lim && b < lim)
 				continue;
 			r.nsig++;
+			double rel = (a == 0) != (b == 0) ? 1 : fabs(a - b) / b;
+			if (getenv("TFR_TEST_VERBOSE") && rel > 1e-4)
+				printf("  bin (%zu, %zu): ours %.9g ref %.9g\n",
+				       k, j, a, b);
 			if ((a == 0) != (b == 0)) {
 				r.onesided++;
 				continue;
 			}
-			double rel = fabs(a - b) / b;
 			if (rel > r.maxrel)
 				r.maxrel = rel;
 		}
@@ -157,26 +160,18 @@ static void run_case(const char *cname, double rel_tol, double frac_tol,
 int main(void)
 {
 	/*
-	 * Bounds are what is achieved, with the reason where it is looser
-	 * than the issue's 1e-3: float32 FFTs (KissFFT) instead of the
-	 * reference's float64 ones decide exact ties differently. On these
-	 * clean synthetic signals some points fall EXACTLY on a decision
-	 * boundary in exact arithmetic, and the reference's double roundoff
-	 * (~1e-13) vs our float roundoff (~1e-6) sends them either way:
-	 *  - sine1k: a steady tone is reassigned to tins = n+1 exactly, so
-	 *    at n+1 = 64k every line's point is a half-way tie between two
-	 *    time bins (~22 points of ~1.6 % of a row each); measured 2.4 %.
-	 *  - click: at lines f0 = minf 2^k the lint test |mp| < 0.5 is an
-	 *    exact equality at |n - t0| = 0.5 q/f0 (an integer), and line 0
-	 *    has fins == minf exactly (the "fins > minf" test): 1-2 points
-	 *    in bins of ~200; measured 0.85 %, 1 of 281 bins one-sided.
-	 *  - chirp, twotones have no such ties here: measured 2e-5, 4e-6.
-	 * The note (hyper-resolution.md 5.3) measured 0.3-0.7 % on tie-prone
-	 * cases between two float64 FFT libraries alone.
+	 * The issue's bounds on all four: relative error <= 1e-3 and at
+	 * most 0.5 % one-sided bins. sine1k and click put many points
+	 * exactly on a time-bin or lint boundary in exact arithmetic; they
+	 * meet the bounds because such points are recomputed in double /
+	 * long double (hyper.c step 3; float decisions gave 2.4 % and
+	 * 0.85 %). Achieved: sine1k 3e-7, chirp 2e-5, click 6e-7 with one
+	 * one-sided bin of 281 (the sliver bin 360: line 0's fins == minf
+	 * ties exceed the recomputation budget), twotones 4e-6.
 	 */
-	run_case("sine1k", 0.03, 0.005, 0);
+	run_case("sine1k", 1e-3, 0.005, 0);
 	run_case("chirp", 1e-3, 0.005, 0);
-	run_case("click", 0.012, 0.005, 0);
+	run_case("click", 1e-3, 0.005, 0);
 	run_case("twotones", 1e-3, 0.005, 0);
 	return test_finish("test_hyper_ref");
 }

@@ -1,0 +1,153 @@
+/*
+ * hyper_direct.c - direct time-domain evaluation of one tfr_hyper filter
+ * output at one sample, in double and in long double (hyper_direct.h).
+ *
+ * The kernel g(m) = A e_m p_m, A = sigma sqrt(2 pi), envelope
+ * e_m = exp(-m^2 / (2 sigma_t^2)) (sigma_t = 1/(2 pi sigma)), carrier
+ * p_m = exp(i 2 pi f0 m), is Hermitian in m, so the sums run over m >= 1
+ * on s_m = x[n-m] + x[n+m] and d_m = x[n-m] - x[n+m]:
+ *   xi  = A (x[n] + sum e_m (s_m cos_m + i d_m sin_m))
+ *   eta = -i 2 pi sigma A sum m e_m (d_m cos_m + i s_m sin_m).
+ */
+#include "hyper_direct.h"
+#include "tfr.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HD_PI 3.14159265358979323846
+#define HD_PIL 3.14159265358979323846264338327950288L
+#define HD_KSIG 8.0    /* double kernel: taps up to 8 sigma_t */
+
+static inline double hd_x(const float *x, ptrdiff_t i, ptrdiff_t lo,
+                          ptrdiff_t hi)
+{
+	return i >= lo && i < hi ? (double)x[i] : 0.0;
+}
+
+static ptrdiff_t hd_taps(double sigma, double nsig)
+{
+	return (ptrdiff_t)ceil(nsig / (2 * HD_PI * sigma));
+}
+
+int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin)
+{
+	memset(k, 0, sizeof *k);
+	k->cap = hd_taps(fmin / (2 * HD_PI * q), HD_KSIG) + 1;
+	k->e = malloc((size_t)k->cap * sizeof *k->e);
+	k->ec = malloc((size_t)k->cap * sizeof *k->ec);
+	k->es = malloc((size_t)k->cap * sizeof *k->es);
+	if (!k->e || !k->ec || !k->es) {
+		tfr_hyper_kern_free(k);
+		return TFR_ENOMEM;
+	}
+	return TFR_OK;
+}
+
+void tfr_hyper_kern_free(tfr_hyper_kern *k)
+{
+	free(k->e);
+	free(k->ec);
+	free(k->es);
+	memset(k, 0, sizeof *k);
+}
+
+size_t tfr_hyper_kern_set(tfr_hyper_kern *k, double f0, double sigma)
+{
+	if (k->K > 0 && k->f0 == f0 && k->sigma == sigma)
+		return 0;
+	double a = 2 * HD_PI * HD_PI * sigma * sigma;   /* e_m = e^(-a m^2) */
+	double w = 2 * HD_PI * f0;
+	ptrdiff_t K = hd_taps(sigma, HD_KSIG);
+	if (K >= k->cap)
+		K = k->cap - 1;
+	for (ptrdiff_t m = 1; m <= K; m++) {
+		double dm = (double)m, e = exp(-a * dm * dm);
+		k->e[m] = e;
+		k->ec[m] = e * cos(w * dm);
+		k->es[m] = e * sin(w * dm);
+	}
+	k->f0 = f0;
+	k->sigma = sigma;
+	k->K = K;
+	return (size_t)K;
+}
+
+size_t tfr_hyper_direct_d(const tfr_hyper_kern *k, const float *x,
+                          ptrdiff_t n, ptrdiff_t lo, ptrdiff_t hi,
+                          double out[4], double *scale)
+{
+	double sr = 0, si = 0, U = 0, V = 0, S = 0, SM = 0;
+	ptrdiff_t K = k->K;
+	if (n - K >= lo && n + K < hi) {
+		/* the common case, without bounds checks: vectorisable */
+		for (ptrdiff_t m = 1; m <= K; m++) {
+			double xl = x[n - m], xh = x[n + m], dm = (double)m;
+			double s = xl + xh, d = xl - xh;
+			double ax = fabs(xl) + fabs(xh);
+			sr += k->ec[m] * s;
+			si += k->es[m] * d;
+			U += dm * k->ec[m] * d;
+			V += dm * k->es[m] * s;
+			S += k->e[m] * ax;
+			SM += dm * k->e[m] * ax;
+		}
+	} else {
+		for (ptrdiff_t m = 1; m <= K; m++) {
+			double xl = hd_x(x, n - m, lo, hi);
+			double xh = hd_x(x, n + m, lo, hi), dm = (double)m;
+			double s = xl + xh, d = xl - xh;
+			double ax = fabs(xl) + fabs(xh);
+			sr += k->ec[m] * s;
+			si += k->es[m] * d;
+			U += dm * k->ec[m] * d;
+			V += dm * k->es[m] * s;
+			S += k->e[m] * ax;
+			SM += dm * k->e[m] * ax;
+		}
+	}
+	double sigma = k->sigma;
+	double A = sigma * sqrt(2 * HD_PI), B = 2 * HD_PI * sigma * A;
+	double x0 = hd_x(x, n, lo, hi);
+	out[0] = A * (x0 + sr);
+	out[1] = A * si;
+	out[2] = B * V;
+	out[3] = -B * U;
+	*scale = A * (fabs(x0) + S) + B * SM;
+	return (size_t)K;
+}
+
+size_t tfr_hyper_direct_ld(const float *x, ptrdiff_t n, ptrdiff_t lo,
+                           ptrdiff_t hi, double f0, double sigma,
+                           long double out[4])
+{
+	long double s_ = sigma;
+	long double a = 2 * HD_PIL * HD_PIL * s_ * s_;
+	long double sigt = 1 / (2 * HD_PIL * s_);
+	ptrdiff_t K = (ptrdiff_t)ceill(9.5L * sigt);
+	long double w = 2 * HD_PIL * (long double)f0;
+	long double sr = 0, si = 0, U = 0, V = 0;
+	size_t taps = 0;
+	for (ptrdiff_t m = 1; m <= K; m++) {
+		long double xl = hd_x(x, n - m, lo, hi);
+		long double xh = hd_x(x, n + m, lo, hi);
+		if (xl == 0 && xh == 0)
+			continue;
+		long double dm = (long double)m;
+		long double e = expl(-a * dm * dm);
+		long double pc = cosl(w * dm), ps = sinl(w * dm);
+		long double s = xl + xh, d = xl - xh;
+		sr += e * s * pc;
+		si += e * d * ps;
+		U += dm * e * d * pc;
+		V += dm * e * s * ps;
+		taps++;
+	}
+	long double A = s_ * sqrtl(2 * HD_PIL), B = 2 * HD_PIL * s_ * A;
+	out[0] = A * ((long double)hd_x(x, n, lo, hi) + sr);
+	out[1] = A * si;
+	out[2] = B * V;
+	out[3] = -B * U;
+	return taps + 1;
+}
