@@ -75,7 +75,7 @@
 #define HY_EPS 1e-20     /* the reference's eps in eta/(xi+eps) */
 #define HY_TAU_F 5e-6    /* error of xi, eta on the float path / scale */
 #define HY_TAU_D 1e-13   /* error of tfr_hyper_direct_d / its scale */
-#define HY_DMAX 1e-4     /* mp errors above this: froth, not refined */
+#define HY_DMAX 1e-5     /* mp errors above this: froth, not refined */
 #define HY_BUDGET_D 8    /* refinement taps per output sample per line */
 #define HY_BUDGET_LD 0.05
 
