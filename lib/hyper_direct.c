@@ -92,47 +92,42 @@ size_t tfr_hyper_kern_set(tfr_hyper_kern *k, double f0, double sigma)
 	return (size_t)K;
 }
 
+/* One tap pair m of the double sums: acc = {sr, si, U, V, S, SM}. */
+static inline void hd_acc(const tfr_hyper_kern *k, ptrdiff_t m, double xl,
+                          double xh, double acc[6])
+{
+	double s = xl + xh, d = xl - xh, ax = fabs(xl) + fabs(xh);
+	double dm = (double)m;
+	acc[0] += k->ec[m] * s;
+	acc[1] += k->es[m] * d;
+	acc[2] += dm * k->ec[m] * d;
+	acc[3] += dm * k->es[m] * s;
+	acc[4] += k->e[m] * ax;
+	acc[5] += dm * k->e[m] * ax;
+}
+
 size_t tfr_hyper_direct_d(const tfr_hyper_kern *k, const float *x,
                           ptrdiff_t n, ptrdiff_t lo, ptrdiff_t hi,
                           double out[4], double *scale)
 {
-	double sr = 0, si = 0, U = 0, V = 0, S = 0, SM = 0;
+	double acc[6] = {0, 0, 0, 0, 0, 0};
 	ptrdiff_t K = k->K;
-	if (n - K >= lo && n + K < hi) {
+	if (n - K >= lo && n + K < hi)
 		/* the common case, without bounds checks: vectorisable */
-		for (ptrdiff_t m = 1; m <= K; m++) {
-			double xl = x[n - m], xh = x[n + m], dm = (double)m;
-			double s = xl + xh, d = xl - xh;
-			double ax = fabs(xl) + fabs(xh);
-			sr += k->ec[m] * s;
-			si += k->es[m] * d;
-			U += dm * k->ec[m] * d;
-			V += dm * k->es[m] * s;
-			S += k->e[m] * ax;
-			SM += dm * k->e[m] * ax;
-		}
-	} else {
-		for (ptrdiff_t m = 1; m <= K; m++) {
-			double xl = hd_x(x, n - m, lo, hi);
-			double xh = hd_x(x, n + m, lo, hi), dm = (double)m;
-			double s = xl + xh, d = xl - xh;
-			double ax = fabs(xl) + fabs(xh);
-			sr += k->ec[m] * s;
-			si += k->es[m] * d;
-			U += dm * k->ec[m] * d;
-			V += dm * k->es[m] * s;
-			S += k->e[m] * ax;
-			SM += dm * k->e[m] * ax;
-		}
-	}
+		for (ptrdiff_t m = 1; m <= K; m++)
+			hd_acc(k, m, x[n - m], x[n + m], acc);
+	else
+		for (ptrdiff_t m = 1; m <= K; m++)
+			hd_acc(k, m, hd_x(x, n - m, lo, hi),
+			       hd_x(x, n + m, lo, hi), acc);
 	double sigma = k->sigma;
 	double A = sigma * sqrt(2 * HD_PI), B = 2 * HD_PI * sigma * A;
 	double x0 = hd_x(x, n, lo, hi);
-	out[0] = A * (x0 + sr);
-	out[1] = A * si;
-	out[2] = B * V;
-	out[3] = -B * U;
-	*scale = A * (fabs(x0) + S) + B * SM;
+	out[0] = A * (x0 + acc[0]);
+	out[1] = A * acc[1];
+	out[2] = B * acc[3];
+	out[3] = -B * acc[2];
+	*scale = A * (fabs(x0) + acc[4]) + B * acc[5];
 	return (size_t)K;
 }
 
