@@ -77,7 +77,7 @@
 #define HY_TAU_D 1e-13   /* error of tfr_hyper_direct_d / its scale */
 #define HY_DMAX 1e-5     /* mp errors above this: froth, not refined */
 #define HY_BUDGET_D 8    /* refinement taps per output sample per line */
-#define HY_BUDGET_LD 0.05
+#define HY_BUDGET_LD 0.05 /* long double taps per sample per line */
 
 /* {xi.r, xi.i, eta.r, eta.i}: the interpolator works on all four */
 typedef float hy_v4 __attribute__((vector_size(16)));
@@ -757,17 +757,19 @@ static inline void hy_ratio(const double v[4], double *mr, double *mi)
 }
 
 /* Error bound on each component of mp = eta/xi when xi and eta are
- * each known to within e: (|d eta| + |mp| |d xi|) / |xi|; HUGE_VAL for
- * xi = 0 (nothing can be said). */
+ * each known to within e: (|d eta| + |mp| |d xi|) / |xi|; HUGE_VAL if
+ * that is not below dmax or xi = 0 (nothing can be said). Compared
+ * squared first, so that points beyond dmax cost no square root. */
 static inline double hy_mp_err(const double v[4], double mr, double mi,
-                               double e)
+                               double e, double dmax)
 {
 	double n2 = v[0] * v[0] + v[1] * v[1];
 	if (e == 0)
 		return 0;
-	if (!(n2 > 0))
+	double en = e * (1 + fabs(mr) + fabs(mi));
+	if (!(en * en < dmax * dmax * n2))
 		return HUGE_VAL;
-	return e * (1 + fabs(mr) + fabs(mi)) / sqrt(n2);
+	return en / sqrt(n2);
 }
 
 /* A point the float path cannot decide: recompute xi and eta at it
@@ -793,7 +795,7 @@ static int hy_refine(hy_worker *w, const hy_line *ln, int64_t n,
 	                                             v, &sc);
 	hy_ratio(v, &mr, &mi);
 	int r = hy_decide(w, ln, n, mr, mi,
-	                  hy_mp_err(v, mr, mi, HY_TAU_D * sc), bin);
+	                  hy_mp_err(v, mr, mi, HY_TAU_D * sc, HUGE_VAL), bin);
 	if (r >= 0 || w->budget_ld <= 0)
 		return r < 0 ? hy_decide(w, ln, n, mr, mi, 0, bin) : r;
 	long double u[4];
@@ -818,12 +820,9 @@ static inline void hy_point(hy_worker *w, const hy_line *ln, int64_t n,
 	double v[4] = {f[0], f[1], f[2], f[3]}, mr, mi;
 	size_t b;
 	hy_ratio(v, &mr, &mi);
-	/* d = error bound of mp (hy_mp_err); the square root only for the
-	 * points that are not froth */
-	double n2 = v[0] * v[0] + v[1] * v[1];
-	double e = HY_TAU_F * w->scale * (1 + fabs(mr) + fabs(mi)), d = 0;
-	if (e * e < HY_DMAX * HY_DMAX * n2)
-		d = e / sqrt(n2);
+	double d = hy_mp_err(v, mr, mi, HY_TAU_F * w->scale, HY_DMAX);
+	if (d == HUGE_VAL)
+		d = 0;  /* froth: decided as it is */
 	int r = hy_decide(w, ln, n, mr, mi, d, &b);
 	if (r < 0)
 		r = ln->refine && w->budget_d > 0 ?
