@@ -29,17 +29,18 @@
  *     |xi|^2) the band is a signal of bandwidth ~sigma, which an inverse
  *     FFT of size L/D gives at every D-th sample. D (a power of two) is
  *     chosen so that sigma D <= HY_SMAX; the samples in between come
- *     from 6-point Lagrange interpolation, whose error for a component
- *     at phi cycles per decimated sample is ~ (2 pi phi)^6 / 200; with
- *     the Gaussian weighting that is below ~1e-7 of the local amplitude
- *     (measured: tests/test_hyper.c compares against exact mode).
+ *     from 12 decimated samples by kriging weights (hyper_interp.h),
+ *     whose error, weighted by the Gaussian, is below 1.3e-8 of a
+ *     component's amplitude: the FFTs run at 2.3x lower rates than
+ *     with the 6-point Lagrange interpolation this replaced.
  *  3. The ratio, the locality test |mp| < lint and both histograms are
  *     then evaluated at every sample, in double precision, with the
  *     reference's expressions and rounding (half to even by default):
- *     first the test without division on a chunk of samples (kept
- *     points collected without branches), then the reassignment of the
- *     kept ones, their frequency bin by comparison with precomputed
- *     exact bin edges instead of a log2.
+ *     first the test without division in float, 8 samples at a time,
+ *     while interpolating; then the ratio, reassignment and bins of
+ *     the candidates, several at a time without branches
+ *     (hyper_classify.inc), the frequency bin by comparison with
+ *     precomputed exact bin edges instead of a log2.
  *     A point within the float path's error of any decision boundary
  *     (the lint test, a time or frequency bin edge, the minf/maxf/1/N
  *     limits) is recomputed from the input samples by direct
@@ -55,6 +56,7 @@
 #include "tfr_hyper.h"
 
 #include "hyper_direct.h"
+#include "hyper_interp.h"
 #include "kiss_fft.h"
 #include "kiss_fftr.h"
 
@@ -67,20 +69,24 @@
 #define HY_PI 3.14159265358979323846
 #define HY_KF 7.5        /* band half-width in sigma (frequency) */
 #define HY_KT 9.0        /* block margin in sigma_t (time) */
-#define HY_SMAX 0.022    /* max sigma * D (cycles per decimated sample) */
-#define HY_TAPS 6        /* Lagrange interpolation points */
+#define HY_SMAX 0.05     /* max sigma * D (cycles per decimated sample) */
 #define HY_MAXLOG 24     /* largest FFT size 2^24 */
 #define HY_MINLOG 10     /* blocks from 512 (2^(HY_MINLOG-1)) */
 #define HY_SUPER 65536   /* output samples per super-block */
 #define HY_EPS 1e-20     /* the reference's eps in eta/(xi+eps) */
 #define HY_TAU_F 5e-6    /* error of xi, eta on the float path / scale */
 #define HY_TAU_D 1e-13   /* error of tfr_hyper_direct_d / its scale */
-#define HY_DMAX 1e-5     /* mp errors above this: froth, not refined */
+/* mp errors above HY_DMAX: froth, decided as it is, not refined. With
+ * HY_TAU_F that is |xi| below ~2.5 % of the band's rms: at 1e-5 (0.5
+ * of the rms) float roundoff decided the points near the beat nulls of
+ * two close tones, 2 % off the reference in those bins. */
+#define HY_DMAX 2e-4
+/* a second, 4-wide hy_classify for processors with AVX2 */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HY_AVX2 1
+#endif
 #define HY_BUDGET_D 8    /* refinement taps per output sample per line */
 #define HY_BUDGET_LD 0.05 /* long double taps per sample per line */
-
-/* {xi.r, xi.i, eta.r, eta.i}: the interpolator works on all four */
-typedef float hy_v4 __attribute__((vector_size(16)));
 
 typedef struct {
 	double f0, sigma, twopisigma, sigt;  /* sigt = 1/(2 pi sigma) */
@@ -109,7 +115,6 @@ typedef struct {
 	double *E;
 	uint32_t *C;
 	kiss_fft_cpx *yx, *ye, *bx, *be;
-	hy_v4 *q;            /* bx, be interleaved (decimated lines) */
 	struct tfr_hyper *h;
 	ptrdiff_t budget_d, budget_ld;  /* refinement taps left (hy_refine) */
 	double scale;        /* error scale of the current block (hy_filter) */
@@ -121,11 +126,12 @@ struct tfr_hyper {
 	size_t hf, nlines, ngroups;
 	double noct32, lint2, lint2w, maxshift;
 	double tdinv;         /* 1 / tdeci if tdeci is a power of two, or 0 */
+	int avx2;             /* the processor has AVX2 and FMA */
 	hy_line *line;
 	hy_group *group;
 	double *fedge;        /* bin j holds fins in [fedge[j+1], fedge[j]) */
 	kiss_fft_cfg icfg[HY_MAXLOG + 1];    /* inverse, sizes 2^k */
-	hy_v4 *lagr4[HY_MAXLOG + 1];         /* Lagrange taps per phase */
+	tfr_hyper_fir fir[HY_MAXLOG + 1];    /* interpolators per dlog */
 	/* input buffer: per channel, global samples [pos - back, ...) */
 	float **buf;
 	size_t back, ahead, bufsz, have;
@@ -227,7 +233,7 @@ static int ilog2_ceil(double x)
  * longer stretch proportional to the height of the cut. */
 static double line_margin(double f0, double sigma, double q, int dlog)
 {
-	double m = HY_KT * q / f0 + HY_TAPS * ldexp(1.0, dlog);
+	double m = HY_KT * q / f0 + TFR_HYPER_FIR_K * ldexp(1.0, dlog) + 16;
 	double gny = exp(-(0.5 - f0) * (0.5 - f0) / (2 * sigma * sigma));
 	if (gny > 1e-9) {
 		double mt = gny * 8192;
@@ -413,7 +419,7 @@ static int setup_band(tfr_hyper *h, hy_line *ln)
 		return TFR_OK;  /* the whole band is above Nyquist */
 	/* the decimated FFT must hold the band without wrapping */
 	size_t width = (size_t)(ln->khi - ln->klo + 1);
-	while (ln->dlog > 0 && (gr->L >> ln->dlog) < 2 * width + 16)
+	while (ln->dlog > 0 && (gr->L >> ln->dlog) < width + 16)
 		ln->dlog--;
 	long kc_lo = ln->kc - (long)((gr->L >> ln->dlog) / 2);
 	long kc_hi = ln->kc + (long)((gr->L >> ln->dlog) / 2) - 1;
@@ -438,28 +444,6 @@ static int setup_band(tfr_hyper *h, hy_line *ln)
 	return TFR_OK;
 }
 
-/* Lagrange weights through nodes -2..3 at t = r/D, r = 0..D-1. */
-static hy_v4 *lagrange_table(int dlog)
-{
-	size_t D = (size_t)1 << dlog;
-	hy_v4 *t = malloc(D * HY_TAPS * sizeof *t);
-	if (!t)
-		return NULL;
-	for (size_t r = 0; r < D; r++) {
-		double x = (double)r / (double)D;
-		for (int i = 0; i < HY_TAPS; i++) {
-			double w = 1, xi = i - 2;
-			for (int j = 0; j < HY_TAPS; j++)
-				if (j != i)
-					w *= (x - (j - 2)) / (xi - (j - 2));
-			float f = (float)w;
-			hy_v4 v = {f, f, f, f};
-			t[r * HY_TAPS + (size_t)i] = v;
-		}
-	}
-	return t;
-}
-
 static int setup_ffts(tfr_hyper *h, size_t *maxM)
 {
 	*maxM = 16;
@@ -476,11 +460,9 @@ static int setup_ffts(tfr_hyper *h, size_t *maxM)
 			if (!h->icfg[lg])
 				return TFR_ENOMEM;
 		}
-		if (ln->dlog > 0 && !h->lagr4[ln->dlog]) {
-			h->lagr4[ln->dlog] = lagrange_table(ln->dlog);
-			if (!h->lagr4[ln->dlog])
-				return TFR_ENOMEM;
-		}
+		if (ln->dlog > 0 && !h->fir[ln->dlog].w &&
+		    tfr_hyper_fir_init(&h->fir[ln->dlog], ln->dlog, HY_SMAX))
+			return TFR_ENOMEM;
 		if (((size_t)1 << lg) > *maxM)
 			*maxM = (size_t)1 << lg;
 	}
@@ -544,11 +526,9 @@ static int setup_buffers(tfr_hyper *h, size_t maxM)
 		w->ye = malloc(maxM * sizeof *w->ye);
 		w->bx = malloc(maxM * sizeof *w->bx);
 		w->be = malloc(maxM * sizeof *w->be);
-		w->q = malloc(maxM * sizeof *w->q);
 		if (tfr_hyper_kern_init(&w->kern, p->q, p->minf))
 			return TFR_ENOMEM;
-		if (!w->E || !w->C || !w->yx || !w->ye || !w->bx || !w->be ||
-		    !w->q)
+		if (!w->E || !w->C || !w->yx || !w->ye || !w->bx || !w->be)
 			return TFR_ENOMEM;
 	}
 	return TFR_OK;
@@ -603,6 +583,11 @@ tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err)
 	h->lint2w = (p->lint + 2 * HY_DMAX) * (p->lint + 2 * HY_DMAX);
 	if ((p->tdeci & (p->tdeci - 1)) == 0)
 		h->tdinv = 1 / (double)p->tdeci;
+#ifdef HY_AVX2
+	__builtin_cpu_init();
+	h->avx2 = __builtin_cpu_supports("avx2") &&
+	          __builtin_cpu_supports("fma");
+#endif
 	if ((e = setup_lines(h)) || (e = setup_ffts(h, &maxM)) ||
 	    (e = setup_groups(h)) || (e = setup_buffers(h, maxM)) ||
 	    (e = setup_edges(h)))
@@ -646,7 +631,7 @@ void tfr_hyper_free(tfr_hyper *h)
 	free(h->fedge);
 	for (int k = 0; k <= HY_MAXLOG; k++) {
 		kiss_fft_free(h->icfg[k]);
-		free(h->lagr4[k]);
+		tfr_hyper_fir_free(&h->fir[k]);
 	}
 	if (h->buf)
 		for (int c = 0; c < h->p.channels; c++)
@@ -661,7 +646,6 @@ void tfr_hyper_free(tfr_hyper *h)
 			free(w->ye);
 			free(w->bx);
 			free(w->be);
-			free(w->q);
 			tfr_hyper_kern_free(&w->kern);
 		}
 	free(h->wk);
@@ -672,19 +656,6 @@ void tfr_hyper_free(tfr_hyper *h)
 }
 
 /* ---- per-line work ------------------------------------------------- */
-
-/* The locality test |eta/xi| < lint (reassignmentgw.m L65-L100 / numpy
- * L69-L85) without the division: |eta|^2 < lint^2 |xi + eps|^2; lint2
- * is widened by the float path's margin (hy_decide sorts out the
- * points in the margin). */
-static inline int hy_keep(double lint2, double xr, double xm, double er,
-                          double em)
-{
-	double dr = xr + HY_EPS;
-	double n2d = dr * dr + xm * xm;
-	double n2e = er * er + em * em;
-	return n2e < lint2 * n2d;
-}
 
 /* Decide the point of sample n (0-based) of a line from mp = eta/(xi +
  * eps), each of whose components is known to within d: returns 1 and
@@ -834,71 +805,146 @@ static inline void hy_point(hy_worker *w, const hy_line *ln, int64_t n,
 	}
 }
 
-/* Kept points of one chunk: xi, eta (as floats) and n - chunk start. */
-typedef struct {
-	float v[4];
-	uint32_t u;
-} hy_cand;
+#define HY_CHUNK TFR_HYPER_FIR_CHUNK
+#define HY_FR 4          /* frequency bins searched each side of j0 */
 
-#define HY_CHUNK 256
-
-/* Samples u0 .. u0+cnt-1 (block positions) of a line into cand: every
- * one is written, the count advances only for kept points, so the ~1/3
- * pass rate on noise costs no branch mispredictions. */
-static size_t hy_gather(const hy_worker *w, const hy_line *ln, size_t u0,
-                        size_t cnt, hy_cand *cand)
+/* Samples u0 .. u0+cnt-1 (block positions) of a full-rate line in the
+ * layout of tfr_hyper_fir_scan, with the same float pre-test. */
+static size_t hy_gather(const hy_worker *w, size_t u0, size_t cnt,
+                        float lint2, float out[4][HY_CHUNK], uint16_t *idx)
 {
-	double lint2 = w->h->lint2w;
+	const kiss_fft_cpx *bx = w->bx + u0, *be = w->be + u0;
 	size_t k = 0;
-	if (ln->dlog == 0) {
-		const kiss_fft_cpx *bx = w->bx + u0, *be = w->be + u0;
-		for (size_t i = 0; i < cnt; i++) {
-			hy_cand *c = &cand[k];
-			c->v[0] = bx[i].r;
-			c->v[1] = bx[i].i;
-			c->v[2] = be[i].r;
-			c->v[3] = be[i].i;
-			c->u = (uint32_t)i;
-			k += (size_t)hy_keep(lint2, bx[i].r, bx[i].i,
-			                     be[i].r, be[i].i);
-		}
-		return k;
-	}
-	/* 6-point Lagrange on {xr, xm, er, em} at once: the same float
-	 * operations in the same order as one scalar sum per component */
-	const hy_v4 *tab = w->h->lagr4[ln->dlog], *q = w->q;
-	int dl = ln->dlog;
-	size_t mask = ((size_t)1 << dl) - 1;
 	for (size_t i = 0; i < cnt; i++) {
-		size_t u = u0 + i;
-		const hy_v4 *c = tab + (u & mask) * HY_TAPS;
-		const hy_v4 *x = q + (u >> dl) - 2;
-		hy_v4 a = {0, 0, 0, 0};
-		a = a + c[0] * x[0];
-		a = a + c[1] * x[1];
-		a = a + c[2] * x[2];
-		a = a + c[3] * x[3];
-		a = a + c[4] * x[4];
-		a = a + c[5] * x[5];
-		hy_cand *cd = &cand[k];
-		memcpy(cd->v, &a, sizeof cd->v);
-		cd->u = (uint32_t)i;
-		k += (size_t)hy_keep(lint2, a[0], a[1], a[2], a[3]);
+		out[0][i] = bx[i].r;
+		out[1][i] = bx[i].i;
+		out[2][i] = be[i].r;
+		out[3][i] = be[i].i;
+		float n2x = bx[i].r * bx[i].r + bx[i].i * bx[i].i;
+		float n2e = be[i].r * be[i].r + be[i].i * be[i].i;
+		idx[k] = (uint16_t)i;
+		k += (size_t)((n2e < lint2 * n2x) | (n2x < 1e-30f));
 	}
 	return k;
 }
 
-/* Outputs n in [n0, n1) of one line on one block starting (input) at
- * global sample bstart, from the decimated base-band outputs. */
+/* The candidates of one chunk, as hy_point would decide them, several
+ * at a time (GCC vector extensions, no branches): code 1 for points
+ * kept for sure (frequency bin jf, time row kr in the window), 0 for
+ * points rejected for sure, 2 for points hy_point has to look at (near
+ * a boundary, froth at the lint tie, outside the bins searched). The
+ * expressions are hy_point's and hy_decide's, with the comparisons
+ * against the error bound d squared (no square root). */
+typedef struct {
+	double v[4][HY_CHUNK];    /* xi, eta */
+	double n1[HY_CHUNK];      /* sample n + 1 (1-based, as tins) */
+	double jf[HY_CHUNK], kr[HY_CHUNK];
+	int64_t code[HY_CHUNK];
+} hy_batch;
+
+#define HC_NAME hy_classify2
+#define HC_VW 2
+#define HC_ATTR
+#include "hyper_classify.inc"
+#ifdef HY_AVX2
+#define HC_NAME hy_classify4
+#define HC_VW 4
+#define HC_ATTR __attribute__((target("arch=x86-64-v3")))
+#include "hyper_classify.inc"
+#endif
+
+static void hy_classify(const hy_worker *w, const hy_line *ln, size_t k,
+                        hy_batch *b)
+{
+#ifdef HY_AVX2
+	if (w->h->avx2) {
+		hy_classify4(w, ln, k, b);
+		return;
+	}
+#endif
+	hy_classify2(w, ln, k, b);
+}
+
+/* Decide and accumulate the candidates of one chunk (block positions
+ * a + idx[i]). Points of a line come in time order and fall into the
+ * same bin for tens of samples: summed in registers first, instead of
+ * one dependent add through memory per point. */
+static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
+                      size_t a, size_t k, const uint16_t *idx,
+                      float out[4][HY_CHUNK], hy_batch *b)
+{
+	for (size_t i = 0; i < k; i++) {
+		size_t j = idx[i];
+		for (int c = 0; c < 4; c++)
+			b->v[c][i] = out[c][j];
+		b->n1[i] = (double)(bstart + (int64_t)(a + j) + 1);
+	}
+	for (size_t i = k; i % 4; i++) {  /* pad to whole vectors */
+		for (int c = 0; c < 4; c++)
+			b->v[c][i] = 0;
+		b->n1[i] = 1;
+	}
+	if (w->h->p.round_away) {
+		for (size_t i = 0; i < k; i++)
+			b->code[i] = 2;
+	} else {
+		hy_classify(w, ln, k, b);
+	}
+	size_t cb = SIZE_MAX;
+	double ce = 0;
+	uint32_t cc = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (b->code[i] == 2) {
+			float f[4] = {out[0][idx[i]], out[1][idx[i]],
+			              out[2][idx[i]], out[3][idx[i]]};
+			hy_point(w, ln, (int64_t)b->n1[i] - 1, f);
+			continue;
+		}
+		if (!b->code[i])
+			continue;
+		size_t bin = (size_t)b->jf[i] * w->h->wrows + (size_t)b->kr[i];
+		if (bin != cb) {
+			if (cc) {
+				w->E[cb] += ce;
+				w->C[cb] += cc;
+			}
+			cb = bin;
+			ce = 0;
+			cc = 0;
+		}
+		ce += b->v[0][i] * b->v[0][i] + b->v[1][i] * b->v[1][i];
+		cc++;
+	}
+	if (cc) {
+		w->E[cb] += ce;
+		w->C[cb] += cc;
+	}
+}
+
+/* Outputs n in [n0, n1) of a line on one block starting (input) at
+ * global sample bstart, from its base-band xi and eta (decimated: the
+ * samples in between by hyper_interp.c), in chunks aligned to 8
+ * samples of the block. */
 static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
                     int64_t n0, int64_t n1)
 {
-	hy_cand cand[HY_CHUNK];
-	for (int64_t c0 = n0; c0 < n1; c0 += HY_CHUNK) {
-		size_t cnt = (size_t)(n1 - c0 < HY_CHUNK ? n1 - c0 : HY_CHUNK);
-		size_t k = hy_gather(w, ln, (size_t)(c0 - bstart), cnt, cand);
-		for (size_t i = 0; i < k; i++)
-			hy_point(w, ln, c0 + cand[i].u, cand[i].v);
+	float out[4][HY_CHUNK] __attribute__((aligned(32)));
+	uint16_t idx[HY_CHUNK];
+	hy_batch b;  /* 12.5 kB */
+	const tfr_hyper_fir *fir = &w->h->fir[ln->dlog];
+	float lint2 = (float)w->h->lint2w;
+	size_t p0 = (size_t)(n0 - bstart), p1 = (size_t)(n1 - bstart);
+	for (size_t a = p0 & ~(size_t)7; a < p1; a += HY_CHUNK) {
+		size_t cnt = p1 - a < HY_CHUNK ? p1 - a : HY_CHUNK;
+		size_t k = ln->dlog == 0 ?
+		           hy_gather(w, a, cnt, lint2, out, idx) :
+		           tfr_hyper_fir_scan(fir, (const float *)w->bx,
+		                              (const float *)w->be, a, cnt,
+		                              lint2, out, idx);
+		size_t i = 0;
+		while (i < k && a + idx[i] < p0)
+			i++;  /* before n0: the previous block's */
+		hy_points(w, ln, bstart, a, k - i, idx + i, out, &b);
 	}
 }
 
@@ -931,12 +977,6 @@ static void hy_filter(hy_worker *w, const hy_line *ln, const hy_group *gr,
 	int lg = gr->lg - ln->dlog;
 	kiss_fft(w->h->icfg[lg], w->yx, w->bx);
 	kiss_fft(w->h->icfg[lg], w->ye, w->be);
-	if (ln->dlog > 0)
-		for (size_t j = 0; j < M; j++) {
-			hy_v4 v = {w->bx[j].r, w->bx[j].i, w->be[j].r,
-			           w->be[j].i};
-			w->q[j] = v;
-		}
 }
 
 static void hy_line_superblock(hy_worker *w, const hy_line *ln)

@@ -1,0 +1,66 @@
+/*
+ * hyper_interp.h - the filter outputs of a decimated tfr_hyper scan line
+ * at every sample, and the locality pre-test (private to libtfr).
+ *
+ * A line's outputs xi and eta, shifted to base band, are signals whose
+ * spectra are X(f) times a Gaussian of std sigma (times (f-f0)/sigma for
+ * eta; hyper.c). tfr_hyper computes them by inverse FFTs at every D-th
+ * sample only (D = 2^dlog, sigma D <= s) and gets the samples in between
+ * from K of those values by fixed weights: the best linear estimate
+ * (kriging) for a signal whose spectrum is a Gaussian of std s per
+ * decimated sample. With R(t) = exp(-pi^2 s^2 t^2), the Fourier
+ * transform of exp(-phi^2/s^2), the weights of y(t) from y(j) are
+ * R^-1 r(t). For K = 12 and s = 0.05 the error at frequency phi, times
+ * the Gaussian exp(-phi^2/(2 s^2)), stays below 1.3e-8 of the
+ * component's amplitude (tests/test_hyper.c checks it on exact complex
+ * exponentials); 6-point Lagrange interpolation needed s <= 0.022 for
+ * 3.6e-7, i.e. 2.3 times more samples from the FFTs. xi and eta use the
+ * same weights, so a single component's ratio eta/xi is unaffected.
+ */
+#ifndef TFR_HYPER_INTERP_H
+#define TFR_HYPER_INTERP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TFR_HYPER_FIR_K 12   /* decimated samples per output sample */
+#define TFR_HYPER_FIR_LO 5   /* of which before it: m-5 .. m+6 */
+#define TFR_HYPER_FIR_CHUNK 256  /* most samples per tfr_hyper_fir_scan */
+
+/* The weights of one decimation, laid out for 8 output samples at a
+ * time (lanes): samples u .. u+7 with u a multiple of 8 use the table of
+ * lane group (u mod D)/8 (D >= 8: one decimated neighbourhood for all
+ * lanes) or of group 0 (D < 8: 8/D neighbourhoods, so K + 8/D - 1
+ * taps, zero where a lane does not reach). */
+typedef struct {
+	int dlog;            /* D = 2^dlog, 1..16 */
+	int ntaps;           /* taps per lane group */
+	size_t ngroups;
+	float *w;            /* [group][tap][8] */
+} tfr_hyper_fir;
+
+/* Weights of y(t) at t in [0, 1) decimated samples after node 0 from
+ * nodes k - TFR_HYPER_FIR_LO, k < TFR_HYPER_FIR_K, for a design
+ * spectrum of std s per decimated sample. At t = 0 exactly the node. */
+void tfr_hyper_fir_weights(double s, double t, double w[TFR_HYPER_FIR_K]);
+
+/* Tables for D = 2^dlog; 0 or TFR_ENOMEM. */
+int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s);
+void tfr_hyper_fir_free(tfr_hyper_fir *f);
+
+/*
+ * Samples u0 .. u0+cnt-1 (u0 a multiple of 8, cnt <= TFR_HYPER_FIR_CHUNK)
+ * of a line from its decimated base-band xi and eta, x[2m], x[2m+1] = Re,
+ * Im xi(m D), e likewise (both must hold the K neighbourhoods of those
+ * samples rounded out to multiples of 8): out[0..3][i] = Re xi, Im xi,
+ * Re eta, Im eta of sample u0 + i. idx gets, in increasing order, the i
+ * of the samples that may pass |eta| < lint |xi| (lint2 = lint^2 widened
+ * by the caller's error margin; the float test passes a superset, and
+ * every sample whose |xi|^2 might underflow). Returns how many.
+ */
+size_t tfr_hyper_fir_scan(const tfr_hyper_fir *f, const float *x,
+                          const float *e, size_t u0, size_t cnt,
+                          float lint2, float out[4][TFR_HYPER_FIR_CHUNK],
+                          uint16_t *idx);
+
+#endif
