@@ -71,7 +71,8 @@ typedef struct {
 	double refmax, ourmax;
 } cmp_result;
 
-static cmp_result compare(const float *ours, const float *ref, size_t n,
+static cmp_result compare(const float *ours, const float *ref,
+                          const uint32_t *oc, const unsigned *rc, size_t n,
                           long tdeci, double edge)
 {
 	cmp_result r = {0, 0, 0, 0, 0};
@@ -93,8 +94,9 @@ static cmp_result compare(const float *ours, const float *ref, size_t n,
 			r.nsig++;
 			double rel = (a == 0) != (b == 0) ? 1 : fabs(a - b) / b;
 			if (getenv("TFR_TEST_VERBOSE") && rel > 1e-4)
-				printf("  bin (%zu, %zu): ours %.9g ref %.9g\n",
-				       k, j, a, b);
+				printf("  bin (%zu, %zu): ours %.9g ref %.9g, "
+				       "counts %u %u\n", k, j, a, b,
+				       (unsigned)oc[k * HF + j], rc[k * HF + j]);
 			if ((a == 0) != (b == 0)) {
 				r.onesided++;
 				continue;
@@ -140,7 +142,8 @@ static void run_case(const char *cname, double rel_tol, double frac_tol,
 	CHECK_NEAR("ht", ht, HT, 0);
 	CHECK_NEAR("hf", hf, HF, 0);
 	if (ht == HT && hf == HF) {
-		cmp_result r = compare(tfr_hyper_energy(h), ref, n, p.tdeci,
+		cmp_result r = compare(tfr_hyper_energy(h), ref,
+		                       tfr_hyper_counts(h), cnt, n, p.tdeci,
 		                       p.q / p.minf);
 		double frac = r.nsig ? (double)r.onesided / (double)r.nsig : 0;
 		printf("%-9s %s: max %.6g (ref %.6g), %zu significant bins, "
