@@ -370,18 +370,16 @@ static int setup_lines(tfr_hyper *h)
 		hy_line *ln = &h->line[l];
 		int lg4 = ln->group;
 		double m = line_margin(ln->f0, ln->sigma, p->q, ln->dlog);
-		if (ln->dlog >= 2 || h->p.exact ||
-		    ln->f0 + HY_KF * ln->sigma >= 0.5) {
-			/* cheap lines, and those cut at Nyquist (whose 1/n
-			 * tail the extra margin keeps small): blocks of
-			 * 2^lg4 with the margin of the longest of them (their
-			 * roundoff, and so their tie decisions, as validated
-			 * against the reference) */
+		if (h->p.exact) {
+			/* blocks of 2^lg4 with the margin of the longest
+			 * line of that length */
 			ln->group = group_of(h, lg4, gmax[lg4]);
 			continue;
 		}
-		/* full- and half-rate lines, most of the FFT work: the
-		 * cheapest block length from 2^(lg4-2) to 2^(lg4+1) */
+		/* the cheapest block length from 2^(lg4-2) to 2^(lg4+1),
+		 * with the line's own margin: with the decimation of
+		 * hyper_interp.c the full-rate lines cut at Nyquist are
+		 * ~half the FFT work, and a shared margin halved their hop */
 		int best = lg4;
 		double bc = line_cost(lg4, ln->dlog,
 		                      (double)margin_step(lg4, m));
