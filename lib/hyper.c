@@ -804,20 +804,23 @@ static inline void hy_point(hy_worker *w, const hy_line *ln, int64_t n,
 }
 
 #define HY_CHUNK TFR_HYPER_FIR_CHUNK
+#define HY_OUT TFR_HYPER_FIR_OUT
 #define HY_FR 4          /* frequency bins searched each side of j0 */
 
-/* Samples u0 .. u0+cnt-1 (block positions) of a full-rate line in the
- * layout of tfr_hyper_fir_scan, with the same float pre-test. */
+/* Samples u0 .. u0+cnt-1 (block positions) of a full-rate line, as
+ * tfr_hyper_fir_scan gives those of decimated ones: the same float
+ * pre-test, the candidates stored one after the other (every sample
+ * written, the count advanced only for kept ones: no branches). */
 static size_t hy_gather(const hy_worker *w, size_t u0, size_t cnt,
-                        float lint2, float out[4][HY_CHUNK], uint16_t *idx)
+                        float lint2, float out[4][HY_OUT], uint16_t *idx)
 {
 	const kiss_fft_cpx *bx = w->bx + u0, *be = w->be + u0;
 	size_t k = 0;
 	for (size_t i = 0; i < cnt; i++) {
-		out[0][i] = bx[i].r;
-		out[1][i] = bx[i].i;
-		out[2][i] = be[i].r;
-		out[3][i] = be[i].i;
+		out[0][k] = bx[i].r;
+		out[1][k] = bx[i].i;
+		out[2][k] = be[i].r;
+		out[3][k] = be[i].i;
 		float n2x = bx[i].r * bx[i].r + bx[i].i * bx[i].i;
 		float n2e = be[i].r * be[i].r + be[i].i * be[i].i;
 		idx[k] = (uint16_t)i;
@@ -863,38 +866,39 @@ static void hy_classify(const hy_worker *w, const hy_line *ln, size_t k,
 	hy_classify2(w, ln, k, b);
 }
 
-/* Decide and accumulate the candidates of one chunk (block positions
- * a + idx[i]). Points of a line come in time order and fall into the
- * same bin for tens of samples: summed in registers first, instead of
- * one dependent add through memory per point. */
+/* Decide and accumulate candidates i0 .. k-1 of one chunk (block
+ * positions a + idx[i]). Points of a line come in time order and fall
+ * into the same bin for tens of samples: summed in registers first,
+ * instead of one dependent add through memory per point. */
 static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
-                      size_t a, size_t k, const uint16_t *idx,
-                      float out[4][HY_CHUNK], hy_batch *b)
+                      size_t a, size_t i0, size_t k, const uint16_t *idx,
+                      float out[4][HY_OUT], hy_batch *b)
 {
-	for (size_t i = 0; i < k; i++) {
-		size_t j = idx[i];
-		for (int c = 0; c < 4; c++)
-			b->v[c][i] = out[c][j];
-		b->n1[i] = (double)(bstart + (int64_t)(a + j) + 1);
-	}
-	for (size_t i = k; i % 4; i++) {  /* pad to whole vectors */
+	size_t nb = k - i0;
+	double base = (double)(bstart + (int64_t)a + 1);
+	for (int c = 0; c < 4; c++)
+		for (size_t i = 0; i < nb; i++)
+			b->v[c][i] = out[c][i0 + i];
+	for (size_t i = 0; i < nb; i++)
+		b->n1[i] = base + idx[i0 + i];
+	for (size_t i = nb; i % 4; i++) {  /* pad to whole vectors */
 		for (int c = 0; c < 4; c++)
 			b->v[c][i] = 0;
 		b->n1[i] = 1;
 	}
 	if (w->h->p.round_away) {
-		for (size_t i = 0; i < k; i++)
+		for (size_t i = 0; i < nb; i++)
 			b->code[i] = 2;
 	} else {
-		hy_classify(w, ln, k, b);
+		hy_classify(w, ln, nb, b);
 	}
 	size_t cb = SIZE_MAX;
 	double ce = 0;
 	uint32_t cc = 0;
-	for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < nb; i++) {
 		if (b->code[i] == 2) {
-			float f[4] = {out[0][idx[i]], out[1][idx[i]],
-			              out[2][idx[i]], out[3][idx[i]]};
+			float f[4] = {out[0][i0 + i], out[1][i0 + i],
+			              out[2][i0 + i], out[3][i0 + i]};
 			hy_point(w, ln, (int64_t)b->n1[i] - 1, f);
 			continue;
 		}
@@ -926,9 +930,9 @@ static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
 static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
                     int64_t n0, int64_t n1)
 {
-	float out[4][HY_CHUNK] __attribute__((aligned(32)));
-	uint16_t idx[HY_CHUNK];
-	hy_batch b;  /* 12.5 kB */
+	float out[4][HY_OUT] __attribute__((aligned(32)));
+	uint16_t idx[HY_OUT];
+	hy_batch b;  /* 14 kB */
 	const tfr_hyper_fir *fir = &w->h->fir[ln->dlog];
 	float lint2 = (float)w->h->lint2w;
 	size_t p0 = (size_t)(n0 - bstart), p1 = (size_t)(n1 - bstart);
@@ -942,7 +946,7 @@ static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
 		size_t i = 0;
 		while (i < k && a + idx[i] < p0)
 			i++;  /* before n0: the previous block's */
-		hy_points(w, ln, bstart, a, k - i, idx + i, out, &b);
+		hy_points(w, ln, bstart, a, i, k, idx, out, &b);
 	}
 }
 

@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HI_X86 1
+#include <immintrin.h>
+#endif
+
 #define HI_K TFR_HYPER_FIR_K
 #define HI_LO TFR_HYPER_FIR_LO
 #define HI_PIL 3.14159265358979323846264338327950288L
@@ -73,6 +78,21 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s)
 	f->w = calloc(f->ngroups * (size_t)f->ntaps * 8, sizeof *f->w);
 	if (!f->w)
 		return TFR_ENOMEM;
+#ifdef HI_X86
+	__builtin_cpu_init();
+	f->avx2 = __builtin_cpu_supports("avx2") &&
+	          __builtin_cpu_supports("fma");
+#endif
+	/* lut[mask]: the kept lanes of mask, in order, then the others */
+	for (unsigned mk = 0; mk < 256; mk++) {
+		int n = 0;
+		for (int l = 0; l < 8; l++)
+			if (mk >> l & 1)
+				f->lut[mk][n++] = (uint8_t)l;
+		for (int l = 0; l < 8; l++)
+			if (!(mk >> l & 1))
+				f->lut[mk][n++] = (uint8_t)l;
+	}
 	long double l[HI_K][HI_K];
 	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
 	hi_cholesky(a2, l);
@@ -103,57 +123,111 @@ void tfr_hyper_fir_free(tfr_hyper_fir *f)
 typedef float hi_v8 __attribute__((vector_size(32)));
 typedef int32_t hi_i8 __attribute__((vector_size(32)));
 
-/* One lane group: the sums over NT decimated samples (each broadcast to
- * the 8 lanes) times the lanes' weights, for the four components. NT is
- * a constant per call site, so that the compiler unrolls the loop. */
+/* One lane group, samples u .. u+7: the sums over the group's taps of
+ * the decimated samples (each broadcast to the 8 lanes) times the
+ * lanes' weights, for the four components, and the pre-test. The tap
+ * count is a constant per case, so that the compiler unrolls. */
 #define HI_ACCUM(NT)                                                    \
 	for (int j = 0; j < (NT); j++) {                                \
 		hi_v8 c;                                                \
 		memcpy(&c, wt + 8 * j, sizeof c);                       \
-		xr += c * xp[2 * j];                                    \
-		xi += c * xp[2 * j + 1];                                \
-		er += c * ep[2 * j];                                    \
-		ei += c * ep[2 * j + 1];                                \
+		v[0] += c * xp[2 * j];                                  \
+		v[1] += c * xp[2 * j + 1];                              \
+		v[2] += c * ep[2 * j];                                  \
+		v[3] += c * ep[2 * j + 1];                              \
 	}
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-/* AVX2 with FMA where the processor has it, the x86-64 baseline else. */
-#define HI_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define HI_CLONES
-#endif
-
-HI_CLONES
-size_t tfr_hyper_fir_scan(const tfr_hyper_fir *f, const float *x,
-                          const float *e, size_t u0, size_t cnt,
-                          float lint2, float out[4][TFR_HYPER_FIR_CHUNK],
-                          uint16_t *idx)
+static inline __attribute__((always_inline)) void
+hi_group(const tfr_hyper_fir *f, const float *x, const float *e, size_t u,
+         float lint2, hi_v8 v[4], hi_i8 *keep)
 {
-	size_t k = 0, mask = ((size_t)1 << f->dlog) - 1;
-	int dl = f->dlog, nt = f->ntaps;
+	size_t mask = ((size_t)1 << f->dlog) - 1, m = (u >> f->dlog) - HI_LO;
+	size_t g = f->ngroups > 1 ? (u & mask) >> 3 : 0;
+	const float *wt = f->w + g * (size_t)f->ntaps * 8;
+	const float *xp = x + 2 * m, *ep = e + 2 * m;
+	v[0] = v[1] = v[2] = v[3] = (hi_v8){0};
+	switch (f->ntaps) {
+	case HI_K: HI_ACCUM(HI_K) break;
+	case HI_K + 1: HI_ACCUM(HI_K + 1) break;
+	case HI_K + 3: HI_ACCUM(HI_K + 3) break;
+	default: HI_ACCUM(f->ntaps) break;
+	}
+	hi_v8 n2x = v[0] * v[0] + v[1] * v[1], n2e = v[2] * v[2] + v[3] * v[3];
+	*keep = (n2e < lint2 * n2x) | (n2x < 1e-30f);
+}
+
+/* Any processor: the kept lanes stored one by one (every lane written,
+ * the count advanced only for kept ones: no branches). */
+static size_t hi_scan_generic(const tfr_hyper_fir *f, const float *x,
+                              const float *e, size_t u0, size_t cnt,
+                              float lint2,
+                              float out[4][TFR_HYPER_FIR_OUT],
+                              uint16_t *idx)
+{
+	size_t k = 0;
 	for (size_t i = 0; i < cnt; i += 8) {
-		size_t u = u0 + i, m = (u >> dl) - HI_LO;
-		size_t g = f->ngroups > 1 ? (u & mask) >> 3 : 0;
-		const float *wt = f->w + g * (size_t)nt * 8;
-		const float *xp = x + 2 * m, *ep = e + 2 * m;
-		hi_v8 xr = {0}, xi = {0}, er = {0}, ei = {0};
-		switch (nt) {
-		case HI_K: HI_ACCUM(HI_K) break;
-		case HI_K + 1: HI_ACCUM(HI_K + 1) break;
-		case HI_K + 3: HI_ACCUM(HI_K + 3) break;
-		default: HI_ACCUM(nt) break;
-		}
-		hi_v8 n2x = xr * xr + xi * xi, n2e = er * er + ei * ei;
-		hi_i8 keep = (n2e < lint2 * n2x) | (n2x < 1e-30f);
-		memcpy(out[0] + i, &xr, sizeof xr);
-		memcpy(out[1] + i, &xi, sizeof xi);
-		memcpy(out[2] + i, &er, sizeof er);
-		memcpy(out[3] + i, &ei, sizeof ei);
+		hi_v8 v[4];
+		hi_i8 keep;
+		hi_group(f, x, e, u0 + i, lint2, v, &keep);
 		size_t nl = cnt - i < 8 ? cnt - i : 8;
 		for (size_t l = 0; l < nl; l++) {
+			for (int c = 0; c < 4; c++)
+				out[c][k] = v[c][l];
 			idx[k] = (uint16_t)(i + l);
 			k += (size_t)(keep[l] & 1);
 		}
 	}
 	return k;
+}
+
+#ifdef HI_X86
+/* AVX2: the kept lanes moved to the front of each vector by a
+ * permutation looked up by the lane mask, all 8 stored, the count
+ * advanced by the number kept (so out and idx have 8 entries spare). */
+__attribute__((target("arch=x86-64-v3")))
+static size_t hi_scan_avx2(const tfr_hyper_fir *f, const float *x,
+                           const float *e, size_t u0, size_t cnt,
+                           float lint2, float out[4][TFR_HYPER_FIR_OUT],
+                           uint16_t *idx)
+{
+	size_t k = 0;
+	__m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+	for (size_t i = 0; i < cnt; i += 8) {
+		hi_v8 v[4];
+		hi_i8 keep;
+		hi_group(f, x, e, u0 + i, lint2, v, &keep);
+		__m256 km;
+		memcpy(&km, &keep, sizeof km);
+		unsigned bits = (unsigned)_mm256_movemask_ps(km);
+		if (cnt - i < 8)
+			bits &= (1u << (cnt - i)) - 1;
+		__m256i p = _mm256_cvtepu8_epi32(
+		    _mm_loadl_epi64((const __m128i *)f->lut[bits]));
+		for (int c = 0; c < 4; c++) {
+			__m256 a;
+			memcpy(&a, &v[c], sizeof a);
+			_mm256_storeu_ps(out[c] + k,
+			                 _mm256_permutevar8x32_ps(a, p));
+		}
+		__m256i ix = _mm256_permutevar8x32_epi32(
+		    _mm256_add_epi32(lane, _mm256_set1_epi32((int)i)), p);
+		__m128i ix16 = _mm_packus_epi32(_mm256_castsi256_si128(ix),
+		                                _mm256_extracti128_si256(ix, 1));
+		_mm_storeu_si128((__m128i *)(idx + k), ix16);
+		k += (size_t)__builtin_popcount(bits);
+	}
+	return k;
+}
+#endif
+
+size_t tfr_hyper_fir_scan(const tfr_hyper_fir *f, const float *x,
+                          const float *e, size_t u0, size_t cnt,
+                          float lint2, float out[4][TFR_HYPER_FIR_OUT],
+                          uint16_t *idx)
+{
+#ifdef HI_X86
+	if (f->avx2)
+		return hi_scan_avx2(f, x, e, u0, cnt, lint2, out, idx);
+#endif
+	return hi_scan_generic(f, x, e, u0, cnt, lint2, out, idx);
 }

@@ -26,6 +26,7 @@
 #define TFR_HYPER_FIR_K 12   /* decimated samples per output sample */
 #define TFR_HYPER_FIR_LO 5   /* of which before it: m-5 .. m+6 */
 #define TFR_HYPER_FIR_CHUNK 256  /* most samples per tfr_hyper_fir_scan */
+#define TFR_HYPER_FIR_OUT (TFR_HYPER_FIR_CHUNK + 8)  /* room in out, idx */
 
 /* The weights of one decimation, laid out for 8 output samples at a
  * time (lanes): samples u .. u+7 with u a multiple of 8 use the table of
@@ -37,6 +38,8 @@ typedef struct {
 	int ntaps;           /* taps per lane group */
 	size_t ngroups;
 	float *w;            /* [group][tap][8] */
+	int avx2;            /* the processor has AVX2 and FMA */
+	uint8_t lut[256][8]; /* lane permutations by mask (AVX2 scan) */
 } tfr_hyper_fir;
 
 /* Weights of y(t) at t in [0, 1) decimated samples after node 0 from
@@ -52,15 +55,17 @@ void tfr_hyper_fir_free(tfr_hyper_fir *f);
  * Samples u0 .. u0+cnt-1 (u0 a multiple of 8, cnt <= TFR_HYPER_FIR_CHUNK)
  * of a line from its decimated base-band xi and eta, x[2m], x[2m+1] = Re,
  * Im xi(m D), e likewise (both must hold the K neighbourhoods of those
- * samples rounded out to multiples of 8): out[0..3][i] = Re xi, Im xi,
- * Re eta, Im eta of sample u0 + i. idx gets, in increasing order, the i
- * of the samples that may pass |eta| < lint |xi| (lint2 = lint^2 widened
+ * samples rounded out to multiples of 8), with the locality pre-test:
+ * the samples that may pass |eta| < lint |xi| (lint2 = lint^2 widened
  * by the caller's error margin; the float test passes a superset, and
- * every sample whose |xi|^2 might underflow). Returns how many.
+ * every sample whose |xi|^2 might underflow), in increasing order. For
+ * the j-th of them, out[0..3][j] = Re xi, Im xi, Re eta, Im eta and
+ * idx[j] = its sample - u0. Returns how many. out and idx have room for
+ * TFR_HYPER_FIR_OUT entries (beyond the count they are scratch).
  */
 size_t tfr_hyper_fir_scan(const tfr_hyper_fir *f, const float *x,
                           const float *e, size_t u0, size_t cnt,
-                          float lint2, float out[4][TFR_HYPER_FIR_CHUNK],
+                          float lint2, float out[4][TFR_HYPER_FIR_OUT],
                           uint16_t *idx);
 
 #endif

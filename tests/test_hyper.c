@@ -390,14 +390,18 @@ static void test_interp(void)
 			e[2 * m + 1] = (float)(0.5 * sin(-2 * M_PI * phi *
 			                                 (double)m));
 		}
-		float out[4][TFR_HYPER_FIR_CHUNK];
-		uint16_t idx[TFR_HYPER_FIR_CHUNK];
+		float out[4][TFR_HYPER_FIR_OUT];
+		uint16_t idx[TFR_HYPER_FIR_OUT];
 		/* samples of nodes 16 .. 47: every neighbourhood inside x */
 		size_t u0 = 16 * D, cnt = 32 * D;
 		for (size_t a = u0; a < u0 + cnt; a += TFR_HYPER_FIR_CHUNK) {
 			size_t c = u0 + cnt - a < TFR_HYPER_FIR_CHUNK ?
 			           u0 + cnt - a : TFR_HYPER_FIR_CHUNK;
-			tfr_hyper_fir_scan(&f, x, e, a, c, 0.25f, out, idx);
+			/* a huge lint: every sample a candidate */
+			size_t k = tfr_hyper_fir_scan(&f, x, e, a, c, 1e30f,
+			                              out, idx);
+			CHECK("fir scan, all candidates", k == c && idx[0] == 0
+			      && idx[c - 1] == c - 1);
 			for (size_t i = 0; i < c; i++) {
 				double t = (double)(a + i) / (double)D;
 				double ang = 2 * M_PI * phi * t;
