@@ -15,14 +15,11 @@
  *
  *  1. Blocks (overlap-save). Lines are grouped by block length L and
  *     margin: a margin of HY_KT sigma_t samples each side (where the
- *     kernel is below 1e-17 of its peak), L = a power of two >= 4
- *     margins, the group's margin the largest of its lines'. Each
- *     block's real FFT is shared by the lines of its group; only the
- *     middle L - 2 margin output samples of a block are used. Full- and
- *     half-rate lines (most of the inverse-FFT work) not cut at Nyquist
- *     instead take the L from L/4 to 2L with the least FFT work per
- *     output sample, and their own margin (rounded up to L/32): ~1.5x
- *     less work for them than hops of L/2.
+ *     kernel is below 1e-17 of its peak; longer for lines cut at
+ *     Nyquist), rounded up to L/32. Each block's real FFT is shared by
+ *     the lines of its group; only the middle L - 2 margin output
+ *     samples of a block are used. Every line takes the power of two L
+ *     around 4 margins with the least FFT work per output sample.
  *  2. Band limitation. G X is negligible beyond HY_KF sigma of f0
  *     (exp(-HY_KF^2/2) < 1e-12), so a line only touches the bins of its
  *     band. Shifted to base band (the carrier cancels in eta/xi and in

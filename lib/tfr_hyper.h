@@ -27,9 +27,9 @@
  *  - Ends: samples before 0 and after N-1 are zero (the reference wraps
  *    the signal around circularly, so its first and last ~q/minf samples
  *    differ).
- *  - Arithmetic: float FFTs (KissFFT) and, for low lines, band-limited
- *    interpolation of each filter output from a decimated rate (see
- *    hyper.c). Points within the float error of a decision boundary
+ *  - Arithmetic: float FFTs (KissFFT) and, for all lines below ~0.31
+ *    cycles/sample, interpolation of each filter output from a
+ *    decimated rate (kriging weights, hyper_interp.h). Points within the float error of a decision boundary
  *    (which on steady synthetic tones and clicks are many: they fall
  *    exactly on a bin or lint boundary in exact arithmetic) are
  *    recomputed directly in double / long double and decided as exact
