@@ -529,12 +529,15 @@ static int setup_buffers(tfr_hyper *h, size_t maxM)
 	return TFR_OK;
 }
 
-static int ensure_rows(tfr_hyper *h, size_t rows)
+/* Room for rows picture rows: exactly that many when the caller knows
+ * the final size (exact), else grown by 1/4 steps, so that the
+ * overshoot stays a small part of the picture. The first allocation
+ * is calloc'd: pages of rows no point reaches are never touched. */
+static int ensure_rows(tfr_hyper *h, size_t rows, int exact)
 {
 	if (rows <= h->rows_cap)
 		return TFR_OK;
-	size_t cap = h->rows_cap ? h->rows_cap : 64;
-	/* grow by 1/4: the overshoot stays a small part of the picture */
+	size_t cap = exact ? rows : h->rows_cap ? h->rows_cap : 64;
 	while (cap < rows) {
 		if (cap > SIZE_MAX / 2)
 			return TFR_ERANGE;
@@ -542,18 +545,20 @@ static int ensure_rows(tfr_hyper *h, size_t rows)
 	}
 	if (cap > SIZE_MAX / h->hf / sizeof(float))
 		return TFR_ERANGE;
-	float *E = realloc(h->E, cap * h->hf * sizeof *E);
+	size_t n = cap * h->hf, old = h->rows_cap * h->hf;
+	float *E = old ? realloc(h->E, n * sizeof *E) : calloc(n, sizeof *E);
 	if (!E)
 		return TFR_ENOMEM;
 	h->E = E;
-	uint32_t *C = realloc(h->C, cap * h->hf * sizeof *C);
+	uint32_t *C = old ? realloc(h->C, n * sizeof *C) :
+	              calloc(n, sizeof *C);
 	if (!C)
 		return TFR_ENOMEM;
 	h->C = C;
-	memset(h->E + h->rows_cap * h->hf, 0,
-	       (cap - h->rows_cap) * h->hf * sizeof *E);
-	memset(h->C + h->rows_cap * h->hf, 0,
-	       (cap - h->rows_cap) * h->hf * sizeof *C);
+	if (old) {
+		memset(h->E + old, 0, (n - old) * sizeof *E);
+		memset(h->C + old, 0, (n - old) * sizeof *C);
+	}
 	h->rows_cap = cap;
 	return TFR_OK;
 }
@@ -593,7 +598,7 @@ tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err)
 			e = TFR_ERANGE;
 			goto fail;
 		}
-		if ((e = ensure_rows(h, (size_t)rows)))
+		if ((e = ensure_rows(h, (size_t)rows, 1)))
 			goto fail;
 	}
 	if (err)
@@ -1058,7 +1063,7 @@ static int hy_merge(tfr_hyper *h)
 					break;
 				}
 		}
-	int e = ensure_rows(h, (size_t)h->rlo + used);
+	int e = ensure_rows(h, (size_t)h->rlo + used, 0);
 	for (int t = 0; t < h->p.threads; t++) {
 		hy_worker *w = &h->wk[t];
 		if (!e)
@@ -1173,7 +1178,7 @@ int tfr_hyper_finish(tfr_hyper *h)
 		hy_slide(h);
 	}
 	h->ht = (size_t)((h->nin + h->p.tdeci - 1) / h->p.tdeci);
-	int e = ensure_rows(h, h->ht ? h->ht : 1);
+	int e = ensure_rows(h, h->ht ? h->ht : 1, 1);
 	if (e)
 		return e;
 	if (h->rows_cap > h->ht && h->ht > 0) {
