@@ -25,8 +25,10 @@
  *     band. Shifted to base band (the carrier cancels in eta/xi and in
  *     |xi|^2) the band is a signal of bandwidth ~sigma, which an inverse
  *     FFT of size L/D gives at every D-th sample. D (a power of two) is
- *     chosen so that sigma D <= HY_SMAX; the samples in between come
- *     from 12 decimated samples by kriging weights (hyper_interp.h),
+ *     chosen so that sigma D <= HY_SMAX (lines up to 0.46 cycles per
+ *     sample that this would leave at the full rate: D = 2 with
+ *     sigma D <= HY_SMAX_W); the samples in between come from 12 (20)
+ *     decimated samples by kriging weights (hyper_interp.h),
  *     whose error, weighted by the Gaussian, is below 1.3e-8 of a
  *     component's amplitude: the FFTs run at 2.3x lower rates than
  *     with the 6-point Lagrange interpolation this replaced.
@@ -67,6 +69,13 @@
 #define HY_KF 7.5        /* band half-width in sigma (frequency) */
 #define HY_KT 9.0        /* block margin in sigma_t (time) */
 #define HY_SMAX 0.05     /* max sigma * D (cycles per decimated sample) */
+#define HY_FIR_K 12      /* interpolator taps (hyper_interp.h) */
+/* Full-rate lines (sigma > HY_SMAX / 2) with 2 sigma <= HY_SMAX_W run at
+ * D = 2 with a longer interpolator; their band is cut at HY_KF_W sigma
+ * below f0 (exp(-HY_KF_W^2/2) = 6.5e-10) so that it fits. */
+#define HY_SMAX_W 0.075
+#define HY_FIR_KW 20
+#define HY_KF_W 6.5
 #define HY_MAXLOG 24     /* largest FFT size 2^24 */
 #define HY_MINLOG 10     /* blocks from 512 (2^(HY_MINLOG-1)) */
 #define HY_SUPER 65536   /* output samples per super-block */
@@ -89,6 +98,7 @@ typedef struct {
 	double f0, sigma, twopisigma, sigt;  /* sigt = 1/(2 pi sigma) */
 	int group;           /* index of the block group */
 	int dlog;            /* decimation D = 2^dlog */
+	int wide;            /* D = 2 with the HY_FIR_KW interpolator */
 	int refine;          /* near-ties recomputed directly (not cut at
 	                        Nyquist, so hyper_direct.c's kernel is
 	                        the reference's) */
@@ -129,6 +139,7 @@ struct tfr_hyper {
 	double *fedge;        /* bin j holds fins in [fedge[j+1], fedge[j]) */
 	kiss_fft_cfg icfg[HY_MAXLOG + 1];    /* inverse, sizes 2^k */
 	tfr_hyper_fir fir[HY_MAXLOG + 1];    /* interpolators per dlog */
+	tfr_hyper_fir fir_w;                 /* the wide lines' */
 	/* input buffer: per channel, global samples [pos - back, ...) */
 	float **buf;
 	size_t back, ahead, bufsz, have;
@@ -230,7 +241,7 @@ static int ilog2_ceil(double x)
  * longer stretch proportional to the height of the cut. */
 static double line_margin(double f0, double sigma, double q, int dlog)
 {
-	double m = HY_KT * q / f0 + TFR_HYPER_FIR_K * ldexp(1.0, dlog) + 16;
+	double m = HY_KT * q / f0 + HY_FIR_KW * ldexp(1.0, dlog) + 16;
 	double gny = exp(-(0.5 - f0) * (0.5 - f0) / (2 * sigma * sigma));
 	if (gny > 1e-9) {
 		double mt = gny * 8192;
@@ -352,6 +363,10 @@ static int setup_lines(tfr_hyper *h)
 		ln->twopisigma = 2 * HY_PI * ln->sigma;
 		ln->sigt = 1 / ln->twopisigma;
 		ln->dlog = line_dlog(h, ln->sigma);
+		if (!p->exact && ln->dlog == 0 && 2 * ln->sigma <= HY_SMAX_W) {
+			ln->wide = 1;
+			ln->dlog = 1;
+		}
 		ln->refine = 0.5 - ln->f0 > 9 * ln->sigma;
 		double m = line_margin(ln->f0, ln->sigma, p->q, ln->dlog);
 		int lg4 = ilog2_ceil(4 * m);
@@ -403,7 +418,8 @@ static int setup_band(tfr_hyper *h, hy_line *ln)
 	const hy_group *gr = &h->group[ln->group];
 	double L = (double)gr->L;
 	long half = (long)(gr->L / 2);
-	ln->klo = (long)ceil((ln->f0 - HY_KF * ln->sigma) * L);
+	ln->klo = (long)ceil((ln->f0 - (ln->wide ? HY_KF_W : HY_KF) *
+	                      ln->sigma) * L);
 	ln->khi = (long)floor((ln->f0 + HY_KF * ln->sigma) * L);
 	if (ln->klo < -half + 1)
 		ln->klo = -half + 1;
@@ -423,6 +439,8 @@ static int setup_band(tfr_hyper *h, hy_line *ln)
 		kc_lo = ln->kc - (long)((gr->L >> ln->dlog) / 2);
 		kc_hi = ln->kc + (long)((gr->L >> ln->dlog) / 2) - 1;
 	}
+	if (ln->dlog == 0)
+		ln->wide = 0;  /* the band did not fit */
 	ln->g = malloc(width * sizeof *ln->g);
 	ln->d = malloc(width * sizeof *ln->d);
 	if (!ln->g || !ln->d)
@@ -455,8 +473,11 @@ static int setup_ffts(tfr_hyper *h, size_t *maxM)
 			if (!h->icfg[lg])
 				return TFR_ENOMEM;
 		}
-		if (ln->dlog > 0 && !h->fir[ln->dlog].w &&
-		    tfr_hyper_fir_init(&h->fir[ln->dlog], ln->dlog, HY_SMAX))
+		tfr_hyper_fir *f = ln->wide ? &h->fir_w : &h->fir[ln->dlog];
+		if (ln->dlog > 0 && !f->w &&
+		    tfr_hyper_fir_init(f, ln->dlog,
+		                       ln->wide ? HY_SMAX_W : HY_SMAX,
+		                       ln->wide ? HY_FIR_KW : HY_FIR_K))
 			return TFR_ENOMEM;
 		if (((size_t)1 << lg) > *maxM)
 			*maxM = (size_t)1 << lg;
@@ -633,6 +654,7 @@ void tfr_hyper_free(tfr_hyper *h)
 		kiss_fft_free(h->icfg[k]);
 		tfr_hyper_fir_free(&h->fir[k]);
 	}
+	tfr_hyper_fir_free(&h->fir_w);
 	if (h->buf)
 		for (int c = 0; c < h->p.channels; c++)
 			free(h->buf[c]);
@@ -935,7 +957,8 @@ static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
 	float out[4][HY_OUT] __attribute__((aligned(32)));
 	uint16_t idx[HY_OUT];
 	hy_batch b;  /* 14 kB */
-	const tfr_hyper_fir *fir = &w->h->fir[ln->dlog];
+	const tfr_hyper_fir *fir = ln->wide ? &w->h->fir_w :
+	                           &w->h->fir[ln->dlog];
 	float lint2 = (float)w->h->lint2w;
 	size_t p0 = (size_t)(n0 - bstart), p1 = (size_t)(n1 - bstart);
 	for (size_t a = p0 & ~(size_t)7; a < p1; a += HY_CHUNK) {

@@ -14,17 +14,17 @@
 #include <immintrin.h>
 #endif
 
-#define HI_K TFR_HYPER_FIR_K
-#define HI_LO TFR_HYPER_FIR_LO
+#define HI_KMAX TFR_HYPER_FIR_KMAX
 #define HI_PIL 3.14159265358979323846264338327950288L
 
 /* Cholesky factor of the K x K Gram matrix R(i - j), in long double:
  * its condition number is ~4e13 at s = 0.05, and an error e in the
  * solution costs only ~e^2 cond in the estimate's variance, so long
  * double leaves the weights' error far below float precision. */
-static void hi_cholesky(long double a2, long double l[HI_K][HI_K])
+static void hi_cholesky(int K, long double a2,
+                        long double l[HI_KMAX][HI_KMAX])
 {
-	for (int i = 0; i < HI_K; i++)
+	for (int i = 0; i < K; i++)
 		for (int j = 0; j <= i; j++) {
 			long double v = expl(-a2 * (long double)((i - j) * (i - j)));
 			for (int k = 0; k < j; k++)
@@ -33,48 +33,53 @@ static void hi_cholesky(long double a2, long double l[HI_K][HI_K])
 		}
 }
 
-static void hi_solve(long double l[HI_K][HI_K], long double *v)
+static void hi_solve(int K, long double l[HI_KMAX][HI_KMAX], long double *v)
 {
-	for (int i = 0; i < HI_K; i++) {
+	for (int i = 0; i < K; i++) {
 		for (int k = 0; k < i; k++)
 			v[i] -= l[i][k] * v[k];
 		v[i] /= l[i][i];
 	}
-	for (int i = HI_K - 1; i >= 0; i--) {
-		for (int k = i + 1; k < HI_K; k++)
+	for (int i = K - 1; i >= 0; i--) {
+		for (int k = i + 1; k < K; k++)
 			v[i] -= l[k][i] * v[k];
 		v[i] /= l[i][i];
 	}
 }
 
-static void hi_weights(long double l[HI_K][HI_K], long double a2, double t,
-                       double *w)
+static void hi_weights(int K, long double l[HI_KMAX][HI_KMAX],
+                       long double a2, double t, double *w)
 {
-	long double v[HI_K];
-	for (int k = 0; k < HI_K; k++) {
-		long double d = (long double)t - (k - HI_LO);
+	long double v[HI_KMAX];
+	int lo = K / 2 - 1;
+	for (int k = 0; k < K; k++) {
+		long double d = (long double)t - (k - lo);
 		v[k] = expl(-a2 * d * d);  /* cov(y(t), y(node k)) */
 	}
-	hi_solve(l, v);
-	for (int k = 0; k < HI_K; k++)
-		w[k] = t == 0 ? (k == HI_LO) : (double)v[k];
+	hi_solve(K, l, v);
+	for (int k = 0; k < K; k++)
+		w[k] = t == 0 ? (k == lo) : (double)v[k];
 }
 
-void tfr_hyper_fir_weights(double s, double t, double w[TFR_HYPER_FIR_K])
+void tfr_hyper_fir_weights(int K, double s, double t, double *w)
 {
-	long double l[HI_K][HI_K];
+	long double l[HI_KMAX][HI_KMAX];
 	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
-	hi_cholesky(a2, l);
-	hi_weights(l, a2, t, w);
+	hi_cholesky(K, a2, l);
+	hi_weights(K, l, a2, t, w);
 }
 
-int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s)
+int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K)
 {
 	size_t D = (size_t)1 << dlog;
 	memset(f, 0, sizeof *f);
+	if (K < 2 || K > HI_KMAX || K % 2)
+		return TFR_EINVAL;
 	f->dlog = dlog;
+	f->K = K;
+	f->lo = K / 2 - 1;
 	f->ngroups = D >= 8 ? D / 8 : 1;
-	f->ntaps = D >= 8 ? HI_K : HI_K + (int)(8 / D) - 1;
+	f->ntaps = D >= 8 ? K : K + (int)(8 / D) - 1;
 	f->w = calloc(f->ngroups * (size_t)f->ntaps * 8, sizeof *f->w);
 	if (!f->w)
 		return TFR_ENOMEM;
@@ -93,19 +98,19 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s)
 			if (!(mk >> l & 1))
 				f->lut[mk][n++] = (uint8_t)l;
 	}
-	long double l[HI_K][HI_K];
+	long double l[HI_KMAX][HI_KMAX];
 	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
-	hi_cholesky(a2, l);
+	hi_cholesky(K, a2, l);
 	for (size_t r = 0; r < D; r++) {
-		double w[HI_K];
-		hi_weights(l, a2, (double)r / (double)D, w);
+		double w[HI_KMAX];
+		hi_weights(K, l, a2, (double)r / (double)D, w);
 		/* phase r is lane r % 8 of group r / 8 (D >= 8), else lanes
 		 * r, r + D, ..., whose node 0 is lane / D places on */
 		for (size_t lane = r % 8; lane < 8; lane += D) {
 			size_t g = D >= 8 ? r / 8 : 0;
 			size_t o = D >= 8 ? 0 : lane >> dlog;
 			float *t = f->w + g * (size_t)f->ntaps * 8;
-			for (size_t k = 0; k < HI_K; k++)
+			for (size_t k = 0; k < (size_t)K; k++)
 				t[(k + o) * 8 + lane] = (float)w[k];
 			if (D >= 8)
 				break;
@@ -141,15 +146,18 @@ static inline __attribute__((always_inline)) void
 hi_group(const tfr_hyper_fir *f, const float *x, const float *e, size_t u,
          float lint2, hi_v8 v[4], hi_i8 *keep)
 {
-	size_t mask = ((size_t)1 << f->dlog) - 1, m = (u >> f->dlog) - HI_LO;
+	size_t mask = ((size_t)1 << f->dlog) - 1;
+	size_t m = (u >> f->dlog) - (size_t)f->lo;
 	size_t g = f->ngroups > 1 ? (u & mask) >> 3 : 0;
 	const float *wt = f->w + g * (size_t)f->ntaps * 8;
 	const float *xp = x + 2 * m, *ep = e + 2 * m;
 	v[0] = v[1] = v[2] = v[3] = (hi_v8){0};
 	switch (f->ntaps) {
-	case HI_K: HI_ACCUM(HI_K) break;
-	case HI_K + 1: HI_ACCUM(HI_K + 1) break;
-	case HI_K + 3: HI_ACCUM(HI_K + 3) break;
+	/* the counts in use: K = 12 at D >= 8, 4, 2; K = 20 at D = 2 */
+	case 12: HI_ACCUM(12) break;
+	case 13: HI_ACCUM(13) break;
+	case 15: HI_ACCUM(15) break;
+	case 23: HI_ACCUM(23) break;
 	default: HI_ACCUM(f->ntaps) break;
 	}
 	hi_v8 n2x = v[0] * v[0] + v[1] * v[1], n2e = v[2] * v[2] + v[3] * v[3];

@@ -10,7 +10,9 @@
  * (kriging) for a signal whose spectrum is a Gaussian of std s per
  * decimated sample. With R(t) = exp(-pi^2 s^2 t^2), the Fourier
  * transform of exp(-phi^2/s^2), the weights of y(t) from y(j) are
- * R^-1 r(t). For K = 12 and s = 0.05 the error at frequency phi, times
+ * R^-1 r(t). For K = 12 and s = 0.05 (K = 20 and s = 0.075: 4.9e-8,
+ * for the lines hyper.c runs at D = 2 instead of the full rate) the
+ * error at frequency phi, times
  * the Gaussian exp(-phi^2/(2 s^2)), stays below 1.3e-8 of the
  * component's amplitude (tests/test_hyper.c checks it on exact complex
  * exponentials); 6-point Lagrange interpolation needed s <= 0.022 for
@@ -23,8 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TFR_HYPER_FIR_K 12   /* decimated samples per output sample */
-#define TFR_HYPER_FIR_LO 5   /* of which before it: m-5 .. m+6 */
+#define TFR_HYPER_FIR_KMAX 24  /* most decimated samples per output */
 #define TFR_HYPER_FIR_CHUNK 256  /* most samples per tfr_hyper_fir_scan */
 #define TFR_HYPER_FIR_OUT (TFR_HYPER_FIR_CHUNK + 8)  /* room in out, idx */
 
@@ -35,6 +36,7 @@
  * taps, zero where a lane does not reach). */
 typedef struct {
 	int dlog;            /* D = 2^dlog, 1..16 */
+	int K, lo;           /* nodes m - lo .. m - lo + K - 1 */
 	int ntaps;           /* taps per lane group */
 	size_t ngroups;
 	float *w;            /* [group][tap][8] */
@@ -42,13 +44,14 @@ typedef struct {
 	uint8_t lut[256][8]; /* lane permutations by mask (AVX2 scan) */
 } tfr_hyper_fir;
 
-/* Weights of y(t) at t in [0, 1) decimated samples after node 0 from
- * nodes k - TFR_HYPER_FIR_LO, k < TFR_HYPER_FIR_K, for a design
- * spectrum of std s per decimated sample. At t = 0 exactly the node. */
-void tfr_hyper_fir_weights(double s, double t, double w[TFR_HYPER_FIR_K]);
+/* Weights w[k] of y(t) at t in [0, 1) decimated samples after node 0
+ * from nodes k - (K/2 - 1), k < K (K even, <= TFR_HYPER_FIR_KMAX), for
+ * a design spectrum of std s per decimated sample. At t = 0 exactly
+ * the node. */
+void tfr_hyper_fir_weights(int K, double s, double t, double *w);
 
-/* Tables for D = 2^dlog; 0 or TFR_ENOMEM. */
-int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s);
+/* Tables of K weights for D = 2^dlog; 0, TFR_EINVAL or TFR_ENOMEM. */
+int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K);
 void tfr_hyper_fir_free(tfr_hyper_fir *f);
 
 /*
