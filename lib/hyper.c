@@ -863,7 +863,7 @@ static size_t hy_gather(const hy_worker *w, size_t u0, size_t cnt,
 typedef struct {
 	double v[4][HY_CHUNK];    /* xi, eta */
 	double n1[HY_CHUNK];      /* sample n + 1 (1-based, as tins) */
-	double jf[HY_CHUNK], kr[HY_CHUNK];
+	double bin[HY_CHUNK];     /* window index jf wrows + kr, if kept */
 	int64_t code[HY_CHUNK];
 } hy_batch;
 
@@ -900,11 +900,16 @@ static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
 {
 	size_t nb = k - i0;
 	double base = (double)(bstart + (int64_t)a + 1);
-	for (int c = 0; c < 4; c++)
+	for (int c = 0; c < 4; c++) {
+		const float *restrict src = out[c] + i0;
+		double *restrict dst = b->v[c];
 		for (size_t i = 0; i < nb; i++)
-			b->v[c][i] = out[c][i0 + i];
+			dst[i] = src[i];
+	}
+	const uint16_t *restrict ix = idx + i0;
+	double *restrict n1 = b->n1;
 	for (size_t i = 0; i < nb; i++)
-		b->n1[i] = base + idx[i0 + i];
+		n1[i] = base + (double)(int32_t)ix[i];
 	for (size_t i = nb; i % 4; i++) {  /* pad to whole vectors */
 		for (int c = 0; c < 4; c++)
 			b->v[c][i] = 0;
@@ -928,7 +933,8 @@ static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
 		}
 		if (!b->code[i])
 			continue;
-		size_t bin = (size_t)b->jf[i] * w->h->wrows + (size_t)b->kr[i];
+		/* via a signed integer: one instruction */
+		size_t bin = (size_t)(int64_t)b->bin[i];
 		if (bin != cb) {
 			if (cc) {
 				w->E[cb] += ce;
