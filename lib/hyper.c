@@ -27,9 +27,9 @@
  *     FFT of size L/D gives at every D-th sample. D (a power of two) is
  *     chosen so that sigma D <= HY_SMAX (lines up to 0.46 cycles per
  *     sample that this would leave at the full rate: D = 2 with
- *     sigma D <= HY_SMAX_W); the samples in between come from 12 (20)
+ *     sigma D <= HY_SMAX_W); the samples in between come from 10 (20)
  *     decimated samples by kriging weights (hyper_interp.h),
- *     whose error, weighted by the Gaussian, is below 1.3e-8 of a
+ *     whose error, weighted by the Gaussian, is below 1e-7 of a
  *     component's amplitude: the FFTs run at 2.3x lower rates than
  *     with the 6-point Lagrange interpolation this replaced.
  *  3. The ratio, the locality test |mp| < lint and both histograms are
@@ -69,7 +69,7 @@
 #define HY_KF 7.5        /* band half-width in sigma (frequency) */
 #define HY_KT 9.0        /* block margin in sigma_t (time) */
 #define HY_SMAX 0.05     /* max sigma * D (cycles per decimated sample) */
-#define HY_FIR_K 12      /* interpolator taps (hyper_interp.h) */
+#define HY_FIR_K 10      /* interpolator taps (hyper_interp.h) */
 /* Full-rate lines (sigma > HY_SMAX / 2) with 2 sigma <= HY_SMAX_W run at
  * D = 2 with a longer interpolator; their band is cut at HY_KF_W sigma
  * below f0 (exp(-HY_KF_W^2/2) = 6.5e-10) so that it fits. */

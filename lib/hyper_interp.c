@@ -153,10 +153,10 @@ hi_group(const tfr_hyper_fir *f, const float *x, const float *e, size_t u,
 	const float *xp = x + 2 * m, *ep = e + 2 * m;
 	v[0] = v[1] = v[2] = v[3] = (hi_v8){0};
 	switch (f->ntaps) {
-	/* the counts in use: K = 12 at D >= 8, 4, 2; K = 20 at D = 2 */
-	case 12: HI_ACCUM(12) break;
+	/* the counts in use: K = 10 at D >= 8, 4, 2; K = 20 at D = 2 */
+	case 10: HI_ACCUM(10) break;
+	case 11: HI_ACCUM(11) break;
 	case 13: HI_ACCUM(13) break;
-	case 15: HI_ACCUM(15) break;
 	case 23: HI_ACCUM(23) break;
 	default: HI_ACCUM(f->ntaps) break;
 	}
