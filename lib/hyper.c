@@ -134,6 +134,7 @@ struct tfr_hyper {
 	double noct32, lint2, lint2w, maxshift;
 	double tdinv;         /* 1 / tdeci if tdeci is a power of two, or 0 */
 	int avx2;             /* the processor has AVX2 and FMA */
+	int bin32;            /* worker-window indices fit an int32_t */
 	hy_line *line;
 	hy_group *group;
 	double *fedge;        /* bin j holds fins in [fedge[j+1], fedge[j]) */
@@ -530,6 +531,7 @@ static int setup_buffers(tfr_hyper *h, size_t maxM)
 	                        (double)p->tdeci) + 4;
 	if (h->wrows > SIZE_MAX / h->hf / sizeof(double))
 		return TFR_ERANGE;
+	h->bin32 = h->wrows < (size_t)INT32_MAX / h->hf;
 	h->wk = calloc((size_t)p->threads, sizeof *h->wk);
 	if (!h->wk)
 		return TFR_ENOMEM;
@@ -855,86 +857,99 @@ static size_t hy_gather(const hy_worker *w, size_t u0, size_t cnt,
 
 /* The candidates of one chunk, as hy_point would decide them, several
  * at a time (GCC vector extensions, no branches): code 1 for points
- * kept for sure (frequency bin jf, time row kr in the window), 0 for
- * points rejected for sure, 2 for points hy_point has to look at (near
- * a boundary, froth at the lint tie, outside the bins searched). The
- * expressions are hy_point's and hy_decide's, with the comparisons
- * against the error bound d squared (no square root). */
+ * kept for sure (window index bin), 0 for points rejected for sure, 2
+ * for points hy_point has to look at (near a boundary, froth at the
+ * lint tie, outside the bins searched or float's range). */
 typedef struct {
-	double v[4][HY_CHUNK];    /* xi, eta */
-	double n1[HY_CHUNK];      /* sample n + 1 (1-based, as tins) */
-	double bin[HY_CHUNK];     /* window index jf wrows + kr, if kept */
-	int64_t code[HY_CHUNK];
+	const float *v[4];        /* xi, eta of candidate i */
+	float rl[HY_OUT];         /* its sample - chunk start */
+	int32_t code[HY_OUT], bin[HY_OUT];
 } hy_batch;
 
-#define HC_NAME hy_classify2
-#define HC_VW 2
+/* Where a chunk starting at global sample B lies in time: tins = q
+ * tdeci + r0 + rl + mi sigma_t with q = floor(B / tdeci), and the limits
+ * of tins and the first row of the worker window in those terms. */
+typedef struct {
+	float r0, lo_t, hi_t;
+	int32_t kr0;
+} hy_chunk;
+
+#define HC_NAME hy_classify4
+#define HC_VW 4
 #define HC_ATTR
 #include "hyper_classify.inc"
 #ifdef HY_AVX2
-#define HC_NAME hy_classify4
-#define HC_VW 4
+#define HC_NAME hy_classify8
+#define HC_VW 8
 #define HC_ATTR __attribute__((target("arch=x86-64-v3")))
 #include "hyper_classify.inc"
 #endif
 
-static void hy_classify(const hy_worker *w, const hy_line *ln, size_t k,
-                        hy_batch *b)
+static void hy_classify(const hy_worker *w, const hy_line *ln,
+                        const hy_chunk *ck, size_t k, hy_batch *b)
 {
 #ifdef HY_AVX2
 	if (w->h->avx2) {
-		hy_classify4(w, ln, k, b);
+		hy_classify8(w, ln, ck, k, b);
 		return;
 	}
 #endif
-	hy_classify2(w, ln, k, b);
+	hy_classify4(w, ln, ck, k, b);
 }
 
 /* Decide and accumulate candidates i0 .. k-1 of one chunk (block
  * positions a + idx[i]). Points of a line come in time order and fall
  * into the same bin for tens of samples: summed in registers first,
  * instead of one dependent add through memory per point. */
+static float hy_clampf(double x)
+{
+	return (float)(x < -1e6 ? -1e6 : x > 1e6 ? 1e6 : x);
+}
+
 static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
-                      size_t a, size_t i0, size_t k, const uint16_t *idx,
+                      size_t a, size_t i0, size_t k, uint16_t *idx,
                       float out[4][HY_OUT], hy_batch *b)
 {
+	const tfr_hyper *h = w->h;
 	size_t nb = k - i0;
-	double base = (double)(bstart + (int64_t)a + 1);
-	for (int c = 0; c < 4; c++) {
-		const float *restrict src = out[c] + i0;
-		double *restrict dst = b->v[c];
-		for (size_t i = 0; i < nb; i++)
-			dst[i] = src[i];
-	}
-	const uint16_t *restrict ix = idx + i0;
-	double *restrict n1 = b->n1;
-	for (size_t i = 0; i < nb; i++)
-		n1[i] = base + (double)(int32_t)ix[i];
-	for (size_t i = nb; i % 4; i++) {  /* pad to whole vectors */
+	int64_t B = bstart + (int64_t)a, td = h->p.tdeci;
+	int64_t q = B / td - (B % td < 0);  /* floor */
+	hy_chunk ck = {
+		.r0 = (float)(B - q * td + 1),
+		.lo_t = hy_clampf(1 - (double)(q * td)),
+		.hi_t = hy_clampf(h->nlimit - (double)(q * td)),
+		.kr0 = (int32_t)(q - 1 - h->rlo),
+	};
+	for (size_t i = k; i < k + 8; i++) {  /* pad to whole vectors */
 		for (int c = 0; c < 4; c++)
-			b->v[c][i] = 0;
-		b->n1[i] = 1;
+			out[c][i] = 0;
+		idx[i] = 0;
 	}
-	if (w->h->p.round_away) {
+	for (int c = 0; c < 4; c++)
+		b->v[c] = out[c] + i0;
+	const uint16_t *restrict ix = idx + i0;
+	float *restrict rl = b->rl;
+	for (size_t i = 0; i < nb + 8; i++)
+		rl[i] = (float)(int32_t)ix[i];
+	if (h->p.round_away || !h->bin32) {
 		for (size_t i = 0; i < nb; i++)
 			b->code[i] = 2;
 	} else {
-		hy_classify(w, ln, nb, b);
+		hy_classify(w, ln, &ck, nb, b);
 	}
 	size_t cb = SIZE_MAX;
 	double ce = 0;
 	uint32_t cc = 0;
 	for (size_t i = 0; i < nb; i++) {
 		if (b->code[i] == 2) {
-			float f[4] = {out[0][i0 + i], out[1][i0 + i],
-			              out[2][i0 + i], out[3][i0 + i]};
-			hy_point(w, ln, (int64_t)b->n1[i] - 1, f);
+			float f[4] = {b->v[0][i], b->v[1][i], b->v[2][i],
+			              b->v[3][i]};
+			hy_point(w, ln, B + ix[i], f);
 			continue;
 		}
 		if (!b->code[i])
 			continue;
-		/* via a signed integer: one instruction */
-		size_t bin = (size_t)(int64_t)b->bin[i];
+		size_t bin = (size_t)b->bin[i];
 		if (bin != cb) {
 			if (cc) {
 				w->E[cb] += ce;
@@ -944,7 +959,8 @@ static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
 			ce = 0;
 			cc = 0;
 		}
-		ce += b->v[0][i] * b->v[0][i] + b->v[1][i] * b->v[1][i];
+		double x0 = b->v[0][i], x1 = b->v[1][i];
+		ce += x0 * x0 + x1 * x1;
 		cc++;
 	}
 	if (cc) {
