@@ -21,6 +21,10 @@
 #define HD_KSIG 8.0    /* double kernel: taps up to 8 sigma_t */
 #define HD_ANCHOR 64   /* taps between exact kernel values */
 
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HD_X86 1
+#endif
+
 static inline double hd_x(const float *x, ptrdiff_t i, ptrdiff_t lo,
                           ptrdiff_t hi)
 {
@@ -39,7 +43,15 @@ int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin)
 	k->e = malloc((size_t)k->cap * sizeof *k->e);
 	k->ec = malloc((size_t)k->cap * sizeof *k->ec);
 	k->es = malloc((size_t)k->cap * sizeof *k->es);
-	if (!k->e || !k->ec || !k->es) {
+	k->me = malloc((size_t)k->cap * sizeof *k->me);
+	k->mec = malloc((size_t)k->cap * sizeof *k->mec);
+	k->mes = malloc((size_t)k->cap * sizeof *k->mes);
+#ifdef HD_X86
+	__builtin_cpu_init();
+	k->avx2 = __builtin_cpu_supports("avx2") &&
+	          __builtin_cpu_supports("fma");
+#endif
+	if (!k->e || !k->ec || !k->es || !k->me || !k->mec || !k->mes) {
 		tfr_hyper_kern_free(k);
 		return TFR_ENOMEM;
 	}
@@ -51,6 +63,9 @@ void tfr_hyper_kern_free(tfr_hyper_kern *k)
 	free(k->e);
 	free(k->ec);
 	free(k->es);
+	free(k->me);
+	free(k->mec);
+	free(k->mes);
 	memset(k, 0, sizeof *k);
 }
 
@@ -77,9 +92,13 @@ size_t tfr_hyper_kern_set(tfr_hyper_kern *k, double f0, double sigma)
 			pc = cos(w * dm);
 			ps = sin(w * dm);
 		}
+		double dm = (double)m;
 		k->e[m] = e;
 		k->ec[m] = e * pc;
 		k->es[m] = e * ps;
+		k->me[m] = dm * e;
+		k->mec[m] = dm * e * pc;
+		k->mes[m] = dm * e * ps;
 		e *= r;
 		r *= c2;
 		double t = pc * wc - ps * ws;
@@ -106,20 +125,68 @@ static inline void hd_acc(const tfr_hyper_kern *k, ptrdiff_t m, double xl,
 	acc[5] += dm * k->e[m] * ax;
 }
 
+#ifdef HD_X86
+/* Taps 1 .. K - K % 4 of the sums, four at a time with AVX2 (the order
+ * of the additions differs from hd_acc's: ~1e-16 relative). */
+__attribute__((target("arch=x86-64-v3")))
+static ptrdiff_t hd_acc_avx2(const tfr_hyper_kern *k, const float *x,
+                             ptrdiff_t n, double acc[6])
+{
+	typedef double v4d __attribute__((vector_size(32)));
+	typedef float v4f __attribute__((vector_size(16)));
+	typedef int32_t v4i __attribute__((vector_size(16)));
+	typedef int64_t v4l __attribute__((vector_size(32)));
+	v4d a[6] = {{0}};
+	ptrdiff_t m = 1;
+	for (; m + 3 <= k->K; m += 4) {
+		v4f fl, fh;
+		memcpy(&fl, x + n - m - 3, sizeof fl);
+		memcpy(&fh, x + n + m, sizeof fh);
+		fl = __builtin_shuffle(fl, (v4i){3, 2, 1, 0});
+		v4d xl = __builtin_convertvector(fl, v4d);
+		v4d xh = __builtin_convertvector(fh, v4d);
+		v4d s = xl + xh, d = xl - xh;
+		v4d ax = (v4d)(((v4l)xl & 0x7fffffffffffffff)) +
+		         (v4d)(((v4l)xh & 0x7fffffffffffffff));
+		v4d t[6];
+		memcpy(&t[0], k->ec + m, sizeof t[0]);
+		memcpy(&t[1], k->es + m, sizeof t[1]);
+		memcpy(&t[2], k->mec + m, sizeof t[2]);
+		memcpy(&t[3], k->mes + m, sizeof t[3]);
+		memcpy(&t[4], k->e + m, sizeof t[4]);
+		memcpy(&t[5], k->me + m, sizeof t[5]);
+		a[0] += t[0] * s;
+		a[1] += t[1] * d;
+		a[2] += t[2] * d;
+		a[3] += t[3] * s;
+		a[4] += t[4] * ax;
+		a[5] += t[5] * ax;
+	}
+	for (int j = 0; j < 6; j++)
+		acc[j] += (a[j][0] + a[j][1]) + (a[j][2] + a[j][3]);
+	return m;
+}
+#endif
+
 size_t tfr_hyper_direct_d(const tfr_hyper_kern *k, const float *x,
                           ptrdiff_t n, ptrdiff_t lo, ptrdiff_t hi,
                           double out[4], double *scale)
 {
 	double acc[6] = {0, 0, 0, 0, 0, 0};
-	ptrdiff_t K = k->K;
-	if (n - K >= lo && n + K < hi)
-		/* the common case, without bounds checks: vectorisable */
-		for (ptrdiff_t m = 1; m <= K; m++)
+	ptrdiff_t K = k->K, m = 1;
+	if (n - K >= lo && n + K < hi) {
+		/* the common case, without bounds checks */
+#ifdef HD_X86
+		if (k->avx2)
+			m = hd_acc_avx2(k, x, n, acc);
+#endif
+		for (; m <= K; m++)
 			hd_acc(k, m, x[n - m], x[n + m], acc);
-	else
-		for (ptrdiff_t m = 1; m <= K; m++)
+	} else {
+		for (; m <= K; m++)
 			hd_acc(k, m, hd_x(x, n - m, lo, hi),
 			       hd_x(x, n + m, lo, hi), acc);
+	}
 	double sigma = k->sigma;
 	double A = sigma * sqrt(2 * HD_PI), B = 2 * HD_PI * sigma * A;
 	double x0 = hd_x(x, n, lo, hi);

@@ -32,6 +32,8 @@ typedef struct {
 	double f0, sigma;
 	ptrdiff_t K, cap;      /* taps m = 1..K tabulated; room for cap */
 	double *e, *ec, *es;   /* e_m, e_m cos(2 pi f0 m), e_m sin(...) */
+	double *me, *mec, *mes;  /* the same times m */
+	int avx2;              /* the processor has AVX2 and FMA */
 } tfr_hyper_kern;
 
 /* Room for lines down to frequency fmin at quality q; 0 or TFR_ENOMEM. */
