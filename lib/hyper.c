@@ -126,7 +126,11 @@ typedef struct {
 	ptrdiff_t budget_d, budget_ld;  /* refinement taps left (hy_refine) */
 	double scale;        /* error scale of the current block (hy_filter) */
 	tfr_hyper_kern kern; /* the current line's direct kernel */
+	size_t *lines, nl;   /* the lines this worker scans */
+	int phase;           /* what hy_worker_main does: HY_SPECTRA, ... */
 } hy_worker;
+
+enum { HY_SPECTRA, HY_LINES };
 
 struct tfr_hyper {
 	tfr_hyper_params p;
@@ -586,6 +590,58 @@ static int ensure_rows(tfr_hyper *h, size_t rows, int exact)
 	return TFR_OK;
 }
 
+/* The lines of each worker: fixed, so that the sums (and so the output
+ * bits) do not depend on thread scheduling, and balanced by their
+ * estimated cost per super-block (FFT work, plus ~4 FFT element-stages
+ * per output sample for the interpolation and decisions), the largest
+ * first to the least loaded worker. */
+static int setup_shares(tfr_hyper *h)
+{
+	size_t nt = (size_t)h->p.threads, n = h->nlines;
+	double *cost = malloc(n * sizeof *cost), load[256] = {0};
+	size_t *order = malloc(n * sizeof *order);
+	if (!cost || !order) {
+		free(cost);
+		free(order);
+		return TFR_ENOMEM;
+	}
+	for (size_t l = 0; l < n; l++) {
+		const hy_line *ln = &h->line[l];
+		const hy_group *gr = &h->group[ln->group];
+		double M = (double)(gr->L >> ln->dlog);
+		cost[l] = ln->g ? (double)gr->nblk_max * 2 * M * log2(M) +
+		                  4.0 * HY_SUPER : 0;
+		order[l] = l;
+	}
+	/* insertion sort by cost, descending (a few thousand lines, once) */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && cost[order[j]] > cost[order[j - 1]];
+		     j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (size_t t = 0; t < nt; t++) {
+		h->wk[t].lines = malloc(n * sizeof *h->wk[t].lines);
+		if (!h->wk[t].lines) {
+			free(cost);
+			free(order);
+			return TFR_ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t best = 0;
+		for (size_t t = 1; t < nt; t++)
+			if (load[t] < load[best])
+				best = t;
+		load[best] += cost[order[i]];
+		h->wk[best].lines[h->wk[best].nl++] = order[i];
+	}
+	free(cost);
+	free(order);
+	return TFR_OK;
+}
+
 tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err)
 {
 	int e = tfr_hyper_check(p, NULL);
@@ -613,7 +669,7 @@ tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err)
 #endif
 	if ((e = setup_lines(h)) || (e = setup_ffts(h, &maxM)) ||
 	    (e = setup_groups(h)) || (e = setup_buffers(h, maxM)) ||
-	    (e = setup_edges(h)))
+	    (e = setup_edges(h)) || (e = setup_shares(h)))
 		goto fail;
 	if (p->frames_hint > 0) {
 		double rows = ceil((double)p->frames_hint / (double)p->tdeci);
@@ -671,6 +727,7 @@ void tfr_hyper_free(tfr_hyper *h)
 			free(w->bx);
 			free(w->be);
 			tfr_hyper_kern_free(&w->kern);
+			free(w->lines);
 		}
 	free(h->wk);
 	free(h->E);
@@ -1052,45 +1109,66 @@ static void hy_line_superblock(hy_worker *w, const hy_line *ln)
 	}
 }
 
+/* ---- super-blocks -------------------------------------------------- */
+
+/* The block spectra of group g for the current super-block. */
+static void hy_spectra(tfr_hyper *h, hy_group *gr, const float *x)
+{
+	int64_t end = h->pos + HY_SUPER;
+	gr->nblk = 0;
+	for (size_t b = 0; b < gr->nblk_max; b++) {
+		int64_t s0 = h->pos + (int64_t)(b * gr->hop);
+		if (s0 >= end || (h->finished && s0 >= h->nin))
+			break;
+		size_t i0 = h->back - gr->margin + b * gr->hop;
+		kiss_fft_cpx *X = gr->spec + b * (gr->L / 2 + 1);
+		kiss_fftr(gr->fwd, x + i0, X);
+		double e2 = 0;
+		for (size_t k = 0; k <= gr->L / 2; k++)
+			e2 += (double)X[k].r * X[k].r +
+			      (double)X[k].i * X[k].i;
+		gr->xrms[b] = sqrt(e2 / (double)(gr->L / 2 + 1));
+		gr->nblk = b + 1;
+	}
+}
+
+/* One worker's share of a phase: the spectra of every nt-th group, or
+ * its lines (setup_shares). */
 static void *hy_worker_main(void *arg)
 {
 	hy_worker *w = arg;
 	tfr_hyper *h = w->h;
-	/* Lines dealt round-robin, fixed per worker: the sums (and so the
-	 * output bits) then do not depend on thread scheduling, and the
-	 * costly high lines are spread evenly. */
 	size_t t = (size_t)(w - h->wk), nt = (size_t)h->p.threads;
-	for (size_t l = t; l < h->nlines; l += nt) {
-		const hy_line *ln = &h->line[h->nlines - 1 - l];
+	if (w->phase == HY_SPECTRA) {
+		for (size_t g = t; g < h->ngroups; g += nt)
+			hy_spectra(h, &h->group[g], h->buf[h->chan]);
+		return NULL;
+	}
+	for (size_t i = 0; i < w->nl; i++) {
+		const hy_line *ln = &h->line[w->lines[i]];
 		if (ln->g)
 			hy_line_superblock(w, ln);
 	}
 	return NULL;
 }
 
-/* ---- super-blocks -------------------------------------------------- */
-
-static void hy_spectra(tfr_hyper *h, const float *x)
+/* Run a phase on all workers: worker 0 on this thread, the others on
+ * their own, or on this one too if a thread cannot be started. */
+static void hy_parallel(tfr_hyper *h, int phase)
 {
-	int64_t end = h->pos + HY_SUPER;
-	for (size_t g = 0; g < h->ngroups; g++) {
-		hy_group *gr = &h->group[g];
-		gr->nblk = 0;
-		for (size_t b = 0; b < gr->nblk_max; b++) {
-			int64_t s0 = h->pos + (int64_t)(b * gr->hop);
-			if (s0 >= end || (h->finished && s0 >= h->nin))
-				break;
-			size_t i0 = h->back - gr->margin + b * gr->hop;
-			kiss_fft_cpx *X = gr->spec + b * (gr->L / 2 + 1);
-			kiss_fftr(gr->fwd, x + i0, X);
-			double e2 = 0;
-			for (size_t k = 0; k <= gr->L / 2; k++)
-				e2 += (double)X[k].r * X[k].r +
-				      (double)X[k].i * X[k].i;
-			gr->xrms[b] = sqrt(e2 / (double)(gr->L / 2 + 1));
-			gr->nblk = b + 1;
-		}
-	}
+	int nt = h->p.threads, started[256] = {0};
+	pthread_t tid[256];
+	for (int t = 0; t < nt; t++)
+		h->wk[t].phase = phase;
+	for (int t = 1; t < nt; t++)
+		started[t] = pthread_create(&tid[t], NULL, hy_worker_main,
+		                            &h->wk[t]) == 0;
+	hy_worker_main(&h->wk[0]);
+	for (int t = 1; t < nt; t++)
+		if (started[t])
+			pthread_join(tid[t], NULL);
+		else
+			hy_worker_main(&h->wk[t]);
 }
 
 /* Add the worker windows into the picture. The windows are stored by
@@ -1137,19 +1215,8 @@ static int hy_superblock(tfr_hyper *h)
 	h->nlimit = h->finished ? (double)h->nin : HUGE_VAL;
 	for (int c = 0; c < h->p.channels; c++) {
 		h->chan = c;
-		hy_spectra(h, h->buf[c]);
-		int nt = h->p.threads;
-		pthread_t tid[256];
-		int started = 0;
-		for (int t = 1; t < nt; t++) {
-			if (pthread_create(&tid[t], NULL, hy_worker_main,
-			                   &h->wk[t]) != 0)
-				break;
-			started = t;
-		}
-		hy_worker_main(&h->wk[0]);
-		for (int t = 1; t <= started; t++)
-			pthread_join(tid[t], NULL);
+		hy_parallel(h, HY_SPECTRA);
+		hy_parallel(h, HY_LINES);
 	}
 	return hy_merge(h);
 }
