@@ -479,11 +479,14 @@ static int setup_ffts(tfr_hyper *h, size_t *maxM)
 				return TFR_ENOMEM;
 		}
 		tfr_hyper_fir *f = ln->wide ? &h->fir_w : &h->fir[ln->dlog];
-		if (ln->dlog > 0 && !f->w &&
-		    tfr_hyper_fir_init(f, ln->dlog,
-		                       ln->wide ? HY_SMAX_W : HY_SMAX,
-		                       ln->wide ? HY_FIR_KW : HY_FIR_K))
-			return TFR_ENOMEM;
+		if (ln->dlog > 0 && !f->w) {
+			if (tfr_hyper_fir_init(f, ln->dlog,
+			                       ln->wide ? HY_SMAX_W : HY_SMAX,
+			                       ln->wide ? HY_FIR_KW : HY_FIR_K))
+				return TFR_ENOMEM;
+			if (h->p.portable)
+				f->avx2 = f->avx512 = 0;
+		}
 		if (((size_t)1 << lg) > *maxM)
 			*maxM = (size_t)1 << lg;
 	}
@@ -550,6 +553,8 @@ static int setup_buffers(tfr_hyper *h, size_t maxM)
 		w->be = malloc(maxM * sizeof *w->be);
 		if (tfr_hyper_kern_init(&w->kern, p->q, p->minf))
 			return TFR_ENOMEM;
+		if (p->portable)
+			w->kern.avx2 = 0;
 		if (!w->E || !w->C || !w->yx || !w->ye || !w->bx || !w->be)
 			return TFR_ENOMEM;
 	}
@@ -664,7 +669,7 @@ tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err)
 		h->tdinv = 1 / (double)p->tdeci;
 #ifdef HY_AVX2
 	__builtin_cpu_init();
-	h->avx2 = __builtin_cpu_supports("avx2") &&
+	h->avx2 = !p->portable && __builtin_cpu_supports("avx2") &&
 	          __builtin_cpu_supports("fma");
 #endif
 	if ((e = setup_lines(h)) || (e = setup_ffts(h, &maxM)) ||
@@ -1028,7 +1033,7 @@ static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
 
 /* Outputs n in [n0, n1) of a line on one block starting (input) at
  * global sample bstart, from its base-band xi and eta (decimated: the
- * samples in between by hyper_interp.c), in chunks aligned to 8
+ * samples in between by hyper_interp.c), in chunks aligned to 16
  * samples of the block. */
 static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
                     int64_t n0, int64_t n1)
@@ -1040,7 +1045,7 @@ static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
 	                           &w->h->fir[ln->dlog];
 	float lint2 = (float)w->h->lint2w;
 	size_t p0 = (size_t)(n0 - bstart), p1 = (size_t)(n1 - bstart);
-	for (size_t a = p0 & ~(size_t)7; a < p1; a += HY_CHUNK) {
+	for (size_t a = p0 & ~(size_t)15; a < p1; a += HY_CHUNK) {
 		size_t cnt = p1 - a < HY_CHUNK ? p1 - a : HY_CHUNK;
 		size_t k = ln->dlog == 0 ?
 		           hy_gather(w, a, cnt, lint2, out, idx) :

@@ -69,24 +69,54 @@ void tfr_hyper_fir_weights(int K, double s, double t, double *w)
 	hi_weights(K, l, a2, t, w);
 }
 
-int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K)
+/* The weights for NL lanes: samples u .. u+NL-1, u a multiple of NL,
+ * use group (u mod D)/NL (D >= NL: one decimated neighbourhood for all
+ * lanes) or group 0 (D < NL: NL/D neighbourhoods, K + NL/D - 1 taps,
+ * zero where a lane does not reach). tab[group][tap][lane]. */
+static float *hi_table(int K, int dlog, long double l[HI_KMAX][HI_KMAX],
+                       long double a2, size_t nl, size_t *ngroups,
+                       int *ntaps)
 {
 	size_t D = (size_t)1 << dlog;
+	*ngroups = D >= nl ? D / nl : 1;
+	*ntaps = D >= nl ? K : K + (int)(nl / D) - 1;
+	float *tab = calloc(*ngroups * (size_t)*ntaps * nl, sizeof *tab);
+	if (!tab)
+		return NULL;
+	for (size_t r = 0; r < D; r++) {
+		double w[HI_KMAX];
+		hi_weights(K, l, a2, (double)r / (double)D, w);
+		/* phase r is lane r % nl of group r / nl (D >= nl), else
+		 * lanes r, r + D, ..., whose node 0 is lane / D places on */
+		for (size_t lane = r % nl; lane < nl; lane += D) {
+			size_t g = D >= nl ? r / nl : 0;
+			size_t o = D >= nl ? 0 : lane >> dlog;
+			float *t = tab + g * (size_t)*ntaps * nl;
+			for (size_t k = 0; k < (size_t)K; k++)
+				t[(k + o) * nl + lane] = (float)w[k];
+			if (D >= nl)
+				break;
+		}
+	}
+	return tab;
+}
+
+int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K)
+{
 	memset(f, 0, sizeof *f);
 	if (K < 2 || K > HI_KMAX || K % 2)
 		return TFR_EINVAL;
 	f->dlog = dlog;
 	f->K = K;
 	f->lo = K / 2 - 1;
-	f->ngroups = D >= 8 ? D / 8 : 1;
-	f->ntaps = D >= 8 ? K : K + (int)(8 / D) - 1;
-	f->w = calloc(f->ngroups * (size_t)f->ntaps * 8, sizeof *f->w);
-	if (!f->w)
-		return TFR_ENOMEM;
 #ifdef HI_X86
 	__builtin_cpu_init();
 	f->avx2 = __builtin_cpu_supports("avx2") &&
 	          __builtin_cpu_supports("fma");
+	f->avx512 = f->avx2 && __builtin_cpu_supports("avx512f") &&
+	            __builtin_cpu_supports("avx512bw") &&
+	            __builtin_cpu_supports("avx512dq") &&
+	            __builtin_cpu_supports("avx512vl");
 #endif
 	/* lut[mask]: the kept lanes of mask, in order, then the others */
 	for (unsigned mk = 0; mk < 256; mk++) {
@@ -101,20 +131,13 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K)
 	long double l[HI_KMAX][HI_KMAX];
 	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
 	hi_cholesky(K, a2, l);
-	for (size_t r = 0; r < D; r++) {
-		double w[HI_KMAX];
-		hi_weights(K, l, a2, (double)r / (double)D, w);
-		/* phase r is lane r % 8 of group r / 8 (D >= 8), else lanes
-		 * r, r + D, ..., whose node 0 is lane / D places on */
-		for (size_t lane = r % 8; lane < 8; lane += D) {
-			size_t g = D >= 8 ? r / 8 : 0;
-			size_t o = D >= 8 ? 0 : lane >> dlog;
-			float *t = f->w + g * (size_t)f->ntaps * 8;
-			for (size_t k = 0; k < (size_t)K; k++)
-				t[(k + o) * 8 + lane] = (float)w[k];
-			if (D >= 8)
-				break;
-		}
+	f->w = hi_table(K, dlog, l, a2, 8, &f->ngroups, &f->ntaps);
+	if (f->avx512)
+		f->w16 = hi_table(K, dlog, l, a2, 16, &f->ngroups16,
+		                  &f->ntaps16);
+	if (!f->w || (f->avx512 && !f->w16)) {
+		tfr_hyper_fir_free(f);
+		return TFR_ENOMEM;
 	}
 	return TFR_OK;
 }
@@ -122,6 +145,7 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K)
 void tfr_hyper_fir_free(tfr_hyper_fir *f)
 {
 	free(f->w);
+	free(f->w16);
 	memset(f, 0, sizeof *f);
 }
 
@@ -228,12 +252,85 @@ static size_t hi_scan_avx2(const tfr_hyper_fir *f, const float *x,
 }
 #endif
 
+#ifdef HI_X86
+/* AVX-512: 16 lanes, the kept ones moved to the front by the
+ * processor's own compress, all 16 stored (so out and idx have 16
+ * entries spare). Samples u0 .. must start at a multiple of 16. */
+__attribute__((target("arch=x86-64-v4")))
+static size_t hi_scan_avx512(const tfr_hyper_fir *f, const float *x,
+                             const float *e, size_t u0, size_t cnt,
+                             float lint2, float out[4][TFR_HYPER_FIR_OUT],
+                             uint16_t *idx)
+{
+	typedef float v16 __attribute__((vector_size(64)));
+	size_t k = 0, mask = ((size_t)1 << f->dlog) - 1;
+	__m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+	                                 11, 12, 13, 14, 15);
+	for (size_t i = 0; i < cnt; i += 16) {
+		size_t u = u0 + i;
+		size_t m = (u >> f->dlog) - (size_t)f->lo;
+		size_t g = f->ngroups16 > 1 ? (u & mask) >> 4 : 0;
+		const float *wt = f->w16 + g * (size_t)f->ntaps16 * 16;
+		const float *xp = x + 2 * m, *ep = e + 2 * m;
+		v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+#define HI_ACC16(NT)                                                    \
+		for (int j = 0; j < (NT); j++) {                        \
+			v16 c;                                          \
+			memcpy(&c, wt + 16 * j, sizeof c);              \
+			a0 += c * xp[2 * j];                            \
+			a1 += c * xp[2 * j + 1];                        \
+			a2 += c * ep[2 * j];                            \
+			a3 += c * ep[2 * j + 1];                        \
+		}
+		/* the counts in use: K = 10 at D >= 16, 8, 4, 2; K = 20 at
+		 * D = 2 */
+		switch (f->ntaps16) {
+		case 10: HI_ACC16(10) break;
+		case 11: HI_ACC16(11) break;
+		case 13: HI_ACC16(13) break;
+		case 17: HI_ACC16(17) break;
+		case 27: HI_ACC16(27) break;
+		default: HI_ACC16(f->ntaps16) break;
+		}
+#undef HI_ACC16
+		v16 n2x = a0 * a0 + a1 * a1, n2e = a2 * a2 + a3 * a3;
+		__m512 vx, ve, v0, v1, v2, v3;
+		memcpy(&vx, &n2x, sizeof vx);
+		memcpy(&ve, &n2e, sizeof ve);
+		__mmask16 km = _mm512_cmp_ps_mask(ve, _mm512_mul_ps(
+		                   _mm512_set1_ps(lint2), vx), _CMP_LT_OQ) |
+		               _mm512_cmp_ps_mask(vx, _mm512_set1_ps(1e-30f),
+		                                  _CMP_LT_OQ);
+		if (cnt - i < 16)
+			km &= (__mmask16)((1u << (cnt - i)) - 1);
+		memcpy(&v0, &a0, sizeof v0);
+		memcpy(&v1, &a1, sizeof v1);
+		memcpy(&v2, &a2, sizeof v2);
+		memcpy(&v3, &a3, sizeof v3);
+		/* compress in registers, then store all 16: a compressing
+		 * store to memory is microcoded on some processors (Zen 4) */
+		_mm512_storeu_ps(out[0] + k, _mm512_maskz_compress_ps(km, v0));
+		_mm512_storeu_ps(out[1] + k, _mm512_maskz_compress_ps(km, v1));
+		_mm512_storeu_ps(out[2] + k, _mm512_maskz_compress_ps(km, v2));
+		_mm512_storeu_ps(out[3] + k, _mm512_maskz_compress_ps(km, v3));
+		__m512i ix = _mm512_maskz_compress_epi32(
+		    km, _mm512_add_epi32(lane, _mm512_set1_epi32((int)i)));
+		_mm256_storeu_si256((__m256i *)(idx + k),
+		                    _mm512_cvtepi32_epi16(ix));
+		k += (size_t)__builtin_popcount(km);
+	}
+	return k;
+}
+#endif
+
 size_t tfr_hyper_fir_scan(const tfr_hyper_fir *f, const float *x,
                           const float *e, size_t u0, size_t cnt,
                           float lint2, float out[4][TFR_HYPER_FIR_OUT],
                           uint16_t *idx)
 {
 #ifdef HI_X86
+	if (f->avx512)
+		return hi_scan_avx512(f, x, e, u0, cnt, lint2, out, idx);
 	if (f->avx2)
 		return hi_scan_avx2(f, x, e, u0, cnt, lint2, out, idx);
 #endif

@@ -28,7 +28,7 @@
 
 #define TFR_HYPER_FIR_KMAX 24  /* most decimated samples per output */
 #define TFR_HYPER_FIR_CHUNK 256  /* most samples per tfr_hyper_fir_scan */
-#define TFR_HYPER_FIR_OUT (TFR_HYPER_FIR_CHUNK + 8)  /* room in out, idx */
+#define TFR_HYPER_FIR_OUT (TFR_HYPER_FIR_CHUNK + 16)  /* room in out, idx */
 
 /* The weights of one decimation, laid out for 8 output samples at a
  * time (lanes): samples u .. u+7 with u a multiple of 8 use the table of
@@ -41,7 +41,10 @@ typedef struct {
 	int ntaps;           /* taps per lane group */
 	size_t ngroups;
 	float *w;            /* [group][tap][8] */
-	int avx2;            /* the processor has AVX2 and FMA */
+	size_t ngroups16;    /* the same for 16 lanes (AVX-512) */
+	int ntaps16;
+	float *w16;
+	int avx2, avx512;    /* what the processor has */
 	uint8_t lut[256][8]; /* lane permutations by mask (AVX2 scan) */
 } tfr_hyper_fir;
 
@@ -56,7 +59,7 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K);
 void tfr_hyper_fir_free(tfr_hyper_fir *f);
 
 /*
- * Samples u0 .. u0+cnt-1 (u0 a multiple of 8, cnt <= TFR_HYPER_FIR_CHUNK)
+ * Samples u0 .. u0+cnt-1 (u0 a multiple of 16, cnt <= TFR_HYPER_FIR_CHUNK)
  * of a line from its decimated base-band xi and eta, x[2m], x[2m+1] = Re,
  * Im xi(m D), e likewise (both must hold the K neighbourhoods of those
  * samples rounded out to multiples of 8), with the locality pre-test:

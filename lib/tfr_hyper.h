@@ -69,6 +69,9 @@ typedef struct {
 	                      checking); 0: decimate + interpolate low lines */
 	int64_t frames_hint; /* expected input length in frames, to allocate
 	                        the histogram in _new (0: unknown, grows) */
+	int portable;      /* 1: no processor-specific code (AVX2, AVX-512;
+	                      for checking those): the same decisions but
+	                      for float rounding, slower */
 } tfr_hyper_params;
 
 /* Reference config A: q 2, tdeci 64, over 4, noct 48, minf 0.0025,

@@ -161,6 +161,44 @@ static void test_streaming(void)
 
 /* The decimated path (Lagrange interpolation of the base band) against
  * every line at the full rate, on a tie-free (noisy) signal. */
+/* Bins >= 1e-6 of the maximum of b: how many, how many zero on one
+ * side only, how many off by > 1e-3, and the largest relative
+ * difference of those >= 1e-3 of the maximum. */
+typedef struct {
+	size_t nsig, flips, over, nbig;
+	double worst;
+} cmp_bins;
+
+static cmp_bins compare_bins(const tfr_hyper *a, const tfr_hyper *b)
+{
+	cmp_bins c = {0, 0, 0, 0, 0};
+	size_t ht, hf;
+	tfr_hyper_size(a, &ht, &hf);
+	const float *Ea = tfr_hyper_energy(a), *Eb = tfr_hyper_energy(b);
+	double mx = 0;
+	for (size_t i = 0; i < ht * hf; i++)
+		if (Eb[i] > mx)
+			mx = Eb[i];
+	for (size_t i = 0; i < ht * hf; i++) {
+		if (Ea[i] < 1e-6 * mx && Eb[i] < 1e-6 * mx)
+			continue;
+		c.nsig++;
+		if ((Ea[i] == 0) != (Eb[i] == 0)) {
+			c.flips++;
+			continue;
+		}
+		double r = fabs(Ea[i] - Eb[i]) / Eb[i];
+		if (r > 1e-3)
+			c.over++;
+		if (Eb[i] < 1e-3 * mx)
+			continue;
+		c.nbig++;
+		if (r > c.worst)
+			c.worst = r;
+	}
+	return c;
+}
+
 static void test_fast_vs_exact(void)
 {
 	tfr_hyper_params p;
@@ -174,34 +212,13 @@ static void test_fast_vs_exact(void)
 	tfr_hyper *a = run(&p, x, n, n);
 	p.exact = 1;
 	tfr_hyper *b = run(&p, x, n, n);
-	size_t ht, hf;
-	tfr_hyper_size(a, &ht, &hf);
-	const float *Ea = tfr_hyper_energy(a), *Eb = tfr_hyper_energy(b);
-	double mx = 0, worst = 0;
-	size_t nsig = 0, flips = 0, over = 0, nbig = 0;
-	for (size_t i = 0; i < ht * hf; i++)
-		if (Eb[i] > mx)
-			mx = Eb[i];
-	for (size_t i = 0; i < ht * hf; i++) {
-		if (Ea[i] < 1e-6 * mx && Eb[i] < 1e-6 * mx)
-			continue;
-		nsig++;
-		if ((Ea[i] == 0) != (Eb[i] == 0)) {
-			flips++;
-			continue;
-		}
-		double r = fabs(Ea[i] - Eb[i]) / Eb[i];
-		if (r > 1e-3)
-			over++;
-		if (Eb[i] < 1e-3 * mx)
-			continue;
-		nbig++;
-		if (r > worst)
-			worst = r;
-	}
+	p.exact = 0;
+	p.portable = 1;
+	tfr_hyper *c = run(&p, x, n, n);
+	cmp_bins r = compare_bins(a, b);
 	printf("fast vs exact: %zu bins >= 1e-6 max: %zu one-sided, %zu "
-	       "off by > 1e-3; %zu bins >= 1e-3 max: max rel %.3g\n", nsig,
-	       flips, over, nbig, worst);
+	       "off by > 1e-3; %zu bins >= 1e-3 max: max rel %.3g\n",
+	       r.nsig, r.flips, r.over, r.nbig, r.worst);
 	/*
 	 * Both paths are float; in the noise floor (1e-6..1e-3 of the
 	 * maximum) |xi| is small against the block's float roundoff, so
@@ -210,11 +227,25 @@ static void test_fast_vs_exact(void)
 	 * signal: ~6 % of those bins off by > 1e-3, 0.2 % one-sided; the
 	 * strong bins (>= 1e-3 max) agree to ~1e-6. Asserted with margin.
 	 */
-	CHECK_NEAR("fast vs exact, strong bins", worst, 0, 1e-3);
-	CHECK("fast vs exact, weak bins", over * 100 <= nsig * 10);
-	CHECK("fast vs exact one-sided", flips * 1000 <= nsig * 5);
+	CHECK_NEAR("fast vs exact, strong bins", r.worst, 0, 1e-3);
+	CHECK("fast vs exact, weak bins", r.over * 100 <= r.nsig * 10);
+	CHECK("fast vs exact one-sided", r.flips * 1000 <= r.nsig * 5);
+	/*
+	 * The processor-specific paths (AVX2 / AVX-512, where this machine
+	 * has them) against the portable code: the same algorithm, with
+	 * fused multiply-adds in the interpolation, so only float rounding
+	 * differs; bounds as above.
+	 */
+	r = compare_bins(a, c);
+	printf("fast vs portable: %zu bins >= 1e-6 max: %zu one-sided, %zu "
+	       "off by > 1e-3; %zu bins >= 1e-3 max: max rel %.3g\n",
+	       r.nsig, r.flips, r.over, r.nbig, r.worst);
+	CHECK_NEAR("fast vs portable, strong bins", r.worst, 0, 1e-3);
+	CHECK("fast vs portable, weak bins", r.over * 100 <= r.nsig * 10);
+	CHECK("fast vs portable one-sided", r.flips * 1000 <= r.nsig * 5);
 	tfr_hyper_free(a);
 	tfr_hyper_free(b);
+	tfr_hyper_free(c);
 	free(x);
 }
 
@@ -343,6 +374,56 @@ static void test_direct(void)
 	free(x);
 }
 
+/* tfr_hyper_fir_scan at D = 2^dl on xi = exp(i 2 pi s m), eta =
+ * 0.5 exp(-i 2 pi s m) (decimated samples m), every sample against the
+ * exact values; path 0: the processor's best code, 1: AVX2 at most, 2:
+ * portable. */
+static void scan_check(int dl, int K, double s, int path, double *worst_f,
+                       double *worst_node)
+{
+	size_t D = (size_t)1 << dl, M = 64;
+	tfr_hyper_fir f;
+	CHECK("fir init", tfr_hyper_fir_init(&f, dl, s, K) == TFR_OK);
+	if (path >= 1)
+		f.avx512 = 0;
+	if (path == 2)
+		f.avx2 = 0;
+	float *x = malloc(2 * M * sizeof *x), *e = malloc(2 * M * sizeof *e);
+	for (size_t m = 0; m < M; m++) {
+		double an = 2 * M_PI * s * (double)m;
+		x[2 * m] = (float)cos(an);
+		x[2 * m + 1] = (float)sin(an);
+		e[2 * m] = (float)(0.5 * cos(-an));
+		e[2 * m + 1] = (float)(0.5 * sin(-an));
+	}
+	float out[4][TFR_HYPER_FIR_OUT];
+	uint16_t idx[TFR_HYPER_FIR_OUT];
+	/* samples of nodes 16 .. 47: every neighbourhood inside x */
+	size_t u0 = 16 * D, cnt = 32 * D;
+	for (size_t a = u0; a < u0 + cnt; a += TFR_HYPER_FIR_CHUNK) {
+		size_t c = u0 + cnt - a < TFR_HYPER_FIR_CHUNK ?
+		           u0 + cnt - a : TFR_HYPER_FIR_CHUNK;
+		/* a huge lint: every sample a candidate */
+		size_t k = tfr_hyper_fir_scan(&f, x, e, a, c, 1e30f, out, idx);
+		CHECK("fir scan, all candidates",
+		      k == c && idx[0] == 0 && idx[c - 1] == c - 1);
+		for (size_t i = 0; i < c; i++) {
+			double an = 2 * M_PI * s * (double)(a + i) / (double)D;
+			double d0 = hypot(out[0][i] - cos(an),
+			                  out[1][i] - sin(an));
+			double d1 = hypot(out[2][i] - 0.5 * cos(an),
+			                  out[3][i] + 0.5 * sin(an));
+			*worst_f = fmax(*worst_f, fmax(d0, d1));
+			if ((a + i) % D == 0)
+				*worst_node = fmax(*worst_node, fabs(out[0][i] -
+				                   x[2 * ((a + i) / D)]));
+		}
+	}
+	free(x);
+	free(e);
+	tfr_hyper_fir_free(&f);
+}
+
 /*
  * The kriging interpolators (hyper_interp.h) against exact complex
  * exponentials y(t) = exp(i 2 pi phi t), t in decimated samples:
@@ -387,55 +468,10 @@ static void test_interp(void)
 	}
 	double worst_f = 0, worst_node = 0;
 	for (int dl = 1; dl <= 6; dl += dl < 3 ? 2 : 3)
-		for (int z = 0; z < (dl == 1 ? 2 : 1); z++) {
-			double s = dz[z].s;
-			size_t D = (size_t)1 << dl, M = 64;
-			tfr_hyper_fir f;
-			CHECK("fir init", tfr_hyper_fir_init(&f, dl, s, dz[z].K)
-			      == TFR_OK);
-			float *x = malloc(2 * M * sizeof *x);
-			float *e = malloc(2 * M * sizeof *e);
-			double phi = s;  /* cycles per decimated sample */
-			for (size_t m = 0; m < M; m++) {
-				double an = 2 * M_PI * phi * (double)m;
-				x[2 * m] = (float)cos(an);
-				x[2 * m + 1] = (float)sin(an);
-				e[2 * m] = (float)(0.5 * cos(-an));
-				e[2 * m + 1] = (float)(0.5 * sin(-an));
-			}
-			float out[4][TFR_HYPER_FIR_OUT];
-			uint16_t idx[TFR_HYPER_FIR_OUT];
-			/* samples of nodes 16 .. 47: every neighbourhood in x */
-			size_t u0 = 16 * D, cnt = 32 * D;
-			for (size_t a = u0; a < u0 + cnt;
-			     a += TFR_HYPER_FIR_CHUNK) {
-				size_t c = u0 + cnt - a < TFR_HYPER_FIR_CHUNK ?
-				           u0 + cnt - a : TFR_HYPER_FIR_CHUNK;
-				/* a huge lint: every sample a candidate */
-				size_t k = tfr_hyper_fir_scan(&f, x, e, a, c,
-				                              1e30f, out, idx);
-				CHECK("fir scan, all candidates", k == c &&
-				      idx[0] == 0 && idx[c - 1] == c - 1);
-				for (size_t i = 0; i < c; i++) {
-					double t = (double)(a + i) / (double)D;
-					double an = 2 * M_PI * phi * t;
-					double d0 = hypot(out[0][i] - cos(an),
-					                  out[1][i] - sin(an));
-					double d1 = hypot(out[2][i] -
-					                  0.5 * cos(an),
-					                  out[3][i] +
-					                  0.5 * sin(an));
-					worst_f = fmax(worst_f, fmax(d0, d1));
-					if ((a + i) % D == 0)
-						worst_node = fmax(worst_node,
-						    fabs(out[0][i] -
-						         x[2 * ((a + i) / D)]));
-				}
-			}
-			free(x);
-			free(e);
-			tfr_hyper_fir_free(&f);
-		}
+		for (int z = 0; z < (dl == 1 ? 2 : 1); z++)
+			for (int path = 0; path < 3; path++)
+				scan_check(dl, dz[z].K, dz[z].s, path, &worst_f,
+				           &worst_node);
 	CHECK_NEAR("fir scan, float", worst_f, 0, 3e-7);
 	CHECK_NEAR("fir scan, nodes exact", worst_node, 0, 0);
 	printf("interp: scan %.2g (float)\n", worst_f);
