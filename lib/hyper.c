@@ -562,9 +562,11 @@ static int setup_buffers(tfr_hyper *h, size_t maxM)
 }
 
 /* Room for rows picture rows: exactly that many when the caller knows
- * the final size (exact), else grown by 1/4 steps, so that the
- * overshoot stays a small part of the picture. The first allocation
- * is calloc'd: pages of rows no point reaches are never touched. */
+ * the final size (exact), else grown by 1/16 steps, so that the
+ * overshoot stays a small part of the picture (glibc grows large
+ * blocks in place, by mremap, so the steps cost no copies). The first
+ * allocation is calloc'd: pages of rows no point reaches are never
+ * touched. */
 static int ensure_rows(tfr_hyper *h, size_t rows, int exact)
 {
 	if (rows <= h->rows_cap)
@@ -573,7 +575,7 @@ static int ensure_rows(tfr_hyper *h, size_t rows, int exact)
 	while (cap < rows) {
 		if (cap > SIZE_MAX / 2)
 			return TFR_ERANGE;
-		cap += cap / 4 + 64;
+		cap += cap / 16 + 64;
 	}
 	if (cap > SIZE_MAX / h->hf / sizeof(float))
 		return TFR_ERANGE;
