@@ -27,9 +27,10 @@
  *  - Ends: samples before 0 and after N-1 are zero (the reference wraps
  *    the signal around circularly, so its first and last ~q/minf samples
  *    differ).
- *  - Arithmetic: float FFTs (KissFFT) and, for all lines below ~0.31
- *    cycles/sample, interpolation of each filter output from a
- *    decimated rate (kriging weights, hyper_interp.h). Points within the float error of a decision boundary
+ *  - Arithmetic: float FFTs (KissFFT) and interpolation of each filter
+ *    output from a decimated rate (kriging weights, hyper_interp.h;
+ *    lines whose sigma is above 0.0375 cycles/sample, at q < 1.7, stay
+ *    at the full rate). Points within the float error of a decision boundary
  *    (which on steady synthetic tones and clicks are many: they fall
  *    exactly on a bin or lint boundary in exact arithmetic) are
  *    recomputed directly in double / long double and decided as exact
@@ -66,7 +67,7 @@ typedef struct {
 	                      default); 1: half away from zero (MATLAB) */
 	int threads;       /* worker threads (>= 1) */
 	int exact;         /* 1: every line at the full rate (slow, for
-	                      checking); 0: decimate + interpolate low lines */
+	                      checking); 0: decimate + interpolate */
 	int64_t frames_hint; /* expected input length in frames, to allocate
 	                        the histogram in _new (0: unknown, grows) */
 	int portable;      /* 1: no processor-specific code (AVX2, AVX-512;
