@@ -29,8 +29,8 @@
  *    differ).
  *  - Arithmetic: float FFTs (KissFFT) and interpolation of each filter
  *    output from a decimated rate (kriging weights, hyper_interp.h;
- *    lines whose sigma is above 0.0375 cycles/sample, at q < 1.7, stay
- *    at the full rate). Points within the float error of a decision boundary
+ *    lines above 0.236 q cycles/sample, whose sigma exceeds 0.0375,
+ *    stay at the full rate: none at q >= 2). Points within the float error of a decision boundary
  *    (which on steady synthetic tones and clicks are many: they fall
  *    exactly on a bin or lint boundary in exact arithmetic) are
  *    recomputed directly in double / long double and decided as exact
