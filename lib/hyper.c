@@ -33,13 +33,16 @@
  *     component's amplitude: the FFTs run at 2.3x lower rates than
  *     with the 6-point Lagrange interpolation this replaced.
  *  3. The ratio, the locality test |mp| < lint and both histograms are
- *     then evaluated at every sample, in double precision, with the
- *     reference's expressions and rounding (half to even by default):
- *     first the test without division in float, 8 samples at a time,
- *     while interpolating; then the ratio, reassignment and bins of
- *     the candidates, several at a time without branches
+ *     then evaluated at every sample with the reference's expressions
+ *     and rounding (half to even by default): first the test without
+ *     division in float, 8 or 16 samples at a time, while
+ *     interpolating; then the ratio, reassignment and bins of the
+ *     candidates, several at a time in float without branches
  *     (hyper_classify.inc), the frequency bin by comparison with
- *     precomputed exact bin edges instead of a log2.
+ *     precomputed exact bin edges instead of a log2. A candidate is
+ *     decided there only if it is farther from every boundary than the
+ *     float path's error plus that arithmetic's own; the others go
+ *     through hy_point, in double.
  *     A point within the float path's error of any decision boundary
  *     (the lint test, a time or frequency bin edge, the minf/maxf/1/N
  *     limits) is recomputed from the input samples by direct
@@ -87,7 +90,7 @@
  * of the rms) float roundoff decided the points near the beat nulls of
  * two close tones, 2 % off the reference in those bins. */
 #define HY_DMAX 2e-4
-/* a second, 4-wide hy_classify for processors with AVX2 */
+/* a second, 8-wide hy_classify for processors with AVX2 */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define HY_AVX2 1
 #endif
@@ -961,15 +964,17 @@ static void hy_classify(const hy_worker *w, const hy_line *ln,
 	hy_classify4(w, ln, ck, k, b);
 }
 
-/* Decide and accumulate candidates i0 .. k-1 of one chunk (block
- * positions a + idx[i]). Points of a line come in time order and fall
- * into the same bin for tens of samples: summed in registers first,
- * instead of one dependent add through memory per point. */
+/* x as a float within +-1e6 (a time limit farther than that from a
+ * chunk cannot be reached from it) */
 static float hy_clampf(double x)
 {
 	return (float)(x < -1e6 ? -1e6 : x > 1e6 ? 1e6 : x);
 }
 
+/* Decide and accumulate candidates i0 .. k-1 of one chunk (block
+ * positions a + idx[i]). Points of a line come in time order and fall
+ * into the same bin for tens of samples: summed in registers first,
+ * instead of one dependent add through memory per point. */
 static void hy_points(hy_worker *w, const hy_line *ln, int64_t bstart,
                       size_t a, size_t i0, size_t k, uint16_t *idx,
                       float out[4][HY_OUT], hy_batch *b)
