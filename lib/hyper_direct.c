@@ -96,9 +96,9 @@ size_t tfr_hyper_kern_set(tfr_hyper_kern *k, double f0, double sigma)
 		k->e[m] = e;
 		k->ec[m] = e * pc;
 		k->es[m] = e * ps;
-		k->me[m] = dm * e;
-		k->mec[m] = dm * e * pc;
-		k->mes[m] = dm * e * ps;
+		k->me[m] = dm * k->e[m];
+		k->mec[m] = dm * k->ec[m];
+		k->mes[m] = dm * k->es[m];
 		e *= r;
 		r *= c2;
 		double t = pc * wc - ps * ws;
@@ -116,13 +116,12 @@ static inline void hd_acc(const tfr_hyper_kern *k, ptrdiff_t m, double xl,
                           double xh, double acc[6])
 {
 	double s = xl + xh, d = xl - xh, ax = fabs(xl) + fabs(xh);
-	double dm = (double)m;
 	acc[0] += k->ec[m] * s;
 	acc[1] += k->es[m] * d;
-	acc[2] += dm * k->ec[m] * d;
-	acc[3] += dm * k->es[m] * s;
+	acc[2] += k->mec[m] * d;
+	acc[3] += k->mes[m] * s;
 	acc[4] += k->e[m] * ax;
-	acc[5] += dm * k->e[m] * ax;
+	acc[5] += k->me[m] * ax;
 }
 
 #ifdef HD_X86
