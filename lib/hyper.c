@@ -57,6 +57,7 @@
 #include "tfr.h"
 #include "tfr_hyper.h"
 
+#include "cpu.h"
 #include "hyper_direct.h"
 #include "hyper_interp.h"
 #include "kiss_fft.h"
@@ -90,10 +91,6 @@
  * of the rms) float roundoff decided the points near the beat nulls of
  * two close tones, 2 % off the reference in those bins. */
 #define HY_DMAX 2e-4
-/* a second, 8-wide hy_classify for processors with AVX2 */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define HY_AVX2 1
-#endif
 #define HY_BUDGET_D 8    /* refinement taps per output sample per line */
 #define HY_BUDGET_LD 0.05 /* long double taps per sample per line */
 
@@ -140,7 +137,7 @@ struct tfr_hyper {
 	size_t hf, nlines, ngroups;
 	double noct32, lint2, lint2w, maxshift;
 	double tdinv;         /* 1 / tdeci if tdeci is a power of two, or 0 */
-	int avx2;             /* the processor has AVX2 and FMA */
+	unsigned cpu;         /* code paths allowed: TFR_CPU_* (cpu.h) */
 	int bin32;            /* worker-window indices fit an int32_t */
 	hy_line *line;
 	hy_group *group;
@@ -485,10 +482,9 @@ static int setup_ffts(tfr_hyper *h, size_t *maxM)
 		if (ln->dlog > 0 && !f->w) {
 			if (tfr_hyper_fir_init(f, ln->dlog,
 			                       ln->wide ? HY_SMAX_W : HY_SMAX,
-			                       ln->wide ? HY_FIR_KW : HY_FIR_K))
+			                       ln->wide ? HY_FIR_KW : HY_FIR_K,
+			                       h->cpu))
 				return TFR_ENOMEM;
-			if (h->p.portable)
-				f->avx2 = f->avx512 = 0;
 		}
 		if (((size_t)1 << lg) > *maxM)
 			*maxM = (size_t)1 << lg;
@@ -554,10 +550,8 @@ static int setup_buffers(tfr_hyper *h, size_t maxM)
 		w->ye = malloc(maxM * sizeof *w->ye);
 		w->bx = malloc(maxM * sizeof *w->bx);
 		w->be = malloc(maxM * sizeof *w->be);
-		if (tfr_hyper_kern_init(&w->kern, p->q, p->minf))
+		if (tfr_hyper_kern_init(&w->kern, p->q, p->minf, h->cpu))
 			return TFR_ENOMEM;
-		if (p->portable)
-			w->kern.avx2 = 0;
 		if (!w->E || !w->C || !w->yx || !w->ye || !w->bx || !w->be)
 			return TFR_ENOMEM;
 	}
@@ -672,11 +666,7 @@ tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err)
 	h->lint2w = (p->lint + 2 * HY_DMAX) * (p->lint + 2 * HY_DMAX);
 	if ((p->tdeci & (p->tdeci - 1)) == 0)
 		h->tdinv = 1 / (double)p->tdeci;
-#ifdef HY_AVX2
-	__builtin_cpu_init();
-	h->avx2 = !p->portable && __builtin_cpu_supports("avx2") &&
-	          __builtin_cpu_supports("fma");
-#endif
+	h->cpu = p->portable ? 0 : tfr_cpu_features();
 	if ((e = setup_lines(h)) || (e = setup_ffts(h, &maxM)) ||
 	    (e = setup_groups(h)) || (e = setup_buffers(h, maxM)) ||
 	    (e = setup_edges(h)) || (e = setup_shares(h)))
@@ -945,7 +935,7 @@ typedef struct {
 #define HC_VW 4
 #define HC_ATTR
 #include "hyper_classify.inc"
-#ifdef HY_AVX2
+#ifdef TFR_CPU_X86  /* 8-wide for processors with AVX2 */
 #define HC_NAME hy_classify8
 #define HC_VW 8
 #define HC_ATTR __attribute__((target("arch=x86-64-v3")))
@@ -955,8 +945,8 @@ typedef struct {
 static void hy_classify(const hy_worker *w, const hy_line *ln,
                         const hy_chunk *ck, size_t k, hy_batch *b)
 {
-#ifdef HY_AVX2
-	if (w->h->avx2) {
+#ifdef TFR_CPU_X86
+	if (w->h->cpu & TFR_CPU_AVX2) {
 		hy_classify8(w, ln, ck, k, b);
 		return;
 	}

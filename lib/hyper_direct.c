@@ -10,6 +10,7 @@
  *   eta = -i 2 pi sigma A sum m e_m (d_m cos_m + i s_m sin_m).
  */
 #include "hyper_direct.h"
+#include "cpu.h"
 #include "tfr.h"
 
 #include <math.h>
@@ -20,10 +21,6 @@
 #define HD_PIL 3.14159265358979323846264338327950288L
 #define HD_KSIG 8.0    /* double kernel: taps up to 8 sigma_t */
 #define HD_ANCHOR 64   /* taps between exact kernel values */
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define HD_X86 1
-#endif
 
 static inline double hd_x(const float *x, ptrdiff_t i, ptrdiff_t lo,
                           ptrdiff_t hi)
@@ -36,7 +33,8 @@ static ptrdiff_t hd_taps(double sigma, double nsig)
 	return (ptrdiff_t)ceil(nsig / (2 * HD_PI * sigma));
 }
 
-int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin)
+int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin,
+                        unsigned cpu)
 {
 	memset(k, 0, sizeof *k);
 	k->cap = hd_taps(fmin / (2 * HD_PI * q), HD_KSIG) + 1;
@@ -46,11 +44,7 @@ int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin)
 	k->me = malloc((size_t)k->cap * sizeof *k->me);
 	k->mec = malloc((size_t)k->cap * sizeof *k->mec);
 	k->mes = malloc((size_t)k->cap * sizeof *k->mes);
-#ifdef HD_X86
-	__builtin_cpu_init();
-	k->avx2 = __builtin_cpu_supports("avx2") &&
-	          __builtin_cpu_supports("fma");
-#endif
+	k->avx2 = (cpu & TFR_CPU_AVX2) != 0;
 	if (!k->e || !k->ec || !k->es || !k->me || !k->mec || !k->mes) {
 		tfr_hyper_kern_free(k);
 		return TFR_ENOMEM;
@@ -124,7 +118,7 @@ static inline void hd_acc(const tfr_hyper_kern *k, ptrdiff_t m, double xl,
 	acc[5] += k->me[m] * ax;
 }
 
-#ifdef HD_X86
+#ifdef TFR_CPU_X86
 /* Taps 1 .. K - K % 4 of the sums, four at a time with AVX2 (the order
  * of the additions differs from hd_acc's: ~1e-16 relative). */
 __attribute__((target("arch=x86-64-v3")))
@@ -175,7 +169,7 @@ size_t tfr_hyper_direct_d(const tfr_hyper_kern *k, const float *x,
 	ptrdiff_t K = k->K, m = 1;
 	if (n - K >= lo && n + K < hi) {
 		/* the common case, without bounds checks */
-#ifdef HD_X86
+#ifdef TFR_CPU_X86
 		if (k->avx2)
 			m = hd_acc_avx2(k, x, n, acc);
 #endif

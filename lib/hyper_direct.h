@@ -36,8 +36,10 @@ typedef struct {
 	int avx2;              /* the processor has AVX2 and FMA */
 } tfr_hyper_kern;
 
-/* Room for lines down to frequency fmin at quality q; 0 or TFR_ENOMEM. */
-int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin);
+/* Room for lines down to frequency fmin at quality q, using the code
+ * paths the TFR_CPU_* flags cpu allow (cpu.h); 0 or TFR_ENOMEM. */
+int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin,
+                        unsigned cpu);
 void tfr_hyper_kern_free(tfr_hyper_kern *k);
 
 /* Tabulate line (f0, sigma) unless it is the one tabulated: the number

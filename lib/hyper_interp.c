@@ -3,14 +3,14 @@
  * tfr_hyper and their evaluation 8 samples at a time (hyper_interp.h).
  */
 #include "hyper_interp.h"
+#include "cpu.h"
 #include "tfr.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define HI_X86 1
+#ifdef TFR_CPU_X86
 #include <immintrin.h>
 #endif
 
@@ -101,7 +101,8 @@ static float *hi_table(int K, int dlog, long double l[HI_KMAX][HI_KMAX],
 	return tab;
 }
 
-int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K)
+int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K,
+                       unsigned cpu)
 {
 	memset(f, 0, sizeof *f);
 	if (K < 2 || K > HI_KMAX || K % 2)
@@ -109,14 +110,11 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K)
 	f->dlog = dlog;
 	f->K = K;
 	f->lo = K / 2 - 1;
-#ifdef HI_X86
-	__builtin_cpu_init();
-	f->avx2 = __builtin_cpu_supports("avx2") &&
-	          __builtin_cpu_supports("fma");
-	f->avx512 = f->avx2 && __builtin_cpu_supports("avx512f") &&
-	            __builtin_cpu_supports("avx512bw") &&
-	            __builtin_cpu_supports("avx512dq") &&
-	            __builtin_cpu_supports("avx512vl");
+#ifdef TFR_CPU_X86
+	f->avx2 = (cpu & TFR_CPU_AVX2) != 0;
+	f->avx512 = (cpu & TFR_CPU_AVX512) != 0;
+#else
+	(void)cpu;
 #endif
 	/* lut[mask]: the kept lanes of mask, in order, then the others */
 	for (unsigned mk = 0; mk < 256; mk++) {
@@ -212,7 +210,7 @@ static size_t hi_scan_generic(const tfr_hyper_fir *f, const float *x,
 	return k;
 }
 
-#ifdef HI_X86
+#ifdef TFR_CPU_X86
 /* AVX2: the kept lanes moved to the front of each vector by a
  * permutation looked up by the lane mask, all 8 stored, the count
  * advanced by the number kept (so out and idx have 8 entries spare). */
@@ -252,7 +250,7 @@ static size_t hi_scan_avx2(const tfr_hyper_fir *f, const float *x,
 }
 #endif
 
-#ifdef HI_X86
+#ifdef TFR_CPU_X86
 /* AVX-512: 16 lanes, the kept ones moved to the front by the
  * processor's own compress, all 16 stored (so out and idx have 16
  * entries spare). Samples u0 .. must start at a multiple of 16. */
@@ -328,7 +326,7 @@ size_t tfr_hyper_fir_scan(const tfr_hyper_fir *f, const float *x,
                           float lint2, float out[4][TFR_HYPER_FIR_OUT],
                           uint16_t *idx)
 {
-#ifdef HI_X86
+#ifdef TFR_CPU_X86
 	if (f->avx512)
 		return hi_scan_avx512(f, x, e, u0, cnt, lint2, out, idx);
 	if (f->avx2)

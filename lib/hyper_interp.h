@@ -54,8 +54,10 @@ typedef struct {
  * the node. */
 void tfr_hyper_fir_weights(int K, double s, double t, double *w);
 
-/* Tables of K weights for D = 2^dlog; 0, TFR_EINVAL or TFR_ENOMEM. */
-int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K);
+/* Tables of K weights for D = 2^dlog, for the code paths the TFR_CPU_*
+ * flags cpu allow (cpu.h); 0, TFR_EINVAL or TFR_ENOMEM. */
+int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K,
+                       unsigned cpu);
 void tfr_hyper_fir_free(tfr_hyper_fir *f);
 
 /*

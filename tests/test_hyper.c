@@ -9,6 +9,7 @@
 #include "tfr.h"
 #include "hyper_direct.h"  /* private to libtfr: tested here */
 #include "hyper_interp.h"
+#include "cpu.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -325,7 +326,8 @@ static void test_direct(void)
 	const ptrdiff_t n0 = 2000;
 	float *x = calloc(n, sizeof *x);
 	tfr_hyper_kern k;
-	CHECK("kern init", tfr_hyper_kern_init(&k, q, 0.01) == TFR_OK);
+	CHECK("kern init", tfr_hyper_kern_init(&k, q, 0.01,
+	                                       tfr_cpu_features()) == TFR_OK);
 	CHECK("kern set", tfr_hyper_kern_set(&k, f0, sigma) > 0);
 	CHECK("kern set again", tfr_hyper_kern_set(&k, f0, sigma) == 0);
 	x[n0] = 1;
@@ -383,11 +385,9 @@ static void scan_check(int dl, int K, double s, int path, double *worst_f,
 {
 	size_t D = (size_t)1 << dl, M = 64;
 	tfr_hyper_fir f;
-	CHECK("fir init", tfr_hyper_fir_init(&f, dl, s, K) == TFR_OK);
-	if (path >= 1)
-		f.avx512 = 0;
-	if (path == 2)
-		f.avx2 = 0;
+	unsigned cpu = tfr_cpu_features() &
+	               (path == 0 ? ~0u : path == 1 ? TFR_CPU_AVX2 : 0u);
+	CHECK("fir init", tfr_hyper_fir_init(&f, dl, s, K, cpu) == TFR_OK);
 	float *x = malloc(2 * M * sizeof *x), *e = malloc(2 * M * sizeof *e);
 	for (size_t m = 0; m < M; m++) {
 		double an = 2 * M_PI * s * (double)m;
