@@ -1,6 +1,7 @@
 /*
  * hyper_interp.c - kriging weights for the decimated scan lines of
- * tfr_hyper and their evaluation 8 samples at a time (hyper_interp.h).
+ * tfr_hyper and their evaluation 8 or 16 samples at a time
+ * (hyper_interp.h).
  */
 #include "hyper_interp.h"
 #include "cpu.h"
@@ -69,36 +70,35 @@ void tfr_hyper_fir_weights(int K, double s, double t, double *w)
 	hi_weights(K, l, a2, t, w);
 }
 
-/* The weights for NL lanes: samples u .. u+NL-1, u a multiple of NL,
- * use group (u mod D)/NL (D >= NL: one decimated neighbourhood for all
- * lanes) or group 0 (D < NL: NL/D neighbourhoods, K + NL/D - 1 taps,
- * zero where a lane does not reach). tab[group][tap][lane]. */
-static float *hi_table(int K, int dlog, long double l[HI_KMAX][HI_KMAX],
-                       long double a2, size_t nl, size_t *ngroups,
+/* A table of weights for NL lanes: samples u .. u+NL-1, u a multiple of
+ * NL, use group (u mod D)/NL (D >= NL: one decimated neighbourhood for
+ * all lanes) or group 0 (D < NL: NL/D neighbourhoods, K + NL/D - 1
+ * taps, zero where a lane does not reach). tab[group][tap][lane]. */
+static float *hi_table(int K, int dlog, size_t nl, size_t *ngroups,
                        int *ntaps)
 {
 	size_t D = (size_t)1 << dlog;
 	*ngroups = D >= nl ? D / nl : 1;
 	*ntaps = D >= nl ? K : K + (int)(nl / D) - 1;
-	float *tab = calloc(*ngroups * (size_t)*ntaps * nl, sizeof *tab);
-	if (!tab)
-		return NULL;
-	for (size_t r = 0; r < D; r++) {
-		double w[HI_KMAX];
-		hi_weights(K, l, a2, (double)r / (double)D, w);
-		/* phase r is lane r % nl of group r / nl (D >= nl), else
-		 * lanes r, r + D, ..., whose node 0 is lane / D places on */
-		for (size_t lane = r % nl; lane < nl; lane += D) {
-			size_t g = D >= nl ? r / nl : 0;
-			size_t o = D >= nl ? 0 : lane >> dlog;
-			float *t = tab + g * (size_t)*ntaps * nl;
-			for (size_t k = 0; k < (size_t)K; k++)
-				t[(k + o) * nl + lane] = (float)w[k];
-			if (D >= nl)
-				break;
-		}
+	return calloc(*ngroups * (size_t)*ntaps * nl, sizeof(float));
+}
+
+/* The weights w of phase r into the lanes of a table that use it: lane
+ * r % nl of group r / nl (D >= nl), else lanes r, r + D, ..., whose
+ * node 0 is lane / D places on. */
+static void hi_place(float *tab, size_t nl, int ntaps, int dlog, size_t r,
+                     int K, const double *w)
+{
+	size_t D = (size_t)1 << dlog;
+	for (size_t lane = r % nl; lane < nl; lane += D) {
+		size_t g = D >= nl ? r / nl : 0;
+		size_t o = D >= nl ? 0 : lane >> dlog;
+		float *t = tab + g * (size_t)ntaps * nl;
+		for (size_t k = 0; k < (size_t)K; k++)
+			t[(k + o) * nl + lane] = (float)w[k];
+		if (D >= nl)
+			break;
 	}
-	return tab;
 }
 
 int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K,
@@ -110,12 +110,8 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K,
 	f->dlog = dlog;
 	f->K = K;
 	f->lo = K / 2 - 1;
-#ifdef TFR_CPU_X86
 	f->avx2 = (cpu & TFR_CPU_AVX2) != 0;
 	f->avx512 = (cpu & TFR_CPU_AVX512) != 0;
-#else
-	(void)cpu;
-#endif
 	/* lut[mask]: the kept lanes of mask, in order, then the others */
 	for (unsigned mk = 0; mk < 256; mk++) {
 		int n = 0;
@@ -126,16 +122,23 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K,
 			if (!(mk >> l & 1))
 				f->lut[mk][n++] = (uint8_t)l;
 	}
-	long double l[HI_KMAX][HI_KMAX];
-	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
-	hi_cholesky(K, a2, l);
-	f->w = hi_table(K, dlog, l, a2, 8, &f->ngroups, &f->ntaps);
+	f->w = hi_table(K, dlog, 8, &f->ngroups, &f->ntaps);
 	if (f->avx512)
-		f->w16 = hi_table(K, dlog, l, a2, 16, &f->ngroups16,
-		                  &f->ntaps16);
+		f->w16 = hi_table(K, dlog, 16, &f->ngroups16, &f->ntaps16);
 	if (!f->w || (f->avx512 && !f->w16)) {
 		tfr_hyper_fir_free(f);
 		return TFR_ENOMEM;
+	}
+	long double l[HI_KMAX][HI_KMAX];
+	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
+	hi_cholesky(K, a2, l);
+	size_t D = (size_t)1 << dlog;
+	for (size_t r = 0; r < D; r++) {
+		double w[HI_KMAX];
+		hi_weights(K, l, a2, (double)r / (double)D, w);
+		hi_place(f->w, 8, f->ntaps, dlog, r, K, w);
+		if (f->w16)
+			hi_place(f->w16, 16, f->ntaps16, dlog, r, K, w);
 	}
 	return TFR_OK;
 }
