@@ -153,20 +153,21 @@ void tfr_hyper_fir_free(tfr_hyper_fir *f)
 typedef float hi_v8 __attribute__((vector_size(32)));
 typedef int32_t hi_i8 __attribute__((vector_size(32)));
 
-/* One lane group, samples u .. u+7: the sums over the group's taps of
- * the decimated samples (each broadcast to the 8 lanes) times the
- * lanes' weights, for the four components, and the pre-test. The tap
- * count is a constant per case, so that the compiler unrolls. */
-#define HI_ACCUM(NT)                                                    \
+/* One lane group of NL lanes (vector type VT): the sums over its NT
+ * taps of the decimated samples (each broadcast to the lanes) times
+ * the lanes' weights wt, for the four components, into v[0..3]. NT is
+ * a constant per call site, so that the compiler unrolls. */
+#define HI_ACCUM(NT, VT, NL)                                            \
 	for (int j = 0; j < (NT); j++) {                                \
-		hi_v8 c;                                                \
-		memcpy(&c, wt + 8 * j, sizeof c);                       \
+		VT c;                                                   \
+		memcpy(&c, wt + (NL) * j, sizeof c);                    \
 		v[0] += c * xp[2 * j];                                  \
 		v[1] += c * xp[2 * j + 1];                              \
 		v[2] += c * ep[2 * j];                                  \
 		v[3] += c * ep[2 * j + 1];                              \
 	}
 
+/* Samples u .. u+7 and the pre-test. */
 static inline __attribute__((always_inline)) void
 hi_group(const tfr_hyper_fir *f, const float *x, const float *e, size_t u,
          float lint2, hi_v8 v[4], hi_i8 *keep)
@@ -179,11 +180,11 @@ hi_group(const tfr_hyper_fir *f, const float *x, const float *e, size_t u,
 	v[0] = v[1] = v[2] = v[3] = (hi_v8){0};
 	switch (f->ntaps) {
 	/* the counts in use: K = 10 at D >= 8, 4, 2; K = 20 at D = 2 */
-	case 10: HI_ACCUM(10) break;
-	case 11: HI_ACCUM(11) break;
-	case 13: HI_ACCUM(13) break;
-	case 23: HI_ACCUM(23) break;
-	default: HI_ACCUM(f->ntaps) break;
+	case 10: HI_ACCUM(10, hi_v8, 8) break;
+	case 11: HI_ACCUM(11, hi_v8, 8) break;
+	case 13: HI_ACCUM(13, hi_v8, 8) break;
+	case 23: HI_ACCUM(23, hi_v8, 8) break;
+	default: HI_ACCUM(f->ntaps, hi_v8, 8) break;
 	}
 	hi_v8 n2x = v[0] * v[0] + v[1] * v[1], n2e = v[2] * v[2] + v[3] * v[3];
 	*keep = (n2e < lint2 * n2x) | (n2x < 1e-30f);
@@ -273,28 +274,19 @@ static size_t hi_scan_avx512(const tfr_hyper_fir *f, const float *x,
 		size_t g = f->ngroups16 > 1 ? (u & mask) >> 4 : 0;
 		const float *wt = f->w16 + g * (size_t)f->ntaps16 * 16;
 		const float *xp = x + 2 * m, *ep = e + 2 * m;
-		v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-#define HI_ACC16(NT)                                                    \
-		for (int j = 0; j < (NT); j++) {                        \
-			v16 c;                                          \
-			memcpy(&c, wt + 16 * j, sizeof c);              \
-			a0 += c * xp[2 * j];                            \
-			a1 += c * xp[2 * j + 1];                        \
-			a2 += c * ep[2 * j];                            \
-			a3 += c * ep[2 * j + 1];                        \
-		}
+		v16 v[4] = {{0}};
 		/* the counts in use: K = 10 at D >= 16, 8, 4, 2; K = 20 at
 		 * D = 2 */
 		switch (f->ntaps16) {
-		case 10: HI_ACC16(10) break;
-		case 11: HI_ACC16(11) break;
-		case 13: HI_ACC16(13) break;
-		case 17: HI_ACC16(17) break;
-		case 27: HI_ACC16(27) break;
-		default: HI_ACC16(f->ntaps16) break;
+		case 10: HI_ACCUM(10, v16, 16) break;
+		case 11: HI_ACCUM(11, v16, 16) break;
+		case 13: HI_ACCUM(13, v16, 16) break;
+		case 17: HI_ACCUM(17, v16, 16) break;
+		case 27: HI_ACCUM(27, v16, 16) break;
+		default: HI_ACCUM(f->ntaps16, v16, 16) break;
 		}
-#undef HI_ACC16
-		v16 n2x = a0 * a0 + a1 * a1, n2e = a2 * a2 + a3 * a3;
+		v16 n2x = v[0] * v[0] + v[1] * v[1];
+		v16 n2e = v[2] * v[2] + v[3] * v[3];
 		__m512 vx, ve, v0, v1, v2, v3;
 		memcpy(&vx, &n2x, sizeof vx);
 		memcpy(&ve, &n2e, sizeof ve);
@@ -304,10 +296,10 @@ static size_t hi_scan_avx512(const tfr_hyper_fir *f, const float *x,
 		                                  _CMP_LT_OQ);
 		if (cnt - i < 16)
 			km &= (__mmask16)((1u << (cnt - i)) - 1);
-		memcpy(&v0, &a0, sizeof v0);
-		memcpy(&v1, &a1, sizeof v1);
-		memcpy(&v2, &a2, sizeof v2);
-		memcpy(&v3, &a3, sizeof v3);
+		memcpy(&v0, &v[0], sizeof v0);
+		memcpy(&v1, &v[1], sizeof v1);
+		memcpy(&v2, &v[2], sizeof v2);
+		memcpy(&v3, &v[3], sizeof v3);
 		/* compress in registers, then store all 16: a compressing
 		 * store to memory is microcoded on some processors (Zen 4) */
 		_mm512_storeu_ps(out[0] + k, _mm512_maskz_compress_ps(km, v0));
