@@ -6,6 +6,7 @@ tfr_unit_test(test_stream test_stream.c)
 tfr_unit_test(test_audio test_audio.c)
 tfr_tool_test(tool_reassign tool_reassign.sh)
 tfr_tool_test(tool_common tool_common.sh)
+tfr_tool_test(lint_layout lint_layout.sh)
 
 # Every man page is clean under mandoc -Tlint.
 find_program(MANDOC mandoc)

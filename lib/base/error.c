@@ -1,5 +1,5 @@
 /* error.c - error codes to sentences, and the library version. */
-#include "tfr.h"
+#include "tfr_base.h"
 
 const char *tfr_strerror(int err)
 {

@@ -4,7 +4,8 @@
  * Memory is one frame (len floats) whatever the input length: each frame
  * is assembled in place and shifted by hop once it has been handed out.
  */
-#include "tfr.h"
+#include "tfr_base.h"
+#include "tfr_framer.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * freqmap.c - breakpoint map sampled onto FFT bins (see tfr_freqmap.h).
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_freqmap.h"
 
 #include <math.h>

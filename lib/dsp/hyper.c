@@ -54,7 +54,7 @@
  *     sigma_t), then added into the growing output picture. The count
  *     threshold is global, so it is applied in _finish.
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_hyper.h"
 
 #include "cpu.h"

@@ -11,9 +11,10 @@
  */
 #include "hyper_direct.h"
 #include "cpu.h"
-#include "tfr.h"
+#include "tfr_base.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

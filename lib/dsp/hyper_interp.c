@@ -5,7 +5,7 @@
  */
 #include "hyper_interp.h"
 #include "cpu.h"
-#include "tfr.h"
+#include "tfr_base.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -15,7 +15,8 @@
  * and dh is the analytic derivative. Ratios are formed as cross products,
  * Re(a conj b) / |b|^2, in double precision from float FFTs.
  */
-#include "tfr.h"
+#include "tfr_base.h"
+#include "tfr_reassign.h"
 #include "internal.h"
 
 #include "kiss_fftr.h"

@@ -7,7 +7,7 @@
  * (m - d[k]) mod L, so L slots are enough for every d <= max_delay and
  * memory depends on the longest delay only, never on the input length.
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_sdelay.h"
 #include "tfr_wola.h"
 

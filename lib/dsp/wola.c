@@ -8,7 +8,7 @@
  * Lim 1984; librosa's window_sumsquare) makes that sum exactly 1 for any hop at which the
  * envelope has no zero, so the identity needs no special window/hop pair.
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_wola.h"
 
 #include <math.h>

@@ -9,7 +9,8 @@
  * samples after it; float to integer conversion wraps in libsndfile unless
  * clipping is on, so integer samples are converted (and clipped) here.
  */
-#include "tfr.h"
+#include "tfr_base.h"
+#include "tfr_audio.h"
 #include "internal.h"
 
 #include <sndfile.h>

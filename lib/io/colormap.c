@@ -3,7 +3,7 @@
  * polynomial fits (Matt Zucker, CC0) of matplotlib's inferno and viridis
  * (van der Walt & Smith), which stay within about 1/255 of the tables.
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_png.h"
 
 #include <math.h>

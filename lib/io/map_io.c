@@ -2,8 +2,9 @@
  * map_io.c - frequency maps as text: inline breakpoints and map files
  * (see tfr_map.h). Parsing and position bookkeeping only.
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_map.h"
+#include "tfr_number.h"
 
 #include <ctype.h>
 #include <stdarg.h>

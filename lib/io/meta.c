@@ -1,5 +1,5 @@
 /* meta.c - ordered key=value metadata of a tfr stream header. */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_number.h"
 #include "tfr_text.h"
 

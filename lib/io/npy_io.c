@@ -1,5 +1,5 @@
 /* npy_io.c - NumPy .npy format 1.0 writer; see tfr_npy.h. */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_npy.h"
 
 #include <string.h>

@@ -7,7 +7,7 @@
  * time. Parsing uses strtod under a C locale object so that a program
  * that called setlocale() still reads '.' as the decimal point.
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_number.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* png_io.c - row-by-row 8-bit RGB PNG writer over libpng; see tfr_png.h. */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_png.h"
 
 #include <png.h>

@@ -1,5 +1,5 @@
 /* points_io.c - the "points" stream: tfr_point records as text lines. */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_number.h"
 #include "tfr_points.h"
 

@@ -3,7 +3,7 @@
  * Every tool reads and writes streams through here, so all of them parse,
  * check and report identically.
  */
-#include "tfr.h"
+#include "tfr_base.h"
 #include "tfr_number.h"
 #include "tfr_text.h"
 
