@@ -31,4 +31,53 @@ typedef struct {
 	float mixed;
 } tfr_point;
 
+/*
+ * One spectral peak (tfr-peaks): a sinusoidal component of one frame, or
+ * an impulse kept on request.
+ *  frame      analysis frame index m (as the points it came from)
+ *  time       reassigned time (s)
+ *  freq       reassigned frequency (Hz)
+ *  amp        amplitude: a stationary sinusoid of amplitude A reads A
+ *             wherever its frequency falls between bins (the window's
+ *             scalloping at freq is corrected). With bandwidth b > 0 it
+ *             carries the noise energy too: sinusoidal energy
+ *             (1 - b) amp^2 / 2, noise energy b amp^2 / 2 (Loris's
+ *             bandwidth-enhanced convention).
+ *  phase      phase (rad, [-pi, pi)) of a cosine at time
+ *  bandwidth  noise fraction of the energy, [0, 1]
+ *  mixed      mixed derivative d2phi/dt dw of the peak's cell
+ *  impulse    1 for an impulse kept as such (|mixed - 1| small), else 0
+ */
+typedef struct {
+	int64_t frame;
+	double time;
+	double freq;
+	float amp;
+	float phase;
+	float bandwidth;
+	float mixed;
+	int32_t impulse;
+} tfr_peak;
+
+/*
+ * One breakpoint of a partial (tfr-track, tfr-resynth).
+ *  partial    id of the partial (>= 0; ids are not reused)
+ *  time       s; strictly increasing within a partial
+ *  freq       Hz
+ *  amp        amplitude (as tfr_peak.amp)
+ *  phase      phase (rad, [-pi, pi)) of the partial at time
+ *  bandwidth  noise fraction of the energy, [0, 1]
+ *  end        1 on the last breakpoint of its partial, else 0
+ * In a stream breakpoints are in nondecreasing time order (tfr(5)).
+ */
+typedef struct {
+	int64_t partial;
+	double time;
+	double freq;
+	float amp;
+	float phase;
+	float bandwidth;
+	int32_t end;
+} tfr_breakpoint;
+
 #endif
