@@ -21,18 +21,18 @@
 
 int main(void)
 {
-	tfr_audio_in *in;
-	char msg[256];
+	tfr_diag d;
 	const char *wav = test_data_path("reassign/twotone_click.wav");
-	if (tfr_audio_in_open(&in, wav, msg, sizeof msg) != TFR_OK) {
-		fprintf(stderr, "%s: %s\n", wav, msg);
+	tfr_audio_in *in = tfr_audio_in_new(wav, &d);
+	if (!in) {
+		fprintf(stderr, "%s: %s\n", wav, d.text);
 		return 1;
 	}
 	size_t len = 44100;
 	float *x = calloc(len + 1, sizeof *x);
 	long got = tfr_audio_in_read(in, x, len + 1);
 	CHECK("reference WAV has 44100 frames", got == 44100);
-	tfr_audio_in_close(in);
+	tfr_audio_in_free(in);
 
 	tfr_reassign_params p;
 	tfr_reassign_params_default(&p);

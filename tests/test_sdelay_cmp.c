@@ -18,14 +18,14 @@
 
 static float *load(const char *path, int *nc, size_t *len)
 {
-	char msg[256];
-	tfr_audio_in *in;
+	tfr_diag d;
 	size_t cap = 1 << 16;
 	float *x;
 	long n;
+	tfr_audio_in *in = tfr_audio_in_new(path, &d);
 
-	if (tfr_audio_in_open(&in, path, msg, sizeof msg) != TFR_OK) {
-		fprintf(stderr, "sdelay-cmp: %s: %s\n", path, msg);
+	if (!in) {
+		fprintf(stderr, "sdelay-cmp: %s: %s\n", path, d.text);
 		exit(1);
 	}
 	*nc = tfr_audio_in_info(in)->channels;
@@ -38,7 +38,7 @@ static float *load(const char *path, int *nc, size_t *len)
 			x = realloc(x, cap * (size_t)*nc * sizeof *x);
 		}
 	}
-	tfr_audio_in_close(in);
+	tfr_audio_in_free(in);
 	return x;
 }
 

@@ -1,21 +1,26 @@
 /*
  * tfr_audio.h - audio input and output (I/O module: no DSP here).
  *
- * Input is anything libsndfile reads, from a file or from standard input,
- * including a pipe: on a pipe the frame count in the header means nothing,
- * so readers simply read until tfr_audio_in_read() returns 0.
+ * Input is anything libsndfile reads (WAV, AIFF, FLAC, Ogg, ...), from a
+ * file or from standard input, including a pipe: there the frame count
+ * in the header means nothing, so readers read until tfr_audio_in_read()
+ * returns 0. A truncated input is an error on a pipe as on a file, and
+ * so is a sample that is not finite or beyond TFR_MAX_SAMPLE.
  *
- * Output is WAV (or any libsndfile format for a named file). On a pipe,
- * where libsndfile refuses WAV, a streaming WAV header with "unknown"
- * sizes (0xFFFFFFFF) is written and the samples follow; libsndfile, sox
- * and Python's soundfile read such a stream to its end. Integer output is
- * always clipped, never wrapped.
+ * Output is WAV (or another libsndfile type, by the output's name) on a
+ * descriptor the caller opened. On a pipe, where libsndfile refuses WAV,
+ * a streaming WAV header is written (with exact sizes when the length is
+ * known in advance, "unknown" sizes otherwise) and the samples follow.
+ * Integer output is always clipped, never wrapped, and the clipped
+ * samples counted.
  */
 #ifndef TFR_AUDIO_H
 #define TFR_AUDIO_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tfr_base.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,29 +35,32 @@ typedef struct {
 	int channels;
 	int64_t frames;      /* frames announced by the header, -1 if unknown
 	                        (always -1 on a pipe) */
-	int is_pipe;         /* 1 when the input is a FIFO or socket */
+	int is_pipe;         /* 1 when the input is a pipe, FIFO or socket */
 	int is_float;        /* 1 when the samples are stored as float/double */
 	int pcm_bits;        /* 8, 16, 24 or 32 for integer PCM, else 0 */
 } tfr_audio_info;
 
 /*
- * Open path for reading; NULL or "-" means standard input.
- * On failure returns a negative code and, if msg is not NULL, writes a
- * one-line reason (without the path) into msg[msgsize].
- * Returns TFR_OK, TFR_EAUDIO, TFR_ENOMEM, TFR_EINVAL.
+ * Open path for reading; NULL or "-" means standard input. On a pipe,
+ * containers read front to back (WAV, AIFF, AU, CAF, W64, RF64, FLAC)
+ * stream through a bounded look-ahead; others (Ogg) are first copied to
+ * an unlinked temporary file ($TMPDIR or /tmp). NULL on failure, with
+ * the reason in d (TFR_EAUDIO, TFR_EUNSUPPORTED beyond the limits of
+ * tfr_base.h, TFR_EIO, TFR_ENOMEM).
  */
-int tfr_audio_in_open(tfr_audio_in **in, const char *path,
-                      char *msg, size_t msgsize);
+tfr_audio_in *tfr_audio_in_new(const char *path, tfr_diag *d);
 
-/* Stream properties (valid after a successful open). */
+/* Stream properties. */
 const tfr_audio_info *tfr_audio_in_info(const tfr_audio_in *in);
 
 /*
- * Read up to nframes interleaved frames as float (integer PCM normalised to
- * [-1, 1)). Returns the number of frames read, 0 at the end of the input,
- * or a negative code: TFR_EAUDIO for a read error, TFR_EEOF at the end of
- * a truncated file (a seekable file whose header announces more data than
- * it holds; the frames that are there are delivered first).
+ * Read up to nframes interleaved frames as float (integer PCM normalised
+ * to [-1, 1)). Returns the number of frames read, 0 at the end of the
+ * input, or a negative code with the reason in tfr_audio_in_diag():
+ * TFR_EEOF when the input ends before the audio its header announces or
+ * inside a frame (the frames that are there are delivered first),
+ * TFR_EFORMAT for a sample that is NaN or beyond TFR_MAX_SAMPLE,
+ * TFR_EAUDIO for a read error.
  */
 long tfr_audio_in_read(tfr_audio_in *in, float *buf, size_t nframes);
 
@@ -68,10 +76,10 @@ long tfr_audio_in_read_mono(tfr_audio_in *in, float *buf, size_t nframes,
 /* Frames delivered so far. */
 int64_t tfr_audio_in_frames_read(const tfr_audio_in *in);
 
-/* The last libsndfile error text for this stream (never NULL). */
-const char *tfr_audio_in_error(const tfr_audio_in *in);
+/* The detail of the last failure. */
+const tfr_diag *tfr_audio_in_diag(const tfr_audio_in *in);
 
-void tfr_audio_in_close(tfr_audio_in *in);
+void tfr_audio_in_free(tfr_audio_in *in);
 
 /* Output sample formats. */
 typedef enum {
@@ -80,21 +88,31 @@ typedef enum {
 	TFR_SAMPLE_FLOAT = 32
 } tfr_sample_format;
 
-/*
- * Open path for writing a WAV stream; NULL or "-" means standard output.
- * A named file's type follows its extension when libsndfile knows it
- * (.wav .aiff .flac .au ...), WAV otherwise. Refuses a terminal
- * (TFR_ETTY). On failure writes a reason into msg like tfr_audio_in_open.
- * Returns TFR_OK, TFR_ETTY, TFR_EAUDIO, TFR_EINVAL, TFR_ENOMEM.
- */
-int tfr_audio_out_open(tfr_audio_out **out, const char *path,
-                       double sample_rate, int channels,
-                       tfr_sample_format format, char *msg, size_t msgsize);
+/* The output format that keeps an input's precision: float for float
+ * (and 32-bit) input, 24-bit for 24-bit, else 16-bit. */
+tfr_sample_format tfr_audio_format_like(const tfr_audio_info *in);
 
-/*
- * Write nframes interleaved frames. Integer formats clip to full scale.
- * Returns TFR_OK or TFR_EIO.
- */
+typedef struct {
+	int fd;                 /* where to write; not closed here (1) */
+	const char *name;       /* the output's name: its extension chooses
+	                           the file type (.wav .aiff .flac .au ...,
+	                           WAV when unknown or NULL) */
+	double sample_rate;     /* Hz (44100) */
+	int channels;           /* (1) */
+	tfr_sample_format format; /* (TFR_SAMPLE_FLOAT) */
+	int64_t frames;         /* frames that will be written, when known in
+	                           advance: a pipe's header then carries the
+	                           exact sizes; -1 unknown (default) */
+} tfr_audio_out_params;
+
+void tfr_audio_out_params_default(tfr_audio_out_params *p);
+int tfr_audio_out_check(const tfr_audio_out_params *p, tfr_diag *d);
+
+/* NULL on failure with the reason in d (TFR_EINVAL, TFR_EAUDIO,
+ * TFR_ENOMEM). */
+tfr_audio_out *tfr_audio_out_new(const tfr_audio_out_params *p, tfr_diag *d);
+
+/* Write nframes interleaved frames. Returns TFR_OK or TFR_EIO. */
 int tfr_audio_out_write(tfr_audio_out *out, const float *buf, size_t nframes);
 
 /* Push buffered samples to the descriptor (for live pipes). */
@@ -109,7 +127,8 @@ int64_t tfr_audio_out_clipped(const tfr_audio_out *out);
 
 /*
  * Finish the stream (final header sizes where the output can seek) and
- * release it. Returns TFR_OK or TFR_EIO; the object is freed either way.
+ * release it. Returns TFR_OK, or TFR_EIO if anything could not be
+ * written; the object is freed either way.
  */
 int tfr_audio_out_close(tfr_audio_out *out);
 

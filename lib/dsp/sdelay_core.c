@@ -1,0 +1,475 @@
+/*
+ * sdelay.c - spectral delay with per-bin delay, feedback and gain
+ * (Kim-Boyle, DAFx-04; model of spectral-delay.md 3.2, see tfr_sdcore.h).
+ *
+ * Per channel the delay memory is a ring of L = max_delay + 1 spectra:
+ * frame m writes D_m into slot m mod L after reading D_{m-d[k]} from slot
+ * (m - d[k]) mod L, so L slots are enough for every d <= max_delay and
+ * memory depends on the longest delay only, never on the input length.
+ */
+#include "tfr_base.h"
+#include "sdelay_core.h"
+#include "tfr_wola.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A gliding gain or feedback closer than this to its target snaps onto
+ * it, so a finished glide is exact and the fast path can resume. */
+#define SNAP 1e-7f
+
+struct chan {
+	tfr_wola *wola;
+	float *x;       /* input spectrum, 2*bins */
+	float *r;       /* delayed bins read from the taps, then W, 2*bins */
+	float *fbin;    /* the part of r that feeds back (taps with d >= 1) */
+	float *ring;    /* L spectra of D */
+	float *wet;     /* hop synthesised samples */
+	int32_t *da;    /* current delay per bin */
+	int32_t *db;    /* delay being faded to (== da when not fading) */
+	int32_t *pend;  /* delay requested while a fade was running */
+	float *fade;    /* crossfade position 0..1 from da to db */
+	float *fb, *fb_tgt, *g, *g_tgt;
+	int gliding;    /* some bin is still fading or smoothing */
+};
+
+struct tfr_sdcore {
+	tfr_sdcore_params p;
+	size_t bins, hop, slots, slot;
+	int64_t blocks;
+	float alpha;    /* one-pole coefficient of gain/feedback glides */
+	float step;     /* crossfade advance per frame */
+	struct chan *ch;
+};
+
+void tfr_sdcore_params_default(tfr_sdcore_params *p)
+{
+	p->fft_size = 2048;
+	p->hop = 512;
+	p->window = NULL;
+	p->channels = 1;
+	p->max_delay = 0;
+	p->mix = 1.0;
+	p->cross = 0.0;
+	p->smooth = 4.0;
+	p->out_gain = 1.0;
+	p->limit = 0.0;
+}
+
+float tfr_sdcore_softlimit(float x, float t)
+{
+	float a = fabsf(x), y;
+
+	if (a <= t)
+		return x;
+	y = t + (1.0f - t) * tanhf((a - t) / (1.0f - t));
+	return x < 0.0f ? -y : y;
+}
+
+static int params_valid(const tfr_sdcore_params *p)
+{
+	if (!p || p->channels < 1 || p->channels > 1024)
+		return 0;
+	if (!(p->mix >= 0.0 && p->mix <= 1.0))
+		return 0;
+	if (!(p->cross >= 0.0 && p->cross <= 1.0))
+		return 0;
+	if (p->cross > 0.0 && p->channels != 2)
+		return 0;
+	if (!(p->smooth >= 0.0 && p->smooth <= 1e9))
+		return 0;
+	if (!isfinite(p->out_gain))
+		return 0;
+	if (!(p->limit == 0.0 || (p->limit > 0.0 && p->limit < 1.0)))
+		return 0;
+	return p->max_delay < INT32_MAX;
+}
+
+static void chan_free(struct chan *c)
+{
+	tfr_wola_free(c->wola);
+	free(c->x);
+	free(c->r);
+	free(c->fbin);
+	free(c->ring);
+	free(c->wet);
+	free(c->da);
+	free(c->db);
+	free(c->pend);
+	free(c->fade);
+	free(c->fb);
+	free(c->fb_tgt);
+	free(c->g);
+	free(c->g_tgt);
+}
+
+static int chan_init(struct chan *c, const tfr_sdcore *s,
+                     const tfr_wola_params *wp)
+{
+	size_t nb = s->bins, spec = 2 * nb;
+	int err;
+
+	if (s->slots > SIZE_MAX / sizeof(float) / spec)
+		return TFR_ENOMEM;
+	c->wola = tfr_wola_new(wp, &err);
+	if (!c->wola)
+		return err;
+	c->x = calloc(spec, sizeof *c->x);
+	c->r = calloc(spec, sizeof *c->r);
+	c->fbin = calloc(spec, sizeof *c->fbin);
+	c->ring = calloc(s->slots * spec, sizeof *c->ring);
+	c->wet = calloc(s->hop, sizeof *c->wet);
+	c->da = calloc(nb, sizeof *c->da);
+	c->db = calloc(nb, sizeof *c->db);
+	c->pend = calloc(nb, sizeof *c->pend);
+	c->fade = calloc(nb, sizeof *c->fade);
+	c->fb = calloc(nb, sizeof *c->fb);
+	c->fb_tgt = calloc(nb, sizeof *c->fb_tgt);
+	c->g = malloc(nb * sizeof *c->g);
+	c->g_tgt = malloc(nb * sizeof *c->g_tgt);
+	if (!c->x || !c->r || !c->fbin || !c->ring || !c->wet || !c->da ||
+	    !c->db || !c->pend || !c->fade || !c->fb || !c->fb_tgt || !c->g ||
+	    !c->g_tgt)
+		return TFR_ENOMEM;
+	for (size_t k = 0; k < nb; k++)
+		c->g[k] = c->g_tgt[k] = 1.0f;
+	return TFR_OK;
+}
+
+tfr_sdcore *tfr_sdcore_new(const tfr_sdcore_params *p, int *err)
+{
+	tfr_wola_params wp;
+	tfr_sdcore *s;
+	int e = TFR_EINVAL;
+
+	if (!params_valid(p))
+		goto fail_early;
+	wp.fft_size = p->fft_size;
+	wp.hop = p->hop;
+	wp.window = p->window;
+	e = TFR_ENOMEM;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		goto fail_early;
+	s->p = *p;
+	s->p.window = NULL; /* copied by the wola objects; not kept */
+	s->bins = p->fft_size / 2 + 1;
+	s->hop = p->hop;
+	s->slots = p->max_delay + 1;
+	s->alpha = p->smooth >= 1.0 ? (float)(1.0 - exp(-1.0 / p->smooth))
+	                            : 1.0f;
+	s->step = p->smooth >= 1.0 ? (float)(1.0 / p->smooth) : 1.0f;
+	s->ch = calloc((size_t)p->channels, sizeof *s->ch);
+	if (!s->ch) {
+		free(s);
+		goto fail_early;
+	}
+	for (int c = 0; c < p->channels; c++) {
+		e = chan_init(&s->ch[c], s, &wp);
+		if (e != TFR_OK) {
+			tfr_sdcore_free(s);
+			goto fail_early;
+		}
+	}
+	if (err)
+		*err = TFR_OK;
+	return s;
+fail_early:
+	if (err)
+		*err = e;
+	return NULL;
+}
+
+size_t tfr_sdcore_bins(const tfr_sdcore *s) { return s->bins; }
+size_t tfr_sdcore_hop(const tfr_sdcore *s) { return s->hop; }
+size_t tfr_sdcore_latency(const tfr_sdcore *s)
+{
+	return s->p.fft_size - s->hop;
+}
+int64_t tfr_sdcore_blocks(const tfr_sdcore *s) { return s->blocks; }
+
+static int maps_in_range(const tfr_sdcore *s, const double *delay,
+                         const double *feedback, const double *gain)
+{
+	for (size_t k = 0; k < s->bins; k++) {
+		if (delay && !(delay[k] > -0.5 &&
+		               delay[k] < (double)s->p.max_delay + 0.5))
+			return 0;
+		if (feedback && !(fabs(feedback[k]) < 1.0))
+			return 0;
+		if (gain && !isfinite(gain[k]))
+			return 0;
+	}
+	return 1;
+}
+
+/* A new delay for bin k: at once before the first block or without
+ * smoothing; otherwise fade to it (or queue it behind a running fade). */
+static void set_delay(tfr_sdcore *s, struct chan *c, size_t k, int32_t d)
+{
+	if (s->blocks == 0 || s->step >= 1.0f) {
+		c->da[k] = c->db[k] = c->pend[k] = d;
+		c->fade[k] = 0.0f;
+		return;
+	}
+	c->pend[k] = d;
+	if (c->da[k] == c->db[k] && d != c->da[k]) {
+		c->db[k] = d;
+		c->fade[k] = 0.0f;
+		c->gliding = 1;
+	}
+}
+
+int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
+                        const double *feedback, const double *gain)
+{
+	struct chan *c;
+	int now;
+
+	if (!s || channel < 0 || channel >= s->p.channels)
+		return TFR_EINVAL;
+	if (!maps_in_range(s, delay, feedback, gain))
+		return TFR_ERANGE;
+	c = &s->ch[channel];
+	now = s->blocks == 0 || s->alpha >= 1.0f;
+	for (size_t k = 0; k < s->bins; k++) {
+		if (delay)
+			set_delay(s, c, k, (int32_t)lround(delay[k]));
+		if (feedback) {
+			c->fb_tgt[k] = (float)feedback[k];
+			if (now)
+				c->fb[k] = c->fb_tgt[k];
+		}
+		if (gain) {
+			c->g_tgt[k] = (float)gain[k];
+			if (now)
+				c->g[k] = c->g_tgt[k];
+		}
+	}
+	if (!now)
+		c->gliding = 1;
+	return TFR_OK;
+}
+
+static size_t ring_row(const tfr_sdcore *s, int32_t d)
+{
+	size_t ud = (size_t)d;
+	return s->slot >= ud ? s->slot - ud : s->slot + s->slots - ud;
+}
+
+/*
+ * The common case, maps settled and no cross-feedback: one pass per bin
+ * reads D_{m-d}, writes D_m = X_m + fb D_{m-d} and forms W_m = g D_{m-d}.
+ */
+static void bins_settled(tfr_sdcore *s, struct chan *c)
+{
+	size_t nb = s->bins;
+	float *wrow = c->ring + s->slot * 2 * nb;
+	const float *x = c->x;
+	float *w = c->r;
+
+	for (size_t k = 0; k < nb; k++) {
+		float xr = x[2 * k], xi = x[2 * k + 1], rr, ri;
+		int32_t d = c->da[k];
+		if (d == 0) {
+			wrow[2 * k] = xr;
+			wrow[2 * k + 1] = xi;
+			rr = xr;
+			ri = xi;
+		} else {
+			const float *p = c->ring + ring_row(s, d) * 2 * nb + 2 * k;
+			rr = p[0];
+			ri = p[1];
+			wrow[2 * k] = xr + c->fb[k] * rr;
+			wrow[2 * k + 1] = xi + c->fb[k] * ri;
+		}
+		w[2 * k] = c->g[k] * rr;
+		w[2 * k + 1] = c->g[k] * ri;
+	}
+}
+
+/* Tap value of delay d for bin k: the current input for d = 0 (no loop),
+ * else the stored D_{m-d}. */
+static const float *tap(const tfr_sdcore *s, const struct chan *c,
+                        size_t k, int32_t d)
+{
+	if (d == 0)
+		return c->x + 2 * k;
+	return c->ring + ring_row(s, d) * 2 * s->bins + 2 * k;
+}
+
+/* Read r (output) and fbin (fed-back part) with crossfades between the
+ * old and the new tap of bins whose delay is changing. */
+static void bins_read(const tfr_sdcore *s, struct chan *c)
+{
+	for (size_t k = 0; k < s->bins; k++) {
+		int32_t a = c->da[k], b = c->db[k];
+		const float *ta = tap(s, c, k, a);
+		float ua = 1.0f, ub = 0.0f;
+		float rr = ta[0], ri = ta[1], fr, fi;
+		if (b != a) {
+			const float *tb = tap(s, c, k, b);
+			ub = c->fade[k];
+			ua = 1.0f - ub;
+			rr = ua * ta[0] + ub * tb[0];
+			ri = ua * ta[1] + ub * tb[1];
+			fr = (a ? ua * ta[0] : 0.0f) + (b ? ub * tb[0] : 0.0f);
+			fi = (a ? ua * ta[1] : 0.0f) + (b ? ub * tb[1] : 0.0f);
+		} else {
+			fr = a ? rr : 0.0f;
+			fi = a ? ri : 0.0f;
+		}
+		c->r[2 * k] = rr;
+		c->r[2 * k + 1] = ri;
+		c->fbin[2 * k] = fr;
+		c->fbin[2 * k + 1] = fi;
+	}
+}
+
+/* One frame of glide for bin k; returns 1 while it is still moving. */
+static int glide(tfr_sdcore *s, struct chan *c, size_t k)
+{
+	int moving = 0;
+
+	c->fb[k] += s->alpha * (c->fb_tgt[k] - c->fb[k]);
+	if (fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
+		c->fb[k] = c->fb_tgt[k];
+	c->g[k] += s->alpha * (c->g_tgt[k] - c->g[k]);
+	if (fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
+		c->g[k] = c->g_tgt[k];
+	moving = c->fb[k] != c->fb_tgt[k] || c->g[k] != c->g_tgt[k];
+	if (c->da[k] != c->db[k]) {
+		c->fade[k] += s->step;
+		if (c->fade[k] >= 1.0f) {
+			c->da[k] = c->db[k];
+			c->fade[k] = 0.0f;
+			if (c->pend[k] != c->da[k])
+				c->db[k] = c->pend[k];
+		}
+		moving |= c->da[k] != c->db[k] || c->fade[k] != 0.0f;
+	}
+	return moving;
+}
+
+/* Write D_m = X_m + fb * ((1-x) own + x other) and W_m = g * r, then
+ * advance the glides. other is NULL without cross-feedback. */
+static void bins_write(tfr_sdcore *s, struct chan *c,
+                       const struct chan *other)
+{
+	size_t nb = s->bins;
+	float *wrow = c->ring + s->slot * 2 * nb;
+	float xo = other ? (float)s->p.cross : 0.0f, xs = 1.0f - xo;
+	int moving = 0;
+
+	for (size_t k = 0; k < nb; k++) {
+		float fr = c->fbin[2 * k], fi = c->fbin[2 * k + 1];
+		if (other) {
+			fr = xs * fr + xo * other->fbin[2 * k];
+			fi = xs * fi + xo * other->fbin[2 * k + 1];
+		}
+		wrow[2 * k] = c->x[2 * k] + c->fb[k] * fr;
+		wrow[2 * k + 1] = c->x[2 * k + 1] + c->fb[k] * fi;
+		c->r[2 * k] *= c->g[k];
+		c->r[2 * k + 1] *= c->g[k];
+		if (c->gliding)
+			moving |= glide(s, c, k);
+	}
+	c->gliding = moving;
+}
+
+static void spectral_frame(tfr_sdcore *s)
+{
+	int nc = s->p.channels, cross = s->p.cross > 0.0;
+
+	for (int i = 0; i < nc; i++) {
+		struct chan *c = &s->ch[i];
+		if (!c->gliding && !cross)
+			bins_settled(s, c);
+		else
+			bins_read(s, c);
+	}
+	for (int i = 0; i < nc; i++) {
+		struct chan *c = &s->ch[i];
+		if (cross)
+			bins_write(s, c, &s->ch[1 - i]);
+		else if (c->gliding)
+			bins_write(s, c, NULL);
+	}
+	s->slot = s->slot + 1 == s->slots ? 0 : s->slot + 1;
+}
+
+/* Dry/wet mix, headroom and limiter, interleaving into out. mix 0 and 1
+ * copy one path untouched so that either is bit-exact. */
+static void output_stage(tfr_sdcore *s, float *out)
+{
+	int nc = s->p.channels;
+	float mix = (float)s->p.mix, og = (float)s->p.out_gain;
+	float lim = (float)s->p.limit;
+
+	for (int i = 0; i < nc; i++) {
+		const float *dry = tfr_wola_dry(s->ch[i].wola);
+		const float *wet = s->ch[i].wet;
+		for (size_t n = 0; n < s->hop; n++) {
+			float y = mix == 0.0f ? dry[n]
+			        : mix == 1.0f ? wet[n]
+			        : (1.0f - mix) * dry[n] + mix * wet[n];
+			if (og != 1.0f)
+				y *= og;
+			if (lim > 0.0f)
+				y = tfr_sdcore_softlimit(y, lim);
+			out[n * (size_t)nc + (size_t)i] = y;
+		}
+	}
+}
+
+int tfr_sdcore_process(tfr_sdcore *s, const float *in, float *out)
+{
+	size_t nc = (size_t)s->p.channels;
+
+	for (size_t i = 0; i < nc; i++)
+		tfr_wola_analyze(s->ch[i].wola, in + i, nc, s->ch[i].x);
+	spectral_frame(s);
+	for (size_t i = 0; i < nc; i++)
+		tfr_wola_synthesize(s->ch[i].wola, s->ch[i].r, s->ch[i].wet, 1);
+	output_stage(s, out);
+	s->blocks++;
+	return TFR_OK;
+}
+
+void tfr_sdcore_reset(tfr_sdcore *s)
+{
+	size_t nb = s->bins, spec = 2 * nb;
+	for (int i = 0; i < s->p.channels; i++) {
+		struct chan *c = &s->ch[i];
+		tfr_wola_reset(c->wola);
+		memset(c->x, 0, spec * sizeof *c->x);
+		memset(c->r, 0, spec * sizeof *c->r);
+		memset(c->fbin, 0, spec * sizeof *c->fbin);
+		memset(c->ring, 0, s->slots * spec * sizeof *c->ring);
+		memset(c->wet, 0, s->hop * sizeof *c->wet);
+		memset(c->da, 0, nb * sizeof *c->da);
+		memset(c->db, 0, nb * sizeof *c->db);
+		memset(c->pend, 0, nb * sizeof *c->pend);
+		memset(c->fade, 0, nb * sizeof *c->fade);
+		memset(c->fb, 0, nb * sizeof *c->fb);
+		memset(c->fb_tgt, 0, nb * sizeof *c->fb_tgt);
+		for (size_t k = 0; k < nb; k++)
+			c->g[k] = c->g_tgt[k] = 1.0f;
+		c->gliding = 0;
+	}
+	s->slot = 0;
+	s->blocks = 0;
+}
+
+void tfr_sdcore_free(tfr_sdcore *s)
+{
+	if (!s)
+		return;
+	if (s->ch)
+		for (int i = 0; i < s->p.channels; i++)
+			chan_free(&s->ch[i]);
+	free(s->ch);
+	free(s);
+}

@@ -1,0 +1,328 @@
+/*
+ * audio_out.c - audio output: WAV (or any type libsndfile writes, by the
+ * output's name) through libsndfile on a file, and a streaming WAV writer
+ * of our own on a pipe, where libsndfile refuses WAV (unix-io.md §1.2).
+ * On a pipe the header carries the exact sizes when the caller knows the
+ * length in advance, and "unknown" (0xFFFFFFFF) sizes otherwise, which
+ * libsndfile, sox and Python's soundfile read to the end of the stream.
+ * Float to integer conversion is done here, rounding and clipping (never
+ * wrapping, as libsndfile's does unless told), counting what clipped.
+ */
+#include "tfr_base.h"
+#include "tfr_audio.h"
+
+#include <sndfile.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { OUT_BUFSIZE = 1 << 16, CONV_FRAMES = 1024 };
+
+struct tfr_audio_out {
+	SNDFILE *sf;             /* libsndfile path (files) */
+	int fd;                  /* streaming path (pipes) */
+	int channels;
+	tfr_sample_format format;
+	int64_t clipped;
+	unsigned char *bytes;    /* streaming buffer */
+	size_t nbytes;
+	int *conv;               /* integer conversion scratch */
+	int failed;              /* a write failed: close reports it */
+};
+
+/* Float to integer with rounding and clipping (never wrapping). */
+static int to_int(const tfr_audio_out *o, float x, int64_t *clipped)
+{
+	double full = o->format == TFR_SAMPLE_PCM16 ? 32768.0 : 8388608.0;
+	double v = nearbyint((double)x * full);
+	if (isnan(v)) {
+		(*clipped)++;
+		return 0;
+	}
+	if (v > full - 1) {
+		(*clipped)++;
+		return (int)(full - 1);
+	}
+	if (v < -full) {
+		(*clipped)++;
+		return (int)-full;
+	}
+	return (int)v;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return TFR_EIO;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return TFR_OK;
+}
+
+static void put_le(unsigned char *p, uint32_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static int sample_bytes(tfr_sample_format fmt)
+{
+	return fmt == TFR_SAMPLE_PCM16 ? 2 : fmt == TFR_SAMPLE_PCM24 ? 3 : 4;
+}
+
+/* Canonical 44-byte RIFF/WAVE header; with frames < 0 (or too many for
+ * 32-bit sizes) the sizes say "unknown" (0xFFFFFFFF) and readers that
+ * honour it read to the end of the stream. */
+static void wav_stream_header(unsigned char h[44], double rate, int channels,
+                              tfr_sample_format fmt, int64_t frames)
+{
+	int bytes = sample_bytes(fmt);
+	uint32_t sr = (uint32_t)lrint(rate);
+	uint32_t riff = 0xFFFFFFFFu, data = 0xFFFFFFFFu;
+	uint64_t dbytes = frames < 0 ? UINT64_MAX
+	                : (uint64_t)frames * (uint64_t)(channels * bytes);
+	if (dbytes <= 0xFFFFFFFFull - 36) {
+		data = (uint32_t)dbytes;
+		riff = data + 36;
+	}
+	memcpy(h, "RIFF", 4);
+	put_le(h + 4, riff, 4);
+	memcpy(h + 8, "WAVEfmt ", 8);
+	put_le(h + 16, 16, 4);
+	put_le(h + 20, fmt == TFR_SAMPLE_FLOAT ? 3 : 1, 2);  /* IEEE float : PCM */
+	put_le(h + 22, (uint32_t)channels, 2);
+	put_le(h + 24, sr, 4);
+	put_le(h + 28, sr * (uint32_t)(channels * bytes), 4);
+	put_le(h + 32, (uint32_t)(channels * bytes), 2);
+	put_le(h + 34, (uint32_t)(8 * bytes), 2);
+	memcpy(h + 36, "data", 4);
+	put_le(h + 40, data, 4);
+}
+
+/* Major format from a file name's extension (WAV when unknown). */
+static int major_for(const char *path)
+{
+	static const struct { const char *ext; int major; } t[] = {
+		{ "wav", SF_FORMAT_WAV }, { "aif", SF_FORMAT_AIFF },
+		{ "aiff", SF_FORMAT_AIFF }, { "au", SF_FORMAT_AU },
+		{ "snd", SF_FORMAT_AU }, { "flac", SF_FORMAT_FLAC },
+		{ "caf", SF_FORMAT_CAF }, { "w64", SF_FORMAT_W64 },
+		{ "rf64", SF_FORMAT_RF64 },
+	};
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	if (dot)
+		for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+			if (!strcasecmp(dot + 1, t[i].ext))
+				return t[i].major;
+	return SF_FORMAT_WAV;
+}
+
+static int open_sndfile(tfr_audio_out *o, const tfr_audio_out_params *p,
+                        tfr_diag *d)
+{
+	int major = major_for(p->name);
+	int sub = o->format == TFR_SAMPLE_PCM16 ? SF_FORMAT_PCM_16
+	        : o->format == TFR_SAMPLE_PCM24 ? SF_FORMAT_PCM_24
+	        : SF_FORMAT_FLOAT;
+	if (major == SF_FORMAT_FLAC && sub == SF_FORMAT_FLOAT)
+		sub = SF_FORMAT_PCM_24;  /* FLAC holds integers only */
+	SF_INFO si = { .samplerate = (int)lrint(p->sample_rate),
+	               .channels = o->channels, .format = major | sub };
+	if (!sf_format_check(&si))
+		return tfr_diag_set(d, TFR_EINVAL,
+		                    "sample format not supported by this file type");
+	errno = 0;
+	if (!(o->sf = sf_open_fd(p->fd, SFM_WRITE, &si, SF_FALSE))) {
+		/* the header could not be written: say why as a write error */
+		if (errno)
+			return tfr_diag_setf(d, TFR_EIO, "write error: %s", strerror(errno));
+		const char *e = sf_strerror(NULL);
+		return tfr_diag_set(d, TFR_EAUDIO, e && *e ? e : "cannot write audio");
+	}
+	/* the PEAK chunk of float files holds the time of writing: without
+	 * it, the same input gives the same bytes */
+	sf_command(o->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+	if (sub == SF_FORMAT_FLOAT)
+		o->format = TFR_SAMPLE_FLOAT;
+	else if (sub == SF_FORMAT_PCM_24)
+		o->format = TFR_SAMPLE_PCM24;
+	return TFR_OK;
+}
+
+void tfr_audio_out_params_default(tfr_audio_out_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->fd = 1;
+	p->name = NULL;
+	p->sample_rate = 44100;
+	p->channels = 1;
+	p->format = TFR_SAMPLE_FLOAT;
+	p->frames = -1;
+}
+
+int tfr_audio_out_check(const tfr_audio_out_params *p, tfr_diag *d)
+{
+	if (p->fd < 0)
+		return tfr_diag_set(d, TFR_EINVAL, "no output descriptor");
+	if (!(p->sample_rate >= 1 && p->sample_rate <= TFR_MAX_SAMPLE_RATE))
+		return tfr_diag_setf(d, TFR_EINVAL, "sample rate %g Hz out of range [1, %d]",
+		                     p->sample_rate, TFR_MAX_SAMPLE_RATE);
+	if (p->channels < 1 || p->channels > TFR_MAX_CHANNELS)
+		return tfr_diag_setf(d, TFR_EINVAL, "%d channels (1 to %d)",
+		                     p->channels, TFR_MAX_CHANNELS);
+	if (p->format != TFR_SAMPLE_PCM16 && p->format != TFR_SAMPLE_PCM24 &&
+	    p->format != TFR_SAMPLE_FLOAT)
+		return tfr_diag_set(d, TFR_EINVAL, "unknown sample format");
+	return TFR_OK;
+}
+
+static int fd_is_pipe(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+tfr_audio_out *tfr_audio_out_new(const tfr_audio_out_params *p, tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	if (tfr_audio_out_check(p, d) != TFR_OK)
+		return NULL;
+	tfr_audio_out *o = calloc(1, sizeof *o);
+	if (!o || !(o->conv = malloc(CONV_FRAMES * (size_t)p->channels * sizeof(int)))) {
+		free(o);
+		tfr_diag_set(d, TFR_ENOMEM, NULL);
+		return NULL;
+	}
+	o->channels = p->channels;
+	o->format = p->format;
+	o->fd = p->fd;
+	int e;
+	if (fd_is_pipe(p->fd)) {
+		if (!(o->bytes = malloc(OUT_BUFSIZE))) {
+			e = tfr_diag_set(d, TFR_ENOMEM, NULL);
+		} else {
+			wav_stream_header(o->bytes, p->sample_rate, p->channels,
+			                  p->format, p->frames);
+			o->nbytes = 44;
+			e = TFR_OK;
+		}
+	} else {
+		e = open_sndfile(o, p, d);
+	}
+	if (e != TFR_OK) {
+		tfr_audio_out_close(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Append frames to the streaming buffer as little-endian samples. */
+static int stream_write(tfr_audio_out *o, const float *buf, size_t nsamples)
+{
+	int bytes = sample_bytes(o->format);
+	for (size_t i = 0; i < nsamples; i++) {
+		if (o->nbytes + 4 > OUT_BUFSIZE) {
+			if (write_all(o->fd, o->bytes, o->nbytes) != TFR_OK) {
+				o->failed = 1;
+				return TFR_EIO;
+			}
+			o->nbytes = 0;
+		}
+		uint32_t v;
+		if (o->format == TFR_SAMPLE_FLOAT)
+			memcpy(&v, &buf[i], 4);
+		else
+			v = (uint32_t)to_int(o, buf[i], &o->clipped);
+		put_le(o->bytes + o->nbytes, v, bytes);
+		o->nbytes += (size_t)bytes;
+	}
+	return TFR_OK;
+}
+
+int tfr_audio_out_write(tfr_audio_out *o, const float *buf, size_t nframes)
+{
+	size_t ch = (size_t)o->channels;
+	if (!o->sf)
+		return stream_write(o, buf, nframes * ch);
+	if (o->format == TFR_SAMPLE_FLOAT) {
+		if (sf_writef_float(o->sf, buf, (sf_count_t)nframes) == (sf_count_t)nframes)
+			return TFR_OK;
+		o->failed = 1;
+		return TFR_EIO;
+	}
+	/* libsndfile takes int samples left-aligned in 32 bits */
+	int shift = o->format == TFR_SAMPLE_PCM16 ? 16 : 8;
+	while (nframes) {
+		size_t n = nframes < CONV_FRAMES ? nframes : CONV_FRAMES;
+		for (size_t i = 0; i < n * ch; i++)
+			o->conv[i] = (int)((uint32_t)to_int(o, buf[i], &o->clipped) << shift);
+		if (sf_writef_int(o->sf, o->conv, (sf_count_t)n) != (sf_count_t)n) {
+			o->failed = 1;
+			return TFR_EIO;
+		}
+		buf += n * ch;
+		nframes -= n;
+	}
+	return TFR_OK;
+}
+
+int tfr_audio_out_flush(tfr_audio_out *o)
+{
+	if (o->sf) {
+		sf_write_sync(o->sf);
+		return TFR_OK;
+	}
+	int e = write_all(o->fd, o->bytes, o->nbytes);
+	o->nbytes = 0;
+	if (e != TFR_OK)
+		o->failed = 1;
+	return e;
+}
+
+int tfr_audio_out_is_stream(const tfr_audio_out *o)
+{
+	return o->sf == NULL;
+}
+
+int64_t tfr_audio_out_clipped(const tfr_audio_out *o)
+{
+	return o->clipped;
+}
+
+int tfr_audio_out_close(tfr_audio_out *o)
+{
+	if (!o)
+		return TFR_OK;
+	int e = o->failed ? TFR_EIO : TFR_OK;
+	if (o->sf) {
+		if (sf_error(o->sf) != SF_ERR_NO_ERROR)
+			e = TFR_EIO;
+		if (sf_close(o->sf) != 0)
+			e = TFR_EIO;
+	} else if (o->bytes && tfr_audio_out_flush(o) != TFR_OK) {
+		e = TFR_EIO;
+	}
+	free(o->bytes);
+	free(o->conv);
+	free(o);
+	return e;
+}
+
+tfr_sample_format tfr_audio_format_like(const tfr_audio_info *in)
+{
+	if (in->is_float || in->pcm_bits == 32)
+		return TFR_SAMPLE_FLOAT;
+	return in->pcm_bits == 24 ? TFR_SAMPLE_PCM24 : TFR_SAMPLE_PCM16;
+}
