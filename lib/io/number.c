@@ -65,6 +65,31 @@ static uint64_t round_pos(double x)
 	return (uint64_t)(x - (double)u >= 0.5 ? u + 1 : u);
 }
 
+/* A scaled value whose fraction lies within its own rounding error of
+ * one half could round either way: such values (about one in a million,
+ * and the exact ties, which printf breaks to even) are formatted by
+ * printf, which is exact. x is non-negative; its error is at most a few
+ * units of its last place. */
+static int near_half(double x)
+{
+	double f = x - floor(x);
+	return fabs(f - 0.5) <= (x > 1 ? x : 1) * 0x1p-49;
+}
+
+/* printf's rounding, under the C locale whatever the process's locale:
+ * snprintf(p, size, fmt, precision, v). */
+static int printf_c(char *p, size_t size, const char *fmt, int prec, double v)
+{
+	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c ? uselocale(c) : (locale_t)0;
+	int n = snprintf(p, size, fmt, prec, v);
+	if (c) {
+		uselocale(old);
+		freelocale(c);
+	}
+	return n;
+}
+
 /* Two digits of v < 100 at p. */
 static inline void put2(char *p, uint32_t v)
 {
@@ -156,6 +181,12 @@ size_t tfr_fmt_fixed(char *p, double v, int decimals)
 	double scaled = scale10(fabs(v), decimals);
 	if (!isfinite(v) || !(scaled < 1e15))
 		return tfr_fmt_sig(p, v, 17);
+	if (near_half(scaled)) {
+		int n = printf_c(p, TFR_NUMBER_MAX, "%.*f", decimals, v);
+		if (p[0] == '-' && strspn(p + 1, "0.") == (size_t)n - 1)
+			memmove(p, p + 1, (size_t)n--);  /* no "-0.000" */
+		return n > 0 ? (size_t)n : 0;
+	}
 	uint64_t u = round_pos(scaled);
 	uint64_t div = (uint64_t)pow10_tab[decimals];
 	uint64_t ip = u / div, fp = u % div;
@@ -187,14 +218,23 @@ size_t tfr_fmt_fixed(char *p, double v, int decimals)
  * right; printf is exact, and runs here under the C locale. */
 static size_t fmt_exact(char *p, double v, int digits)
 {
-	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c ? uselocale(c) : (locale_t)0;
-	int n = snprintf(p, TFR_NUMBER_MAX, "%.*g", digits, v);
-	if (c) {
-		uselocale(old);
-		freelocale(c);
-	}
+	int n = printf_c(p, TFR_NUMBER_MAX, "%.*g", digits, v);
 	return n > 0 ? (size_t)n : 0;
+}
+
+/* The digits-digit mantissa and the decimal exponent of a > 0, by
+ * printf's exact rounding. */
+static uint64_t exact_digits(double a, int digits, int *e)
+{
+	char buf[64];
+	printf_c(buf, sizeof buf, "%.*e", digits - 1, a);
+	uint64_t m = 0;
+	char *q = buf;
+	for (; *q && *q != 'e'; q++)
+		if (*q >= '0' && *q <= '9')
+			m = m * 10 + (uint64_t)(*q - '0');
+	*e = *q == 'e' ? atoi(q + 1) : 0;
+	return m;
 }
 
 size_t tfr_fmt_sig(char *p, double v, int digits)
@@ -228,18 +268,21 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 	 * exact for |e2| < 1700; the shift of a negative value floors */
 	int e = ((e2 - 1) * 78913) >> 18;
 	uint64_t lo = (uint64_t)pow10_tab[digits - 1], hi = lo * 10;
-	uint64_t m = round_pos(scale10_fast(a, digits - 1 - e));
+	double x = scale10_fast(a, digits - 1 - e);
+	uint64_t m = round_pos(x);
 	if (m >= hi) {
 		e++;
-		m = round_pos(scale10_fast(a, digits - 1 - e));
+		m = round_pos(x = scale10_fast(a, digits - 1 - e));
 	} else if (m < lo) {
 		e--;
-		m = round_pos(scale10_fast(a, digits - 1 - e));
+		m = round_pos(x = scale10_fast(a, digits - 1 - e));
 	}
 	if (m >= hi) {  /* rounding carried into a new digit: 9.99.. -> 10.0 */
 		m /= 10;
 		e++;
 	}
+	if (near_half(x))
+		m = exact_digits(a, digits, &e);
 	char dig[24], *end = dig + sizeof dig;
 	char *s;
 	if (digits == 9) {  /* the stream's float columns: the hot path */
