@@ -1,7 +1,7 @@
 /* meta.c - ordered key=value metadata of a tfr stream header. */
 #include "tfr_base.h"
+#include "tfr_meta.h"
 #include "tfr_number.h"
-#include "tfr_text.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,94 @@
+/*
+ * kinds.c - the kinds of tfr stream, one table each (tfr_stream.h,
+ * tfr(5)): columns in order, how each is held and written, the values
+ * each may take.
+ *
+ * Times carry 9 decimals (1 ns) and frequencies 6 (1 uHz): more than the
+ * analyses resolve, and exact for the frame grid. Float fields carry 9
+ * significant digits, which give back every float exactly.
+ */
+#include "tfr_base.h"
+#include "tfr_records.h"
+#include "tfr_stream.h"
+
+#include <float.h>
+#include <stddef.h>
+#include <string.h>
+
+#define TIME_MAX 1e9        /* s: 31 years */
+#define FREQ_MAX 1e9        /* Hz */
+#define INDEX_MAX 9e15      /* frame and partial numbers (exact doubles) */
+
+static const char *const need_rate[] = { "sample_rate", NULL };
+
+#define COL(s, f, stor, fmt, dig, lo, hi, u) \
+	{ #f, TFR_COL_##stor, offsetof(s, f), TFR_COL_##fmt, dig, lo, hi, u }
+
+static const tfr_column points_columns[] = {
+	COL(tfr_point, frame, I64, INT, 0, 0, INDEX_MAX, ""),
+	COL(tfr_point, bin, I32, INT, 0, 0, 2147483647.0, ""),
+	COL(tfr_point, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
+	/* a reassigned frequency near 0 Hz may be slightly negative */
+	COL(tfr_point, freq, F64, FIXED, 6, -FREQ_MAX, FREQ_MAX, "Hz"),
+	COL(tfr_point, amp, F32, SIG, 9, 0, FLT_MAX, ""),
+	COL(tfr_point, phase, F32, SIG, 9, -FLT_MAX, FLT_MAX, "rad"),
+	COL(tfr_point, mixed, F32, SIG, 9, -FLT_MAX, FLT_MAX, ""),
+};
+
+const tfr_schema tfr_points_schema = {
+	"points", 1, points_columns,
+	sizeof points_columns / sizeof points_columns[0], sizeof(tfr_point),
+	0, 0, need_rate
+};
+
+static const tfr_column peaks_columns[] = {
+	COL(tfr_peak, frame, I64, INT, 0, 0, INDEX_MAX, ""),
+	COL(tfr_peak, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
+	COL(tfr_peak, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
+	COL(tfr_peak, amp, F32, SIG, 9, 0, FLT_MAX, ""),
+	COL(tfr_peak, phase, F32, SIG, 9, -FLT_MAX, FLT_MAX, "rad"),
+	COL(tfr_peak, bandwidth, F32, SIG, 9, 0, 1, ""),
+	COL(tfr_peak, mixed, F32, SIG, 9, -FLT_MAX, FLT_MAX, ""),
+	COL(tfr_peak, impulse, I32, INT, 0, 0, 1, ""),
+};
+
+const tfr_schema tfr_peaks_schema = {
+	"peaks", 1, peaks_columns,
+	sizeof peaks_columns / sizeof peaks_columns[0], sizeof(tfr_peak),
+	0, 0, need_rate
+};
+
+static const tfr_column partials_columns[] = {
+	COL(tfr_breakpoint, partial, I64, INT, 0, 0, INDEX_MAX, ""),
+	COL(tfr_breakpoint, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
+	COL(tfr_breakpoint, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
+	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, FLT_MAX, ""),
+	COL(tfr_breakpoint, phase, F32, SIG, 9, -FLT_MAX, FLT_MAX, "rad"),
+	COL(tfr_breakpoint, bandwidth, F32, SIG, 9, 0, 1, ""),
+	COL(tfr_breakpoint, end, I32, INT, 0, 0, 1, ""),
+};
+
+const tfr_schema tfr_partials_schema = {
+	"partials", 1, partials_columns,
+	sizeof partials_columns / sizeof partials_columns[0],
+	sizeof(tfr_breakpoint), -1, 1, need_rate
+};
+
+const tfr_schema *tfr_schema_find(const char *kind)
+{
+	static const tfr_schema *const all[] = {
+		&tfr_points_schema, &tfr_peaks_schema, &tfr_partials_schema,
+	};
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (!strcmp(all[i]->kind, kind))
+			return all[i];
+	return NULL;
+}
+
+int tfr_schema_column(const tfr_schema *s, const char *name)
+{
+	for (size_t i = 0; i < s->ncolumns; i++)
+		if (!strcmp(s->columns[i].name, name))
+			return (int)i;
+	return -1;
+}

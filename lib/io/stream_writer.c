@@ -1,0 +1,189 @@
+/*
+ * stream_writer.c - the generic writer of tfr streams: any kind, driven
+ * by its schema (tfr_stream.h). Writing the point stream is dominated by
+ * number formatting (reassignment.md §8), so records are formatted into a
+ * large buffer with the library's printf-free formatters.
+ */
+#include "tfr_base.h"
+#include "tfr_meta.h"
+#include "tfr_number.h"
+#include "tfr_stream.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { BUFSIZE = 1 << 16 };
+
+struct tfr_stream_writer {
+	FILE *fp;
+	const tfr_schema *s;
+	tfr_meta *meta;
+	char *buf;
+	size_t used;
+	size_t line_max;     /* longest record line */
+	int header_done;
+	int failed;
+};
+
+tfr_stream_writer *tfr_stream_writer_new(FILE *fp, const tfr_schema *s,
+                                         const tfr_meta *meta, tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	if (!fp || !s) {
+		tfr_diag_set(d, TFR_EINVAL, "no output or no kind");
+		return NULL;
+	}
+	tfr_stream_writer *w = calloc(1, sizeof *w);
+	if (!w || !(w->buf = malloc(BUFSIZE)) || !(w->meta = tfr_meta_new()) ||
+	    (meta && tfr_meta_copy(w->meta, meta) != TFR_OK)) {
+		if (w) {
+			tfr_meta_free(w->meta);
+			free(w->buf);
+		}
+		free(w);
+		tfr_diag_set(d, TFR_ENOMEM, NULL);
+		return NULL;
+	}
+	w->fp = fp;
+	w->s = s;
+	w->line_max = s->ncolumns * TFR_NUMBER_MAX + 1;
+	return w;
+}
+
+static void drain(tfr_stream_writer *w)
+{
+	if (w->used && fwrite(w->buf, 1, w->used, w->fp) != w->used)
+		w->failed = 1;
+	w->used = 0;
+}
+
+/* Append a string, in pieces if it is longer than the buffer. */
+static void put(tfr_stream_writer *w, const char *str)
+{
+	size_t n = strlen(str);
+	while (n) {
+		if (w->used == BUFSIZE)
+			drain(w);
+		size_t k = BUFSIZE - w->used;
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->used, str, k);
+		w->used += k;
+		str += k;
+		n -= k;
+	}
+}
+
+int tfr_stream_write_header(tfr_stream_writer *w)
+{
+	if (w->header_done)
+		return w->failed ? TFR_EIO : TFR_OK;
+	char num[TFR_NUMBER_MAX];
+	w->header_done = 1;
+	put(w, "#tfr ");
+	put(w, w->s->kind);
+	put(w, " ");
+	tfr_fmt_int(num, w->s->version);
+	put(w, num);
+	put(w, "\n");
+	for (size_t i = 0; i < tfr_meta_count(w->meta); i++) {
+		if (!strcmp(tfr_meta_key(w->meta, i), "columns"))
+			continue;
+		put(w, "# ");
+		put(w, tfr_meta_key(w->meta, i));
+		put(w, "=");
+		put(w, tfr_meta_value(w->meta, i));
+		put(w, "\n");
+	}
+	put(w, "# columns=");
+	for (size_t i = 0; i < w->s->ncolumns; i++) {
+		put(w, w->s->columns[i].name);
+		put(w, i + 1 < w->s->ncolumns ? "\t" : "\n");
+	}
+	return w->failed ? TFR_EIO : TFR_OK;
+}
+
+/* One field of a record at p; returns its length. */
+static size_t format_field(char *p, const tfr_column *c, const char *rec)
+{
+	const char *f = rec + c->offset;
+	double v;
+	switch (c->storage) {
+	case TFR_COL_I64: {
+		int64_t i;
+		memcpy(&i, f, sizeof i);
+		return tfr_fmt_int(p, i);
+	}
+	case TFR_COL_I32: {
+		int32_t i;
+		memcpy(&i, f, sizeof i);
+		return tfr_fmt_int(p, i);
+	}
+	case TFR_COL_F64: {
+		memcpy(&v, f, sizeof v);
+		break;
+	}
+	default: {
+		float x;
+		memcpy(&x, f, sizeof x);
+		v = x;
+		break;
+	}
+	}
+	return c->format == TFR_COL_FIXED ? tfr_fmt_fixed(p, v, c->digits)
+	                                  : tfr_fmt_sig(p, v, c->digits);
+}
+
+int tfr_stream_write(tfr_stream_writer *w, const void *records, size_t n)
+{
+	if (tfr_stream_write_header(w) != TFR_OK)
+		return TFR_EIO;
+	const char *rec = records;
+	const tfr_schema *s = w->s;
+	for (size_t r = 0; r < n; r++, rec += s->record_size) {
+		if (w->used + w->line_max > BUFSIZE)
+			drain(w);
+		char *p = w->buf + w->used;
+		size_t len = 0;
+		for (size_t i = 0; i < s->ncolumns; i++) {
+			len += format_field(p + len, &s->columns[i], rec);
+			p[len++] = i + 1 < s->ncolumns ? '\t' : '\n';
+		}
+		w->used += len;
+	}
+	return w->failed ? TFR_EIO : TFR_OK;
+}
+
+int tfr_stream_write_trailer(tfr_stream_writer *w, const char *key,
+                             const char *value)
+{
+	if (tfr_stream_write_header(w) != TFR_OK)
+		return TFR_EIO;
+	put(w, "# ");
+	put(w, key);
+	put(w, "=");
+	put(w, value);
+	put(w, "\n");
+	return w->failed ? TFR_EIO : TFR_OK;
+}
+
+int tfr_stream_flush(tfr_stream_writer *w)
+{
+	drain(w);
+	if (fflush(w->fp) != 0 || ferror(w->fp))
+		w->failed = 1;
+	return w->failed ? TFR_EIO : TFR_OK;
+}
+
+int tfr_stream_writer_close(tfr_stream_writer *w)
+{
+	if (!w)
+		return TFR_OK;
+	tfr_stream_write_header(w);
+	int e = tfr_stream_flush(w);
+	tfr_meta_free(w->meta);
+	free(w->buf);
+	free(w);
+	return e;
+}
