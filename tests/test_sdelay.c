@@ -5,6 +5,7 @@
  */
 #include "testutil.h"
 #include "tfr.h"
+#include "sdelay_core.h"  /* the block core, private to libtfr */
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,9 +20,9 @@
  * zero-padded at the end, and return the output with the latency removed:
  * y[i] is aligned with x[i].
  */
-static float *run(tfr_sdelay *s, const float *x, size_t len, int nc)
+static float *run(tfr_sdcore *s, const float *x, size_t len, int nc)
 {
-	size_t lat = tfr_sdelay_latency(s), hop = tfr_sdelay_hop(s);
+	size_t lat = tfr_sdcore_latency(s), hop = tfr_sdcore_hop(s);
 	size_t total = len + lat, blocks = (total + hop - 1) / hop;
 	float *in = calloc(blocks * hop * (size_t)nc, sizeof *in);
 	float *out = malloc(blocks * hop * (size_t)nc * sizeof *out);
@@ -29,7 +30,7 @@ static float *run(tfr_sdelay *s, const float *x, size_t len, int nc)
 
 	memcpy(in, x, len * (size_t)nc * sizeof *x);
 	for (size_t b = 0; b < blocks; b++)
-		tfr_sdelay_process(s, in + b * hop * (size_t)nc,
+		tfr_sdcore_process(s, in + b * hop * (size_t)nc,
 		                   out + b * hop * (size_t)nc);
 	memcpy(y, out + lat * (size_t)nc, len * (size_t)nc * sizeof *y);
 	free(in);
@@ -37,25 +38,25 @@ static float *run(tfr_sdelay *s, const float *x, size_t len, int nc)
 	return y;
 }
 
-static tfr_sdelay *make(int nc, size_t maxd, double mix, double cross)
+static tfr_sdcore *make(int nc, size_t maxd, double mix, double cross)
 {
-	tfr_sdelay_params p;
+	tfr_sdcore_params p;
 	int err;
-	tfr_sdelay *s;
+	tfr_sdcore *s;
 
-	tfr_sdelay_params_default(&p);
+	tfr_sdcore_params_default(&p);
 	p.channels = nc;
 	p.max_delay = maxd;
 	p.mix = mix;
 	p.cross = cross;
-	s = tfr_sdelay_new(&p, &err);
+	s = tfr_sdcore_new(&p, &err);
 	CHECK("sdelay_new", s != NULL && err == TFR_OK);
 	return s;
 }
 
-static void uniform(tfr_sdelay *s, int ch, double d, double fb, double g)
+static void uniform(tfr_sdcore *s, int ch, double d, double fb, double g)
 {
-	size_t nb = tfr_sdelay_bins(s);
+	size_t nb = tfr_sdcore_bins(s);
 	double *dv = malloc(nb * sizeof *dv), *fv = malloc(nb * sizeof *fv);
 	double *gv = malloc(nb * sizeof *gv);
 	for (size_t k = 0; k < nb; k++) {
@@ -63,7 +64,7 @@ static void uniform(tfr_sdelay *s, int ch, double d, double fb, double g)
 		fv[k] = fb;
 		gv[k] = g;
 	}
-	CHECK("set_maps", tfr_sdelay_set_maps(s, ch, dv, fv, gv) == TFR_OK);
+	CHECK("set_maps", tfr_sdcore_set_maps(s, ch, dv, fv, gv) == TFR_OK);
 	free(dv);
 	free(fv);
 	free(gv);
@@ -86,7 +87,7 @@ static void test_identity(void)
 	size_t len = 48000;
 	int nc = 2;
 	float *x = pcm16_noise(len * nc, 1);
-	tfr_sdelay *s = make(nc, 0, 1.0, 0.0);
+	tfr_sdcore *s = make(nc, 0, 1.0, 0.0);
 	float *y = run(s, x, len, nc);
 	double emax = 0.0;
 	size_t differ = 0;
@@ -101,7 +102,7 @@ static void test_identity(void)
 	printf("identity: max error %.3g, 16-bit differing %zu\n", emax, differ);
 	free(x);
 	free(y);
-	tfr_sdelay_free(s);
+	tfr_sdcore_free(s);
 }
 
 /* Guarantee 2: mix 0 is the dry signal, bit for bit, whatever the maps. */
@@ -109,7 +110,7 @@ static void test_dry(void)
 {
 	size_t len = 20000;
 	float *x = pcm16_noise(len, 2);
-	tfr_sdelay *s = make(1, 5, 0.0, 0.0);
+	tfr_sdcore *s = make(1, 5, 0.0, 0.0);
 	float *y;
 	size_t differ = 0;
 
@@ -120,7 +121,7 @@ static void test_dry(void)
 	CHECK_NEAR("mix 0 samples differing", (double)differ, 0, 0);
 	free(x);
 	free(y);
-	tfr_sdelay_free(s);
+	tfr_sdcore_free(s);
 }
 
 /* Guarantees 3 and 4: uniform delay d, feedback g is the comb
@@ -129,7 +130,7 @@ static void check_comb(size_t d, double g, double tol)
 {
 	size_t len = 40000;
 	float *x = calloc(len, sizeof *x);
-	tfr_sdelay *s = make(1, d, 1.0, 0.0);
+	tfr_sdcore *s = make(1, d, 1.0, 0.0);
 	float *y;
 	double emax = 0.0;
 
@@ -147,7 +148,7 @@ static void check_comb(size_t d, double g, double tol)
 	           emax, 0.0, tol);
 	free(x);
 	free(y);
-	tfr_sdelay_free(s);
+	tfr_sdcore_free(s);
 }
 
 /* Guarantee 5: a bin-centred tone (bin 100) whose band 97..103 (Hann main
@@ -158,8 +159,8 @@ static void test_band(void)
 	size_t len = 60000, k1 = 100, k2 = 300, d = 4;
 	double f1 = k1 * FS / N, f2 = k2 * FS / N, emax = 0.0;
 	float *x = calloc(len, sizeof *x);
-	tfr_sdelay *s = make(1, d, 1.0, 0.0);
-	size_t nb = tfr_sdelay_bins(s);
+	tfr_sdcore *s = make(1, d, 1.0, 0.0);
+	size_t nb = tfr_sdcore_bins(s);
 	double *dv = calloc(nb, sizeof *dv);
 	float *y;
 
@@ -167,7 +168,7 @@ static void test_band(void)
 	test_add_cos(x, len, FS, f2, 0.4, 1.1);
 	for (size_t k = k1 - 3; k <= k1 + 3; k++)
 		dv[k] = (double)d;
-	CHECK("band map", tfr_sdelay_set_maps(s, 0, dv, NULL, NULL) == TFR_OK);
+	CHECK("band map", tfr_sdcore_set_maps(s, 0, dv, NULL, NULL) == TFR_OK);
 	y = run(s, x, len, 1);
 	/* steady state: after the delayed tone's first full frames */
 	for (size_t n = d * H + 2 * N; n < len - N; n++) {
@@ -181,7 +182,7 @@ static void test_band(void)
 	free(dv);
 	free(x);
 	free(y);
-	tfr_sdelay_free(s);
+	tfr_sdcore_free(s);
 }
 
 /* Cross-feedback c = 1, d = 1, fb = 0.5, input on the left only:
@@ -193,7 +194,7 @@ static void test_cross(void)
 	double g = 0.5, el = 0.0, er = 0.0;
 	float *x = calloc(2 * len, sizeof *x);
 	float *mono = calloc(len, sizeof *mono);
-	tfr_sdelay *s = make(2, 1, 1.0, 1.0);
+	tfr_sdcore *s = make(2, 1, 1.0, 1.0);
 	float *y;
 
 	test_add_noise(mono, len, 0.5, 5);
@@ -219,7 +220,7 @@ static void test_cross(void)
 	free(x);
 	free(mono);
 	free(y);
-	tfr_sdelay_free(s);
+	tfr_sdcore_free(s);
 }
 
 /* A delay change while running glides, then settles on the exact new
@@ -228,22 +229,22 @@ static void test_glide(void)
 {
 	size_t len = 96000, nb, change = 40 * H, lat;
 	float *x = calloc(len, sizeof *x);
-	tfr_sdelay *s = make(1, 6, 1.0, 0.0);
+	tfr_sdcore *s = make(1, 6, 1.0, 0.0);
 	double *dv, emax = 0.0, jump = 0.0;
 	float *out = calloc(len + N, sizeof *out);
 
 	test_add_cos(x, len, FS, 440.0, 0.5, 0.0);
-	nb = tfr_sdelay_bins(s);
+	nb = tfr_sdcore_bins(s);
 	dv = calloc(nb, sizeof *dv);
-	lat = tfr_sdelay_latency(s);
+	lat = tfr_sdcore_latency(s);
 	for (size_t b = 0; (b + 1) * H <= len; b++) {
 		if (b * H == change) {
 			for (size_t k = 0; k < nb; k++)
 				dv[k] = 6.0;
-			CHECK("glide set", tfr_sdelay_set_maps(s, 0, dv, NULL,
+			CHECK("glide set", tfr_sdcore_set_maps(s, 0, dv, NULL,
 			                                      NULL) == TFR_OK);
 		}
-		tfr_sdelay_process(s, x + b * H, out + b * H);
+		tfr_sdcore_process(s, x + b * H, out + b * H);
 	}
 	/* settled: at most smooth (4) frames after the change plus a window */
 	for (size_t n = change + 12 * H + N; n + lat < len - H; n++)
@@ -257,40 +258,40 @@ static void test_glide(void)
 	free(dv);
 	free(x);
 	free(out);
-	tfr_sdelay_free(s);
+	tfr_sdcore_free(s);
 }
 
 /* Guarantee 6: |fb| >= 1 and out-of-range delays are refused; the soft
  * limiter never exceeds full scale and is the identity below threshold. */
 static void test_stability(void)
 {
-	tfr_sdelay *s = make(1, 3, 1.0, 0.0);
-	size_t nb = tfr_sdelay_bins(s);
+	tfr_sdcore *s = make(1, 3, 1.0, 0.0);
+	size_t nb = tfr_sdcore_bins(s);
 	double *v = calloc(nb, sizeof *v);
 
 	v[7] = 1.0;
 	CHECK("fb 1 refused",
-	      tfr_sdelay_set_maps(s, 0, NULL, v, NULL) == TFR_ERANGE);
+	      tfr_sdcore_set_maps(s, 0, NULL, v, NULL) == TFR_ERANGE);
 	v[7] = -1.5;
 	CHECK("fb -1.5 refused",
-	      tfr_sdelay_set_maps(s, 0, NULL, v, NULL) == TFR_ERANGE);
+	      tfr_sdcore_set_maps(s, 0, NULL, v, NULL) == TFR_ERANGE);
 	v[7] = 4.0;
 	CHECK("delay above max refused",
-	      tfr_sdelay_set_maps(s, 0, v, NULL, NULL) == TFR_ERANGE);
+	      tfr_sdcore_set_maps(s, 0, v, NULL, NULL) == TFR_ERANGE);
 	v[7] = -1.0;
 	CHECK("negative delay refused",
-	      tfr_sdelay_set_maps(s, 0, v, NULL, NULL) == TFR_ERANGE);
-	CHECK("bad channel", tfr_sdelay_set_maps(s, 1, NULL, NULL, NULL) ==
+	      tfr_sdcore_set_maps(s, 0, v, NULL, NULL) == TFR_ERANGE);
+	CHECK("bad channel", tfr_sdcore_set_maps(s, 1, NULL, NULL, NULL) ==
 	                     TFR_EINVAL);
 	for (double a = -50.0; a <= 50.0; a += 0.01) {
-		float y = tfr_sdelay_softlimit((float)a, 0.8f);
+		float y = tfr_sdcore_softlimit((float)a, 0.8f);
 		if (!(fabsf(y) <= 1.0f) || (fabs(a) <= 0.8 && y != (float)a)) {
 			CHECK("soft limiter bounded, identity below threshold", 0);
 			break;
 		}
 	}
 	free(v);
-	tfr_sdelay_free(s);
+	tfr_sdcore_free(s);
 }
 
 static void test_wola_hops(void)
@@ -299,15 +300,15 @@ static void test_wola_hops(void)
 	 * Hann sum of squares is not constant */
 	size_t hops[] = {1024, 512, 256, 300};
 	for (size_t i = 0; i < sizeof hops / sizeof *hops; i++) {
-		tfr_sdelay_params p;
+		tfr_sdcore_params p;
 		int err;
 		size_t len = 20000;
 		float *x = calloc(len, sizeof *x), *y;
 		double emax = 0.0;
-		tfr_sdelay *s;
-		tfr_sdelay_params_default(&p);
+		tfr_sdcore *s;
+		tfr_sdcore_params_default(&p);
 		p.hop = hops[i];
-		s = tfr_sdelay_new(&p, &err);
+		s = tfr_sdcore_new(&p, &err);
 		CHECK("new", s != NULL);
 		test_add_noise(x, len, 1.0, 9);
 		y = run(s, x, len, 1);
@@ -316,18 +317,18 @@ static void test_wola_hops(void)
 		CHECK_NEAR("wola identity at this hop", emax, 0.0, 1e-6);
 		free(x);
 		free(y);
-		tfr_sdelay_free(s);
+		tfr_sdcore_free(s);
 	}
 	{
-		tfr_sdelay_params p;
+		tfr_sdcore_params p;
 		int err = 0;
-		tfr_sdelay_params_default(&p);
+		tfr_sdcore_params_default(&p);
 		p.hop = 2048; /* Hann at R = 1: envelope zero at n = 0 */
 		CHECK("hop = N with Hann refused",
-		      tfr_sdelay_new(&p, &err) == NULL && err == TFR_EINVAL);
+		      tfr_sdcore_new(&p, &err) == NULL && err == TFR_EINVAL);
 		p.hop = 512;
 		p.fft_size = 2047;
-		CHECK("odd fft size refused", tfr_sdelay_new(&p, &err) == NULL);
+		CHECK("odd fft size refused", tfr_sdcore_new(&p, &err) == NULL);
 	}
 }
 

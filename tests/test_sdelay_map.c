@@ -1,6 +1,8 @@
 /*
  * test_sdelay_map.c - map text parsing (tfr_map.h): inline breakpoints,
- * files with and without a time column, and errors with positions.
+ * files with and without a time column, values in the units of their
+ * kind (seconds, dB, plain numbers), frequencies in Hz or kHz, and every
+ * error with its position; sampling onto bins (tfr_freqmap_fill).
  */
 #include "testutil.h"
 #include "tfr.h"
@@ -10,84 +12,118 @@
 
 static void test_inline(void)
 {
-	tfr_map *m;
-	char msg[200];
+	tfr_freqmap *m;
+	tfr_diag d;
 
-	CHECK("inline ok", tfr_map_parse("0:0.05,2000:0.3,8000:0.8", &m, msg,
-	                                 sizeof msg) == TFR_OK);
+	CHECK("inline ok", tfr_map_parse("0:0.05,2000:0.3,8000:0.8", TFR_MAP_NUMBER,
+	                                 &m, &d) == TFR_OK);
 	CHECK("inline points", m->npoints == 3 && m->nkeys == 1 && !m->timed);
 	CHECK_NEAR("inline f2", m->freq[1], 2000, 0);
 	CHECK_NEAR("inline v3", m->value[2], 0.8, 0);
 	CHECK_NEAR("inline col of v2", (double)m->col[1], 13, 0);
-	tfr_map_free(m);
-	CHECK("constant", tfr_map_parse("-6", &m, msg, sizeof msg) == TFR_OK &&
+	CHECK_NEAR("inline line 0", (double)m->line[1], 0, 0);
+	tfr_freqmap_free(m);
+	CHECK("constant", tfr_map_parse("-6", TFR_MAP_LEVEL, &m, &d) == TFR_OK &&
 	                  m->npoints == 1 && m->value[0] == -6.0);
-	tfr_map_free(m);
+	tfr_freqmap_free(m);
+	/* units: kHz keys, ms and s delays, dB gains */
+	CHECK("units", tfr_map_parse("0:50ms,2kHz:0.3s,8k:1", TFR_MAP_TIME, &m, &d) == TFR_OK);
+	CHECK_NEAR("50ms", m->value[0], 0.05, 1e-15);
+	CHECK_NEAR("0.3s", m->value[1], 0.3, 0);
+	CHECK_NEAR("bare seconds", m->value[2], 1, 0);
+	CHECK_NEAR("2kHz", m->freq[1], 2000, 0);
+	CHECK_NEAR("8k", m->freq[2], 8000, 0);
+	tfr_freqmap_free(m);
+	CHECK("dB", tfr_map_parse("100Hz:-6dB,1kHz:3", TFR_MAP_LEVEL, &m, &d) == TFR_OK &&
+	            m->value[0] == -6 && m->value[1] == 3 && m->freq[0] == 100);
+	tfr_freqmap_free(m);
+	tfr_freqmap_free(NULL);
 }
 
-static void expect_error(const char *text, const char *want)
+static void expect(int file, const char *text, tfr_map_values v,
+                   const char *want)
 {
-	tfr_map *m = NULL;
-	char msg[200];
-	int e = tfr_map_parse(text, &m, msg, sizeof msg);
-
-	CHECK("error code", e == TFR_EFORMAT && m == NULL);
-	if (strcmp(msg, want) != 0) {
-		printf("for '%s': got '%s', want '%s'\n", text, msg, want);
-		CHECK("error message", 0);
+	tfr_freqmap *m = NULL;
+	tfr_diag d;
+	int e;
+	if (file) {
+		FILE *fp = fmemopen((void *)text, strlen(text), "r");
+		e = tfr_map_read(fp, v, &m, &d);
+		fclose(fp);
+	} else {
+		e = tfr_map_parse(text, v, &m, &d);
 	}
-}
-
-static void expect_file_error(const char *text, const char *want)
-{
-	FILE *fp = fmemopen((void *)text, strlen(text), "r");
-	tfr_map *m = NULL;
-	char msg[200];
-	int e = tfr_map_read(fp, &m, msg, sizeof msg);
-
-	fclose(fp);
-	CHECK("file error code", e == TFR_EFORMAT && m == NULL);
-	if (strcmp(msg, want) != 0) {
-		printf("for file '%s': got '%s', want '%s'\n", text, msg, want);
-		CHECK("file error message", 0);
+	char got[300];
+	tfr_diag_format(&d, "M", got, sizeof got);
+	CHECK("error code", e == TFR_EFORMAT && m == NULL);
+	if (strcmp(got, want) != 0) {
+		printf("for '%s': got '%s', want '%s'\n", text, got, want);
+		CHECK("error message", 0);
 	}
 }
 
 static void test_errors(void)
 {
-	expect_error("0:1,2000:x", "column 10: 'x' is not a number");
-	expect_error("0:1,300:2,200:3",
-	             "column 11: frequency 200 after 300: frequencies must not decrease");
-	expect_error("0:1;5:2", "column 4: expected ',' between breakpoints");
-	expect_error("0:1,", "column 5: number expected");
-	expect_error("-5:1", "column 1: negative frequency -5");
-	expect_error("abc", "column 1: 'abc' is not a number");
-	expect_file_error("0 1\n100 2\n50 3\n",
-	                  "line 3, column 1: frequency 50 after 100: frequencies must not decrease");
-	expect_file_error("0 1\n100 zz\n", "line 2, column 5: 'zz' is not a number");
-	expect_file_error("0 1\n0 100 2\n", "line 2, column 1: 3 columns after lines of 2");
-	expect_file_error("1 0 1\n0.5 0 2\n",
-	                  "line 2, column 1: time 0.5 after 1: times must not decrease");
-	expect_file_error("# nothing\n\n", "line 3, column 1: no breakpoints");
+	expect(0, "0:1,2000:x", TFR_MAP_NUMBER, "M: column 10: 'x' is not a number");
+	expect(0, "0:1,300:2,200:3", TFR_MAP_NUMBER,
+	       "M: column 11: frequency 200 after 300: frequencies must not decrease");
+	expect(0, "0:1;5:2", TFR_MAP_NUMBER, "M: column 3: '1;5' is not a number");
+	expect(0, "0:1,", TFR_MAP_NUMBER, "M: column 5: number expected");
+	expect(0, "-5:1", TFR_MAP_NUMBER, "M: column 1: negative frequency -5");
+	expect(0, "abc", TFR_MAP_NUMBER, "M: column 1: 'abc' is not a number");
+	expect(0, "0:5xs", TFR_MAP_TIME, "M: column 3: '5xs' is not a time (seconds, or with ms or s)");
+	expect(0, "0:5Hz", TFR_MAP_LEVEL, "M: column 3: '5Hz' is not a level in dB");
+	expect(0, "2kz:1", TFR_MAP_NUMBER, "M: column 1: '2kz' is not a frequency (Hz or kHz)");
+	expect(0, "0.1fs:1", TFR_MAP_NUMBER, "M: column 1: '0.1fs' is not a frequency (Hz or kHz)");
+	expect(1, "0 1\n100 2\n50 3\n", TFR_MAP_NUMBER,
+	       "M:3:1: frequency 50 after 100: frequencies must not decrease");
+	expect(1, "0 1\n100 zz\n", TFR_MAP_NUMBER, "M:2:5: 'zz' is not a number");
+	expect(1, "0 1\n0 100 2\n", TFR_MAP_NUMBER, "M:2:1: 3 columns after lines of 2");
+	expect(1, "1 0 1\n0.5 0 2\n", TFR_MAP_NUMBER,
+	       "M:2:1: time 0.5 after 1: times must not decrease");
+	expect(1, "# nothing\n\n", TFR_MAP_NUMBER, "M:3:1: no breakpoints");
+	/* a file that never ends a line (/dev/zero) is refused, not read */
+	char *big = malloc(TFR_MAP_MAX_LINE + 10);
+	memset(big, '0', TFR_MAP_MAX_LINE + 9);
+	big[TFR_MAP_MAX_LINE + 9] = 0;
+	expect(1, big, TFR_MAP_NUMBER, "M:1:1: line longer than 4095 bytes");
+	free(big);
 }
 
 static void test_file(void)
 {
 	const char *text = "# time freq value\n0 0 0.1\n0 1000 0.2 # comment\n"
-	                   "\n2.5 0 0.3\n2.5 500 0.4\n2.5 900 0.5\n";
+	                   "\n2.5 0 0.3\n2.5 500Hz 0.4\n2500ms 0.9k 0.5\n";
 	FILE *fp = fmemopen((void *)text, strlen(text), "r");
-	tfr_map *m;
-	char msg[200];
+	tfr_freqmap *m;
+	tfr_diag d;
 
-	CHECK("timed file", tfr_map_read(fp, &m, msg, sizeof msg) == TFR_OK);
+	CHECK("timed file", tfr_map_read(fp, TFR_MAP_NUMBER, &m, &d) == TFR_OK);
 	fclose(fp);
 	CHECK("timed keys", m->timed && m->nkeys == 2 && m->npoints == 5);
 	CHECK_NEAR("key 2 time", m->key_time[1], 2.5, 0);
 	CHECK("key ranges", m->key_first[0] == 0 && m->key_first[1] == 2 &&
 	                    m->key_first[2] == 5);
 	CHECK_NEAR("line of point 4", (double)m->line[3], 6, 0);
-	CHECK_NEAR("column of value 4", (double)m->col[3], 9, 0);
-	tfr_map_free(m);
+	CHECK_NEAR("column of value 4", (double)m->col[3], 11, 0);
+	CHECK_NEAR("0.9k", m->freq[4], 900, 0);
+	tfr_freqmap_free(m);
+}
+
+/* Sampling onto bins: linear between breakpoints, constant beyond,
+ * steps at equal frequencies. */
+static void test_fill(void)
+{
+	double f[] = { 1000, 2000, 2000, 3000 }, v[] = { 0, 1, 5, 6 }, out[17];
+	CHECK("fill", tfr_freqmap_fill(f, v, 4, 8000, 32, out) == TFR_OK);
+	/* bins are 250 Hz apart */
+	CHECK_NEAR("below the first", out[2], 0, 0);
+	CHECK_NEAR("half way", out[6], 0.5, 1e-15);
+	CHECK_NEAR("step: the later value from its frequency on", out[8], 5, 0);
+	CHECK_NEAR("after the step", out[10], 5.5, 1e-15);
+	CHECK_NEAR("beyond the last", out[16], 6, 0);
+	double bad[] = { 2, 1 };
+	CHECK("decreasing refused", tfr_freqmap_fill(bad, v, 2, 8000, 32, out) == TFR_EINVAL);
 }
 
 int main(void)
@@ -95,5 +131,6 @@ int main(void)
 	test_inline();
 	test_errors();
 	test_file();
+	test_fill();
 	return test_finish("test_sdelay_map");
 }

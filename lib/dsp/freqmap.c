@@ -5,6 +5,7 @@
 #include "tfr_freqmap.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 int tfr_freqmap_fill(const double *freq, const double *value, size_t n,
                      double sample_rate, size_t fft_size, double *out)
@@ -32,4 +33,17 @@ int tfr_freqmap_fill(const double *freq, const double *value, size_t n,
 		}
 	}
 	return TFR_OK;
+}
+
+void tfr_freqmap_free(tfr_freqmap *map)
+{
+	if (!map)
+		return;
+	free(map->key_time);
+	free(map->key_first);
+	free(map->freq);
+	free(map->value);
+	free(map->line);
+	free(map->col);
+	free(map);
 }

@@ -1,450 +1,379 @@
 /*
- * sdelay.c - spectral delay with per-bin delay, feedback and gain
- * (Kim-Boyle, DAFx-04; model of spectral-delay.md 3.2, see tfr_sdelay.h).
- *
- * Per channel the delay memory is a ring of L = max_delay + 1 spectra:
- * frame m writes D_m into slot m mod L after reading D_{m-d[k]} from slot
- * (m - d[k]) mod L, so L slots are enough for every d <= max_delay and
- * memory depends on the longest delay only, never on the input length.
+ * sdelay.c - the spectral delay of an audio stream (see tfr_sdelay.h):
+ * the block core (sdelay_core.c) wrapped with what a stream needs: input
+ * gathered into hop-sized blocks, maps in user units turned into per-bin
+ * values and applied when their keys come due, the STFT latency removed,
+ * the end completed with silence and a tail that stops at -90 dBFS.
  */
 #include "tfr_base.h"
 #include "tfr_sdelay.h"
-#include "tfr_wola.h"
+#include "sdelay_core.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A gliding gain or feedback closer than this to its target snaps onto
- * it, so a finished glide is exact and the fast path can resume. */
-#define SNAP 1e-7f
-
-struct chan {
-	tfr_wola *wola;
-	float *x;       /* input spectrum, 2*bins */
-	float *r;       /* delayed bins read from the taps, then W, 2*bins */
-	float *fbin;    /* the part of r that feeds back (taps with d >= 1) */
-	float *ring;    /* L spectra of D */
-	float *wet;     /* hop synthesised samples */
-	int32_t *da;    /* current delay per bin */
-	int32_t *db;    /* delay being faded to (== da when not fading) */
-	int32_t *pend;  /* delay requested while a fade was running */
-	float *fade;    /* crossfade position 0..1 from da to db */
-	float *fb, *fb_tgt, *g, *g_tgt;
-	int gliding;    /* some bin is still fading or smoothing */
-};
+/* -90 dBFS: where an automatic tail ends. */
+#define TAIL_LEVEL 3.1622777e-5f
 
 struct tfr_sdelay {
 	tfr_sdelay_params p;
-	size_t bins, hop, slots, slot;
+	tfr_sdcore *core;
+	size_t hop, nc, bins;
+	size_t *key[TFR_SDELAY_NMAPS];  /* next key of each map */
+	double *values;                 /* a map sampled onto the bins */
+	float *in;                      /* the block being gathered */
+	size_t in_n;
+	float *out;                     /* the last block's output */
+	size_t out_off, out_n;
 	int64_t blocks;
-	float alpha;    /* one-pole coefficient of gain/feedback glides */
-	float step;     /* crossfade advance per frame */
-	struct chan *ch;
+	size_t skip;                    /* latency frames still to drop */
+	int64_t total;                  /* input frames taken */
+	int64_t written;                /* output frames given */
+	int64_t limit;                  /* output length, -1 until known */
+	int64_t quiet, quiet_need;      /* run of frames below -90 dBFS */
+	int ended;                      /* flush has completed the input */
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
 {
+	memset(p, 0, sizeof *p);
+	p->sample_rate = 44100;
+	p->channels = 1;
 	p->fft_size = 2048;
 	p->hop = 512;
-	p->window = NULL;
-	p->channels = 1;
-	p->max_delay = 0;
-	p->mix = 1.0;
-	p->cross = 0.0;
-	p->smooth = 4.0;
-	p->out_gain = 1.0;
-	p->limit = 0.0;
+	p->window.type = TFR_WINDOW_HANN;
+	p->mix = 1;
+	p->smooth = 0.05;
 }
 
-float tfr_sdelay_softlimit(float x, float t)
+size_t tfr_sdelay_latency(const tfr_sdelay_params *p)
 {
-	float a = fabsf(x), y;
-
-	if (a <= t)
-		return x;
-	y = t + (1.0f - t) * tanhf((a - t) / (1.0f - t));
-	return x < 0.0f ? -y : y;
+	return p->fft_size - p->hop;
 }
 
-static int params_valid(const tfr_sdelay_params *p)
+/* A map value in the units of the core: frames, feedback, linear gain. */
+static double to_core(const tfr_sdelay_params *p, int kind, double v)
 {
-	if (!p || p->channels < 1 || p->channels > 1024)
-		return 0;
-	if (!(p->mix >= 0.0 && p->mix <= 1.0))
-		return 0;
-	if (!(p->cross >= 0.0 && p->cross <= 1.0))
-		return 0;
-	if (p->cross > 0.0 && p->channels != 2)
-		return 0;
-	if (!(p->smooth >= 0.0 && p->smooth <= 1e9))
-		return 0;
-	if (!isfinite(p->out_gain))
-		return 0;
-	if (!(p->limit == 0.0 || (p->limit > 0.0 && p->limit < 1.0)))
-		return 0;
-	return p->max_delay < INT32_MAX;
+	if (kind == TFR_SDELAY_DELAY)
+		return p->delay_frames ? v : v * p->sample_rate / (double)p->hop;
+	if (kind == TFR_SDELAY_GAIN && !p->gain_linear)
+		return pow(10.0, v / 20.0);
+	return v;
 }
 
-static void chan_free(struct chan *c)
+static int bad_value(tfr_diag *d, const tfr_freqmap *m, size_t i,
+                     const char *fmt, double v, const char *limit)
 {
-	tfr_wola_free(c->wola);
-	free(c->x);
-	free(c->r);
-	free(c->fbin);
-	free(c->ring);
-	free(c->wet);
-	free(c->da);
-	free(c->db);
-	free(c->pend);
-	free(c->fade);
-	free(c->fb);
-	free(c->fb_tgt);
-	free(c->g);
-	free(c->g_tgt);
+	tfr_diag_setf(d, TFR_EINVAL, fmt, v, limit);
+	return tfr_diag_at(d, (long)m->line[i], (long)m->col[i]);
 }
 
-static int chan_init(struct chan *c, const tfr_sdelay *s,
-                     const tfr_wola_params *wp)
+int tfr_sdelay_check_map(const tfr_sdelay_params *p, int kind,
+                         const tfr_freqmap *m, tfr_diag *d)
 {
-	size_t nb = s->bins, spec = 2 * nb;
-	int err;
-
-	if (s->slots > SIZE_MAX / sizeof(float) / spec)
-		return TFR_ENOMEM;
-	c->wola = tfr_wola_new(wp, &err);
-	if (!c->wola)
-		return err;
-	c->x = calloc(spec, sizeof *c->x);
-	c->r = calloc(spec, sizeof *c->r);
-	c->fbin = calloc(spec, sizeof *c->fbin);
-	c->ring = calloc(s->slots * spec, sizeof *c->ring);
-	c->wet = calloc(s->hop, sizeof *c->wet);
-	c->da = calloc(nb, sizeof *c->da);
-	c->db = calloc(nb, sizeof *c->db);
-	c->pend = calloc(nb, sizeof *c->pend);
-	c->fade = calloc(nb, sizeof *c->fade);
-	c->fb = calloc(nb, sizeof *c->fb);
-	c->fb_tgt = calloc(nb, sizeof *c->fb_tgt);
-	c->g = malloc(nb * sizeof *c->g);
-	c->g_tgt = malloc(nb * sizeof *c->g_tgt);
-	if (!c->x || !c->r || !c->fbin || !c->ring || !c->wet || !c->da ||
-	    !c->db || !c->pend || !c->fade || !c->fb || !c->fb_tgt || !c->g ||
-	    !c->g_tgt)
-		return TFR_ENOMEM;
-	for (size_t k = 0; k < nb; k++)
-		c->g[k] = c->g_tgt[k] = 1.0f;
+	if (!m || m->npoints == 0 || m->nkeys == 0)
+		return tfr_diag_set(d, TFR_EINVAL, "empty map");
+	for (size_t i = 0; i < m->npoints; i++) {
+		double v = m->value[i];
+		if (kind == TFR_SDELAY_DELAY) {
+			double sec = p->delay_frames ? v * (double)p->hop / p->sample_rate : v;
+			if (v < 0)
+				return bad_value(d, m, i, "negative delay %g%s", v, "");
+			if (sec > TFR_SDELAY_MAX_DELAY)
+				return bad_value(d, m, i, "delay %g above the maximum of %s",
+				                 v, "60 s");
+		} else if (kind == TFR_SDELAY_FEEDBACK) {
+			if (!(fabs(v) < 1.0))
+				return bad_value(d, m, i, "feedback %g out of range%s", v,
+				                 " (|fb| < 1)");
+		} else if (p->gain_linear ? fabs(v) > TFR_SDELAY_MAX_GAIN
+		                          : v > TFR_SDELAY_MAX_GAIN_DB) {
+			return bad_value(d, m, i, "gain %g above the maximum (%s)", v,
+			                 p->gain_linear ? "1000" : "60 dB");
+		}
+	}
 	return TFR_OK;
 }
 
-tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, int *err)
+int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 {
-	tfr_wola_params wp;
-	tfr_sdelay *s;
-	int e = TFR_EINVAL;
-
-	if (!params_valid(p))
-		goto fail_early;
-	wp.fft_size = p->fft_size;
-	wp.hop = p->hop;
-	wp.window = p->window;
-	e = TFR_ENOMEM;
-	s = calloc(1, sizeof *s);
-	if (!s)
-		goto fail_early;
-	s->p = *p;
-	s->p.window = NULL; /* copied by the wola objects; not kept */
-	s->bins = p->fft_size / 2 + 1;
-	s->hop = p->hop;
-	s->slots = p->max_delay + 1;
-	s->alpha = p->smooth >= 1.0 ? (float)(1.0 - exp(-1.0 / p->smooth))
-	                            : 1.0f;
-	s->step = p->smooth >= 1.0 ? (float)(1.0 / p->smooth) : 1.0f;
-	s->ch = calloc((size_t)p->channels, sizeof *s->ch);
-	if (!s->ch) {
-		free(s);
-		goto fail_early;
-	}
-	for (int c = 0; c < p->channels; c++) {
-		e = chan_init(&s->ch[c], s, &wp);
-		if (e != TFR_OK) {
-			tfr_sdelay_free(s);
-			goto fail_early;
+	static const char *const kinds[] = { "delay", "feedback", "gain" };
+	if (!(p->sample_rate > 0 && p->sample_rate <= TFR_MAX_SAMPLE_RATE))
+		return tfr_diag_set(d, TFR_EINVAL, "sample rate out of range");
+	if (p->channels < 1 || p->channels > TFR_MAX_CHANNELS)
+		return tfr_diag_set(d, TFR_EINVAL, "channel count out of range");
+	if (p->fft_size < 2 || p->fft_size % 2 || p->fft_size > TFR_MAX_FFT_SIZE)
+		return tfr_diag_setf(d, TFR_EINVAL, "FFT size %zu is not even, or not "
+		                     "in [2, %d]", p->fft_size, TFR_MAX_FFT_SIZE);
+	if (p->hop < 1 || p->hop > p->fft_size)
+		return tfr_diag_setf(d, TFR_EINVAL, "hop %zu is not in [1, FFT size %zu]",
+		                     p->hop, p->fft_size);
+	if (!(p->mix >= 0 && p->mix <= 1))
+		return tfr_diag_set(d, TFR_EINVAL, "mix out of range [0, 1]");
+	if (!(p->cross >= 0 && p->cross <= 1))
+		return tfr_diag_set(d, TFR_EINVAL, "cross-feedback out of range [0, 1]");
+	if (p->cross > 0 && p->channels != 2)
+		return tfr_diag_setf(d, TFR_EINVAL, "cross-feedback needs 2 channels, "
+		                     "the input has %d", p->channels);
+	if (!(p->smooth >= 0 && p->smooth <= 60))
+		return tfr_diag_set(d, TFR_EINVAL, "smoothing time out of range [0, 60] s");
+	if (!(p->headroom_db >= 0 && p->headroom_db <= 120))
+		return tfr_diag_set(d, TFR_EINVAL, "headroom out of range [0, 120] dB");
+	if (p->tail == TFR_SDELAY_TAIL_TIME &&
+	    !(p->tail_time >= 0 && p->tail_time <= TFR_SDELAY_MAX_TAIL))
+		return tfr_diag_set(d, TFR_EINVAL, "tail out of range [0, 600] s");
+	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+		if (p->nmaps[k] != 0 && p->nmaps[k] != 1 && p->nmaps[k] != p->channels)
+			return tfr_diag_setf(d, TFR_EINVAL, "%d %s maps for %d channel%s "
+			                     "(give one, or one per channel)", p->nmaps[k],
+			                     kinds[k], p->channels,
+			                     p->channels == 1 ? "" : "s");
+		for (int i = 0; i < p->nmaps[k]; i++) {
+			int e = tfr_sdelay_check_map(p, k, p->maps[k][i], d);
+			if (e != TFR_OK)
+				return e;
 		}
 	}
-	if (err)
-		*err = TFR_OK;
+	return TFR_OK;
+}
+
+int64_t tfr_sdelay_output_frames(const tfr_sdelay_params *p,
+                                 int64_t input_frames)
+{
+	if (input_frames < 0 || p->tail == TFR_SDELAY_TAIL_AUTO)
+		return -1;
+	if (p->tail == TFR_SDELAY_TAIL_TIME)
+		return input_frames + (int64_t)llround(p->tail_time * p->sample_rate);
+	return input_frames;
+}
+
+/* The longest delay of the maps, in whole frames (the core's memory). */
+static size_t longest_delay(const tfr_sdelay_params *p)
+{
+	double dmax = 0;
+	for (int i = 0; i < p->nmaps[TFR_SDELAY_DELAY]; i++) {
+		const tfr_freqmap *m = p->maps[TFR_SDELAY_DELAY][i];
+		for (size_t j = 0; j < m->npoints; j++)
+			dmax = fmax(dmax, floor(to_core(p, TFR_SDELAY_DELAY, m->value[j]) + 0.5));
+	}
+	return (size_t)dmax;
+}
+
+static tfr_sdcore *make_core(const tfr_sdelay_params *p, size_t maxd,
+                             tfr_diag *d)
+{
+	tfr_sdcore_params cp;
+	double *win = malloc(p->fft_size * sizeof *win);
+	if (!win || tfr_window_fill(&p->window, p->fft_size, win, NULL) != TFR_OK) {
+		free(win);
+		tfr_diag_set(d, win ? TFR_EINVAL : TFR_ENOMEM, win ? "bad window" : NULL);
+		return NULL;
+	}
+	tfr_sdcore_params_default(&cp);
+	cp.fft_size = p->fft_size;
+	cp.hop = p->hop;
+	cp.window = win;
+	cp.channels = p->channels;
+	cp.max_delay = maxd;
+	cp.mix = p->mix;
+	cp.cross = p->cross;
+	cp.smooth = p->smooth * p->sample_rate / (double)p->hop;
+	cp.out_gain = pow(10.0, -p->headroom_db / 20.0);
+	cp.limit = p->limit ? pow(10.0, -1.0 / 20.0) : 0.0;
+	int err;
+	tfr_sdcore *core = tfr_sdcore_new(&cp, &err);
+	free(win);
+	if (!core)
+		tfr_diag_set(d, err, err == TFR_EINVAL
+		             ? "no exact inverse STFT for this window and hop" : NULL);
+	return core;
+}
+
+/* Apply the keys of every map that are due at input time t (s): all of
+ * them when first is set (the state of time 0). */
+static void apply_maps(tfr_sdelay *s, double t, int first)
+{
+	const tfr_sdelay_params *p = &s->p;
+	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+		for (int i = 0; i < p->nmaps[k]; i++) {
+			const tfr_freqmap *m = p->maps[k][i];
+			size_t key = first ? 0 : s->key[k][i];
+			while (key + 1 < m->nkeys && m->key_time[key + 1] <= t)
+				key++;
+			if (!first && key == s->key[k][i])
+				continue;
+			s->key[k][i] = key;
+			size_t f = m->key_first[key];
+			tfr_freqmap_fill(m->freq + f, m->value + f,
+			                 m->key_first[key + 1] - f, p->sample_rate,
+			                 p->fft_size, s->values);
+			for (size_t j = 0; j < s->bins; j++)
+				s->values[j] = to_core(p, k, s->values[j]);
+			for (int c = 0; c < p->channels; c++) {
+				if (p->nmaps[k] > 1 && c != i)
+					continue;
+				tfr_sdcore_set_maps(s->core, c,
+				                    k == TFR_SDELAY_DELAY ? s->values : NULL,
+				                    k == TFR_SDELAY_FEEDBACK ? s->values : NULL,
+				                    k == TFR_SDELAY_GAIN ? s->values : NULL);
+			}
+		}
+	}
+}
+
+static void start(tfr_sdelay *s)
+{
+	s->in_n = 0;
+	s->out_off = s->out_n = 0;
+	s->blocks = 0;
+	s->skip = tfr_sdelay_latency(&s->p);
+	s->total = s->written = 0;
+	s->limit = -1;
+	s->quiet = 0;
+	s->ended = 0;
+	apply_maps(s, 0.0, 1);
+}
+
+tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	if (tfr_sdelay_check(p, d) != TFR_OK)
+		return NULL;
+	tfr_sdelay *s = calloc(1, sizeof *s);
+	if (!s) {
+		tfr_diag_set(d, TFR_ENOMEM, NULL);
+		return NULL;
+	}
+	s->p = *p;
+	s->hop = p->hop;
+	s->nc = (size_t)p->channels;
+	s->bins = p->fft_size / 2 + 1;
+	size_t maxd = longest_delay(p);
+	s->quiet_need = (int64_t)((maxd + 1) * s->hop) + (int64_t)p->fft_size;
+	if (!(s->core = make_core(p, maxd, d)))
+		goto fail;
+	int ok = (s->values = malloc(s->bins * sizeof *s->values)) &&
+	         (s->in = calloc(s->hop * s->nc, sizeof *s->in)) &&
+	         (s->out = malloc(s->hop * s->nc * sizeof *s->out));
+	for (int k = 0; ok && k < TFR_SDELAY_NMAPS; k++)
+		ok = !p->nmaps[k] || (s->key[k] = calloc((size_t)p->nmaps[k], sizeof(size_t)));
+	if (!ok) {
+		tfr_diag_set(d, TFR_ENOMEM, NULL);
+		goto fail;
+	}
+	start(s);
 	return s;
-fail_early:
-	if (err)
-		*err = e;
+fail:
+	tfr_sdelay_free(s);
 	return NULL;
 }
 
-size_t tfr_sdelay_bins(const tfr_sdelay *s) { return s->bins; }
-size_t tfr_sdelay_hop(const tfr_sdelay *s) { return s->hop; }
-size_t tfr_sdelay_latency(const tfr_sdelay *s)
+/* One block through the core; its output (after the latency, within the
+ * known length) becomes the object's output. */
+static void block(tfr_sdelay *s)
 {
-	return s->p.fft_size - s->hop;
-}
-int64_t tfr_sdelay_blocks(const tfr_sdelay *s) { return s->blocks; }
-
-static int maps_in_range(const tfr_sdelay *s, const double *delay,
-                         const double *feedback, const double *gain)
-{
-	for (size_t k = 0; k < s->bins; k++) {
-		if (delay && !(delay[k] > -0.5 &&
-		               delay[k] < (double)s->p.max_delay + 0.5))
-			return 0;
-		if (feedback && !(fabs(feedback[k]) < 1.0))
-			return 0;
-		if (gain && !isfinite(gain[k]))
-			return 0;
+	tfr_sdcore_process(s->core, s->in, s->out);
+	s->blocks++;
+	size_t off = 0, n = s->hop;
+	if (s->skip) {
+		off = s->skip < n ? s->skip : n;
+		s->skip -= off;
+		n -= off;
 	}
+	if (s->limit >= 0 && (int64_t)n > s->limit - s->written)
+		n = (size_t)(s->limit - s->written);
+	for (size_t i = off; i < off + n; i++) {
+		int loud = 0;
+		for (size_t c = 0; c < s->nc; c++)
+			loud |= fabsf(s->out[i * s->nc + c]) >= TAIL_LEVEL;
+		s->quiet = loud ? 0 : s->quiet + 1;
+	}
+	s->out_off = off;
+	s->out_n = n;
+	s->written += (int64_t)n;
+}
+
+/* The input time of the block about to be made: the input sample at the
+ * centre of its last frame. */
+static double block_time(const tfr_sdelay *s)
+{
+	return ((double)s->blocks * (double)s->hop + (double)s->hop -
+	        (double)s->p.fft_size / 2) / s->p.sample_rate;
+}
+
+size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n)
+{
+	size_t take = s->hop - s->in_n;
+	if (take > n)
+		take = n;
+	memcpy(s->in + s->in_n * s->nc, x, take * s->nc * sizeof *x);
+	s->in_n += take;
+	s->out_n = 0;
+	if (s->in_n == s->hop) {
+		s->total += (int64_t)s->hop;
+		apply_maps(s, block_time(s), 0);
+		block(s);
+		s->in_n = 0;
+	}
+	return take;
+}
+
+int tfr_sdelay_flush(tfr_sdelay *s)
+{
+	s->out_n = 0;
+	if (!s->ended) {
+		s->ended = 1;
+		int64_t partial = (int64_t)s->in_n;
+		s->total += partial;
+		const tfr_sdelay_params *p = &s->p;
+		s->limit = s->total;
+		if (p->tail == TFR_SDELAY_TAIL_TIME)
+			s->limit += (int64_t)llround(p->tail_time * p->sample_rate);
+		else if (p->tail == TFR_SDELAY_TAIL_AUTO)
+			s->limit += (int64_t)(TFR_SDELAY_MAX_TAIL * p->sample_rate);
+		if (partial) {
+			memset(s->in + s->in_n * s->nc, 0,
+			       (s->hop - s->in_n) * s->nc * sizeof *s->in);
+			apply_maps(s, block_time(s), 0);
+			block(s);
+			memset(s->in, 0, s->hop * s->nc * sizeof *s->in);
+			s->in_n = 0;
+			return 1;
+		}
+		memset(s->in, 0, s->hop * s->nc * sizeof *s->in);
+	}
+	if (s->written >= s->limit)
+		return 0;
+	if (s->p.tail == TFR_SDELAY_TAIL_AUTO && s->written >= s->total &&
+	    s->quiet >= s->quiet_need)
+		return 0;
+	block(s);
 	return 1;
 }
 
-/* A new delay for bin k: at once before the first block or without
- * smoothing; otherwise fade to it (or queue it behind a running fade). */
-static void set_delay(tfr_sdelay *s, struct chan *c, size_t k, int32_t d)
+const float *tfr_sdelay_output(tfr_sdelay *s, size_t *n)
 {
-	if (s->blocks == 0 || s->step >= 1.0f) {
-		c->da[k] = c->db[k] = c->pend[k] = d;
-		c->fade[k] = 0.0f;
-		return;
-	}
-	c->pend[k] = d;
-	if (c->da[k] == c->db[k] && d != c->da[k]) {
-		c->db[k] = d;
-		c->fade[k] = 0.0f;
-		c->gliding = 1;
-	}
+	*n = s->out_n;
+	s->out_n = 0;
+	return s->out + s->out_off * s->nc;
 }
 
-int tfr_sdelay_set_maps(tfr_sdelay *s, int channel, const double *delay,
-                        const double *feedback, const double *gain)
+void tfr_sdelay_reset(tfr_sdelay *s)
 {
-	struct chan *c;
-	int now;
-
-	if (!s || channel < 0 || channel >= s->p.channels)
-		return TFR_EINVAL;
-	if (!maps_in_range(s, delay, feedback, gain))
-		return TFR_ERANGE;
-	c = &s->ch[channel];
-	now = s->blocks == 0 || s->alpha >= 1.0f;
-	for (size_t k = 0; k < s->bins; k++) {
-		if (delay)
-			set_delay(s, c, k, (int32_t)lround(delay[k]));
-		if (feedback) {
-			c->fb_tgt[k] = (float)feedback[k];
-			if (now)
-				c->fb[k] = c->fb_tgt[k];
-		}
-		if (gain) {
-			c->g_tgt[k] = (float)gain[k];
-			if (now)
-				c->g[k] = c->g_tgt[k];
-		}
-	}
-	if (!now)
-		c->gliding = 1;
-	return TFR_OK;
-}
-
-static size_t ring_row(const tfr_sdelay *s, int32_t d)
-{
-	size_t ud = (size_t)d;
-	return s->slot >= ud ? s->slot - ud : s->slot + s->slots - ud;
-}
-
-/*
- * The common case, maps settled and no cross-feedback: one pass per bin
- * reads D_{m-d}, writes D_m = X_m + fb D_{m-d} and forms W_m = g D_{m-d}.
- */
-static void bins_settled(tfr_sdelay *s, struct chan *c)
-{
-	size_t nb = s->bins;
-	float *wrow = c->ring + s->slot * 2 * nb;
-	const float *x = c->x;
-	float *w = c->r;
-
-	for (size_t k = 0; k < nb; k++) {
-		float xr = x[2 * k], xi = x[2 * k + 1], rr, ri;
-		int32_t d = c->da[k];
-		if (d == 0) {
-			wrow[2 * k] = xr;
-			wrow[2 * k + 1] = xi;
-			rr = xr;
-			ri = xi;
-		} else {
-			const float *p = c->ring + ring_row(s, d) * 2 * nb + 2 * k;
-			rr = p[0];
-			ri = p[1];
-			wrow[2 * k] = xr + c->fb[k] * rr;
-			wrow[2 * k + 1] = xi + c->fb[k] * ri;
-		}
-		w[2 * k] = c->g[k] * rr;
-		w[2 * k + 1] = c->g[k] * ri;
-	}
-}
-
-/* Tap value of delay d for bin k: the current input for d = 0 (no loop),
- * else the stored D_{m-d}. */
-static const float *tap(const tfr_sdelay *s, const struct chan *c,
-                        size_t k, int32_t d)
-{
-	if (d == 0)
-		return c->x + 2 * k;
-	return c->ring + ring_row(s, d) * 2 * s->bins + 2 * k;
-}
-
-/* Read r (output) and fbin (fed-back part) with crossfades between the
- * old and the new tap of bins whose delay is changing. */
-static void bins_read(const tfr_sdelay *s, struct chan *c)
-{
-	for (size_t k = 0; k < s->bins; k++) {
-		int32_t a = c->da[k], b = c->db[k];
-		const float *ta = tap(s, c, k, a);
-		float ua = 1.0f, ub = 0.0f;
-		float rr = ta[0], ri = ta[1], fr, fi;
-		if (b != a) {
-			const float *tb = tap(s, c, k, b);
-			ub = c->fade[k];
-			ua = 1.0f - ub;
-			rr = ua * ta[0] + ub * tb[0];
-			ri = ua * ta[1] + ub * tb[1];
-			fr = (a ? ua * ta[0] : 0.0f) + (b ? ub * tb[0] : 0.0f);
-			fi = (a ? ua * ta[1] : 0.0f) + (b ? ub * tb[1] : 0.0f);
-		} else {
-			fr = a ? rr : 0.0f;
-			fi = a ? ri : 0.0f;
-		}
-		c->r[2 * k] = rr;
-		c->r[2 * k + 1] = ri;
-		c->fbin[2 * k] = fr;
-		c->fbin[2 * k + 1] = fi;
-	}
-}
-
-/* One frame of glide for bin k; returns 1 while it is still moving. */
-static int glide(tfr_sdelay *s, struct chan *c, size_t k)
-{
-	int moving = 0;
-
-	c->fb[k] += s->alpha * (c->fb_tgt[k] - c->fb[k]);
-	if (fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
-		c->fb[k] = c->fb_tgt[k];
-	c->g[k] += s->alpha * (c->g_tgt[k] - c->g[k]);
-	if (fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
-		c->g[k] = c->g_tgt[k];
-	moving = c->fb[k] != c->fb_tgt[k] || c->g[k] != c->g_tgt[k];
-	if (c->da[k] != c->db[k]) {
-		c->fade[k] += s->step;
-		if (c->fade[k] >= 1.0f) {
-			c->da[k] = c->db[k];
-			c->fade[k] = 0.0f;
-			if (c->pend[k] != c->da[k])
-				c->db[k] = c->pend[k];
-		}
-		moving |= c->da[k] != c->db[k] || c->fade[k] != 0.0f;
-	}
-	return moving;
-}
-
-/* Write D_m = X_m + fb * ((1-x) own + x other) and W_m = g * r, then
- * advance the glides. other is NULL without cross-feedback. */
-static void bins_write(tfr_sdelay *s, struct chan *c,
-                       const struct chan *other)
-{
-	size_t nb = s->bins;
-	float *wrow = c->ring + s->slot * 2 * nb;
-	float xo = other ? (float)s->p.cross : 0.0f, xs = 1.0f - xo;
-	int moving = 0;
-
-	for (size_t k = 0; k < nb; k++) {
-		float fr = c->fbin[2 * k], fi = c->fbin[2 * k + 1];
-		if (other) {
-			fr = xs * fr + xo * other->fbin[2 * k];
-			fi = xs * fi + xo * other->fbin[2 * k + 1];
-		}
-		wrow[2 * k] = c->x[2 * k] + c->fb[k] * fr;
-		wrow[2 * k + 1] = c->x[2 * k + 1] + c->fb[k] * fi;
-		c->r[2 * k] *= c->g[k];
-		c->r[2 * k + 1] *= c->g[k];
-		if (c->gliding)
-			moving |= glide(s, c, k);
-	}
-	c->gliding = moving;
-}
-
-static void spectral_frame(tfr_sdelay *s)
-{
-	int nc = s->p.channels, cross = s->p.cross > 0.0;
-
-	for (int i = 0; i < nc; i++) {
-		struct chan *c = &s->ch[i];
-		if (!c->gliding && !cross)
-			bins_settled(s, c);
-		else
-			bins_read(s, c);
-	}
-	for (int i = 0; i < nc; i++) {
-		struct chan *c = &s->ch[i];
-		if (cross)
-			bins_write(s, c, &s->ch[1 - i]);
-		else if (c->gliding)
-			bins_write(s, c, NULL);
-	}
-	s->slot = s->slot + 1 == s->slots ? 0 : s->slot + 1;
-}
-
-/* Dry/wet mix, headroom and limiter, interleaving into out. mix 0 and 1
- * copy one path untouched so that either is bit-exact. */
-static void output_stage(tfr_sdelay *s, float *out)
-{
-	int nc = s->p.channels;
-	float mix = (float)s->p.mix, og = (float)s->p.out_gain;
-	float lim = (float)s->p.limit;
-
-	for (int i = 0; i < nc; i++) {
-		const float *dry = tfr_wola_dry(s->ch[i].wola);
-		const float *wet = s->ch[i].wet;
-		for (size_t n = 0; n < s->hop; n++) {
-			float y = mix == 0.0f ? dry[n]
-			        : mix == 1.0f ? wet[n]
-			        : (1.0f - mix) * dry[n] + mix * wet[n];
-			if (og != 1.0f)
-				y *= og;
-			if (lim > 0.0f)
-				y = tfr_sdelay_softlimit(y, lim);
-			out[n * (size_t)nc + (size_t)i] = y;
-		}
-	}
-}
-
-int tfr_sdelay_process(tfr_sdelay *s, const float *in, float *out)
-{
-	size_t nc = (size_t)s->p.channels;
-
-	for (size_t i = 0; i < nc; i++)
-		tfr_wola_analyze(s->ch[i].wola, in + i, nc, s->ch[i].x);
-	spectral_frame(s);
-	for (size_t i = 0; i < nc; i++)
-		tfr_wola_synthesize(s->ch[i].wola, s->ch[i].r, s->ch[i].wet, 1);
-	output_stage(s, out);
-	s->blocks++;
-	return TFR_OK;
+	tfr_sdcore_reset(s->core);
+	start(s);
 }
 
 void tfr_sdelay_free(tfr_sdelay *s)
 {
 	if (!s)
 		return;
-	if (s->ch)
-		for (int i = 0; i < s->p.channels; i++)
-			chan_free(&s->ch[i]);
-	free(s->ch);
+	tfr_sdcore_free(s->core);
+	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
+		free(s->key[k]);
+	free(s->values);
+	free(s->in);
+	free(s->out);
 	free(s);
 }

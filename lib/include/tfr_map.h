@@ -1,17 +1,16 @@
 /*
- * tfr_map.h - frequency maps as text (I/O module: parsing only, no DSP).
- *
- * A map is a list of breakpoints (frequency in Hz, value), optionally
- * grouped into keys that start at given times (s). Two sources:
- *  - inline text "F:V,F:V,..." (e.g. "0:0.05,2000:0.3,8000:0.8"), or a
- *    single number V meaning the same value at every frequency;
+ * tfr_map.h - frequency maps as text (I/O module: parsing only, no DSP),
+ * read into tfr_freqmap (tfr_freqmap.h). Two sources:
+ *  - inline text "F:V,F:V,..." (e.g. "0:50ms,2kHz:0.3,8kHz:0.8"), or a
+ *    single value V meaning the same value at every frequency;
  *  - a text file of "freq value" lines, or "time freq value" lines for a
  *    map that changes while the sound plays. '#' starts a comment; blank
  *    lines are ignored; all data lines have the same number of columns.
- * Frequencies are >= 0 and non-decreasing within a key (an equal pair is
- * a step); times are >= 0 and non-decreasing. Every breakpoint keeps the
- * place it came from (line and column, 1-based) so that callers checking
- * values can name the position in their messages.
+ * Frequencies are in Hz (bare, Hz, k or kHz: tfr_units.h), >= 0 and
+ * non-decreasing within a key (an equal pair is a step); times are
+ * seconds (bare, s or ms), >= 0 and non-decreasing. Values are read in
+ * the unit grammar of their kind. Errors carry the position of the fault
+ * (line and column for files, column for inline text) in the diag.
  */
 #ifndef TFR_MAP_H
 #define TFR_MAP_H
@@ -19,34 +18,31 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "tfr_base.h"
+#include "tfr_freqmap.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef struct {
-	int timed;          /* 1 when the source had a time column */
-	size_t nkeys;       /* >= 1 */
-	double *key_time;   /* [nkeys], s (0 for an untimed map) */
-	size_t *key_first;  /* [nkeys + 1]: key i is points
-	                       key_first[i] .. key_first[i+1]-1 */
-	size_t npoints;
-	double *freq;       /* [npoints], Hz */
-	double *value;      /* [npoints] */
-	size_t *line;       /* [npoints], 1-based (1 for inline maps) */
-	size_t *col;        /* [npoints], 1-based column of the value */
-} tfr_map;
+/* What a map's values are. */
+typedef enum {
+	TFR_MAP_NUMBER,   /* plain numbers (feedback, factors, frames) */
+	TFR_MAP_TIME,     /* seconds: bare, or with s or ms */
+	TFR_MAP_LEVEL     /* dB: bare, or with dB */
+} tfr_map_values;
 
-/*
- * Parse inline text. On failure returns TFR_EFORMAT (or TFR_ENOMEM) and
- * writes "column C: reason" into msg.
- */
-int tfr_map_parse(const char *text, tfr_map **map, char *msg,
-                  size_t msgsize);
+/* Longest map file line, and most breakpoints in one map. */
+#define TFR_MAP_MAX_LINE 4096
+#define TFR_MAP_MAX_POINTS (1 << 20)
 
-/* Read a map file; on failure msg gets "line L, column C: reason". */
-int tfr_map_read(FILE *fp, tfr_map **map, char *msg, size_t msgsize);
+/* Parse inline text. TFR_OK, TFR_EFORMAT or TFR_ENOMEM (reason in d). */
+int tfr_map_parse(const char *text, tfr_map_values values,
+                  tfr_freqmap **map, tfr_diag *d);
 
-void tfr_map_free(tfr_map *map);
+/* Read a map file. TFR_OK, TFR_EFORMAT, TFR_EIO or TFR_ENOMEM. */
+int tfr_map_read(FILE *fp, tfr_map_values values, tfr_freqmap **map,
+                 tfr_diag *d);
 
 #ifdef __cplusplus
 }

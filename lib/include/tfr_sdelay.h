@@ -1,28 +1,33 @@
 /*
- * tfr_sdelay.h - spectral delay (Kim-Boyle, DAFx-04): every STFT bin has
- * its own delay (in frames), feedback and gain (DSP core: arrays only,
- * streaming, memory bounded by the longest delay).
+ * tfr_sdelay.h - spectral delay (Kim-Boyle, DAFx-04) of an audio stream:
+ * every STFT bin has its own delay, feedback and gain, given as maps over
+ * frequency that may change while the sound plays (DSP core: samples in,
+ * samples out, memory bounded by the longest delay).
  *
  * Model, per channel and bin k, frame m (spectral-delay.md 3.2):
  *     D_m[k] = X_m[k] + fb[k] * D_{m-d[k]}[k]     (no feedback if d[k] = 0)
  *     W_m[k] = gain[k] * D_{m-d[k]}[k]
- * and the output is (1 - mix) * dry + mix * istft(W), where dry is the
- * input delayed by the latency, untouched (mix 0 is bit-exact dry). With
- * frame-local phase a delay of d frames delays the band by exactly
- * d * hop samples; a uniform delay d with feedback g is the time-domain
- * comb y[n] = sum_m g^m x[n - (m+1) d hop].
+ * and the output is (1 - mix) dry + mix istft(W), then the headroom and
+ * the limiter. With frame-local phase a delay of d frames delays its band
+ * by exactly d * hop samples; a uniform delay d with feedback g is the
+ * time-domain comb y[n] = sum_m g^m x[n - (m+1) d hop]. Map changes glide
+ * over `smooth` seconds (no clicks). Stereo cross-feedback sends a
+ * fraction of each bin's feedback to the other channel (1: ping-pong).
  *
- * Stereo cross-feedback (cross = c in [0, 1], two channels): the feedback
- * of channel 0 takes (1-c) of its own delayed bin and c of channel 1's,
- * and vice versa; c = 1 is a ping-pong. The loop stays stable for
- * |fb| < 1: every D is X plus |fb| times a convex combination of past D's.
+ * The output is sample-aligned with the input: the STFT's latency
+ * (fft_size - hop samples) is removed, the end of the input is completed
+ * with silence, and the output has the input's length plus the tail. A
+ * timed map's keys apply at the input time of the block that reaches
+ * them; during the tail the maps stay as they are.
  *
- * Map changes while running glide: gain and feedback with a one-pole
- * smoother per bin, delay with a linear crossfade per bin from the old
- * tap to the new one, both over `smooth` frames, so they do not click.
- *
- * Processing is in blocks of exactly hop frames; the output is the input
- * delayed by latency = fft_size - hop frames.
+ * Use:
+ *   while (input) {
+ *       for (off = 0; off < n; off += taken) {
+ *           taken = tfr_sdelay_process(s, x + off * channels, n - off);
+ *           y = tfr_sdelay_output(s, &m);   write m frames of y
+ *       }
+ *   }
+ *   while (tfr_sdelay_flush(s) > 0) { y = tfr_sdelay_output(s, &m); ... }
  */
 #ifndef TFR_SDELAY_H
 #define TFR_SDELAY_H
@@ -30,63 +35,106 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tfr_base.h"
+#include "tfr_freqmap.h"
+#include "tfr_window.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct tfr_sdelay tfr_sdelay;
 
+/* The kinds of map. */
+enum { TFR_SDELAY_DELAY, TFR_SDELAY_FEEDBACK, TFR_SDELAY_GAIN,
+       TFR_SDELAY_NMAPS };
+
+/* The documented limits of the maps' values. */
+#define TFR_SDELAY_MAX_DELAY 60.0    /* s */
+#define TFR_SDELAY_MAX_GAIN_DB 60.0  /* dB */
+#define TFR_SDELAY_MAX_GAIN 1000.0   /* linear factor */
+/* An automatic tail never runs longer; it ends at -90 dBFS. */
+#define TFR_SDELAY_MAX_TAIL 600.0    /* s */
+
+typedef enum {
+	TFR_SDELAY_TAIL_NONE,   /* stop with the input (default) */
+	TFR_SDELAY_TAIL_TIME,   /* tail_time seconds more */
+	TFR_SDELAY_TAIL_AUTO    /* until the output stays below -90 dBFS */
+} tfr_sdelay_tail;
+
 typedef struct {
-	size_t fft_size;      /* N (even), default 2048 */
-	size_t hop;           /* H, default 512 */
-	const double *window; /* N analysis window samples, NULL: periodic Hann */
-	int channels;         /* >= 1, default 1 */
-	size_t max_delay;     /* longest delay in frames (memory), default 0 */
-	double mix;           /* wet fraction 0..1, default 1 */
-	double cross;         /* cross-feedback 0..1 (2 channels only), 0 */
-	double smooth;        /* glide time of map changes in frames, >= 0;
-	                         default 4 */
-	double out_gain;      /* linear gain after the mix (headroom), 1 */
-	double limit;         /* 0: off; else soft limiter threshold in
-	                         (0, 1): identity below it, never beyond
-	                         full scale above */
+	double sample_rate;     /* Hz (default 44100) */
+	int channels;           /* interleaved channels (1) */
+	size_t fft_size;        /* N, even (2048) */
+	size_t hop;             /* H, 1 <= H <= N (N / 4) */
+	tfr_window_spec window; /* analysis window (hann); the synthesis
+	                           window makes the STFT exactly invertible */
+	/*
+	 * maps[k][i] for kind k (TFR_SDELAY_DELAY ...): nmaps[k] is 0 (the
+	 * identity: delay 0, feedback 0, gain 1), 1 (every channel) or the
+	 * number of channels (map i for channel i). Not copied: they must
+	 * live as long as the object.
+	 */
+	const tfr_freqmap *const *maps[TFR_SDELAY_NMAPS];
+	int nmaps[TFR_SDELAY_NMAPS];
+	int delay_frames;       /* delay values are frames (hops), not s */
+	int gain_linear;        /* gain values are factors, not dB */
+	double mix;             /* wet fraction 0 ... 1 (1) */
+	double cross;           /* cross-feedback 0 ... 1, stereo only (0) */
+	double smooth;          /* glide time of map changes, s (0.05) */
+	double headroom_db;     /* attenuation of the output, dB >= 0 (0) */
+	int limit;              /* soft limiter above -1 dBFS (0) */
+	tfr_sdelay_tail tail;
+	double tail_time;       /* s, for TFR_SDELAY_TAIL_TIME */
 } tfr_sdelay_params;
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p);
 
-/* Returns NULL and sets *err (TFR_EINVAL, TFR_ENOMEM). Initial maps:
- * delay 0, feedback 0, gain 1 (the identity). */
-tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, int *err);
+/*
+ * TFR_OK, or TFR_EINVAL with the first problem in d. A bad map value is
+ * reported with its map's position (the breakpoint's line and column);
+ * tfr_sdelay_check_map tells which map.
+ */
+int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d);
 
-size_t tfr_sdelay_bins(const tfr_sdelay *s);   /* fft_size/2 + 1 */
-size_t tfr_sdelay_hop(const tfr_sdelay *s);
-size_t tfr_sdelay_latency(const tfr_sdelay *s); /* fft_size - hop */
+/* Check the values of one map of kind k under p's units: TFR_OK or
+ * TFR_EINVAL with the breakpoint's position and what is wrong. */
+int tfr_sdelay_check_map(const tfr_sdelay_params *p, int kind,
+                         const tfr_freqmap *map, tfr_diag *d);
+
+tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d);
 
 /*
- * Set the maps of one channel (0-based), each an array of bins values;
- * NULL leaves that map as it is. delay in frames (rounded to the nearest
- * integer, 0 ... max_delay), feedback |fb| < 1, gain linear (finite).
- * Before the first block the maps apply at once; afterwards they glide.
- * Returns TFR_OK, TFR_EINVAL (channel) or TFR_ERANGE (a value out of
- * range; nothing is changed then).
+ * Take up to n interleaved frames; returns how many were taken. Stops
+ * after a block (hop frames) has been processed, so that its output can
+ * be collected with tfr_sdelay_output before more input is given.
  */
-int tfr_sdelay_set_maps(tfr_sdelay *s, int channel, const double *delay,
-                        const double *feedback, const double *gain);
+size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n);
 
 /*
- * Process one block: in and out hold hop interleaved frames (may be the
- * same array). Returns TFR_OK.
+ * End of input, one block per call: the rest of the input completed
+ * with silence, then the tail. Returns 1 when a block was made (collect
+ * its output), 0 when the output is complete.
  */
-int tfr_sdelay_process(tfr_sdelay *s, const float *in, float *out);
+int tfr_sdelay_flush(tfr_sdelay *s);
 
-/* Blocks processed so far. */
-int64_t tfr_sdelay_blocks(const tfr_sdelay *s);
+/* The output of the last block (interleaved, *n frames, possibly 0),
+ * valid until the next call on s; collecting it empties it. */
+const float *tfr_sdelay_output(tfr_sdelay *s, size_t *n);
+
+/* fft_size - hop: how many samples the output lags the input inside (the
+ * object removes them; a live pipe hears them). */
+size_t tfr_sdelay_latency(const tfr_sdelay_params *p);
+
+/* Frames the output will have for an input of input_frames (-1 when
+ * unknown: an unknown input length or an automatic tail). */
+int64_t tfr_sdelay_output_frames(const tfr_sdelay_params *p,
+                                 int64_t input_frames);
+
+/* Back to the state of a new object (maps as at time 0). */
+void tfr_sdelay_reset(tfr_sdelay *s);
 
 void tfr_sdelay_free(tfr_sdelay *s);
-
-/* The soft limiter used for params.limit (exposed for tests):
- * |x| <= t unchanged; above, t + (1-t) tanh((|x|-t)/(1-t)) with x's sign. */
-float tfr_sdelay_softlimit(float x, float t);
 
 #ifdef __cplusplus
 }

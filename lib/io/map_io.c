@@ -5,8 +5,10 @@
 #include "tfr_base.h"
 #include "tfr_map.h"
 #include "tfr_number.h"
+#include "tfr_units.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,31 +16,24 @@
 #include <string.h>
 
 struct builder {
-	tfr_map *m;
+	tfr_freqmap *m;
 	size_t cap, keycap;
-	char *msg;
-	size_t msgsize;
+	tfr_diag *d;
 };
 
-static int fail(struct builder *b, size_t line, size_t col, int file,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail(struct builder *b, size_t line, size_t col, const char *fmt,
+                ...) __attribute__((format(printf, 4, 5)));
 
-static int fail(struct builder *b, size_t line, size_t col, int file,
-                const char *fmt, ...)
+static int fail(struct builder *b, size_t line, size_t col, const char *fmt,
+                ...)
 {
-	char why[160];
+	char why[200];
 	va_list ap;
-
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof why, fmt, ap);
 	va_end(ap);
-	if (b->msg && b->msgsize) {
-		if (file)
-			snprintf(b->msg, b->msgsize, "line %zu, column %zu: %s",
-			         line, col, why);
-		else
-			snprintf(b->msg, b->msgsize, "column %zu: %s", col, why);
-	}
+	tfr_diag_set(b->d, TFR_EFORMAT, why);
+	tfr_diag_at(b->d, (long)line, (long)col);
 	return TFR_EFORMAT;
 }
 
@@ -51,13 +46,11 @@ static void *grow(void *p, size_t n, size_t size)
 
 static int reserve(struct builder *b)
 {
-	tfr_map *m = b->m;
-	size_t cap;
+	tfr_freqmap *m = b->m;
 	void *p;
-
 	if (m->npoints < b->cap)
 		return TFR_OK;
-	cap = b->cap ? 2 * b->cap : 16;
+	size_t cap = b->cap ? 2 * b->cap : 16;
 	if (!(p = grow(m->freq, cap, sizeof(double))))
 		return TFR_ENOMEM;
 	m->freq = p;
@@ -77,9 +70,8 @@ static int reserve(struct builder *b)
 /* Open a new key at time t (the caller has checked the order). */
 static int new_key(struct builder *b, double t)
 {
-	tfr_map *m = b->m;
+	tfr_freqmap *m = b->m;
 	void *p;
-
 	if (m->nkeys + 1 >= b->keycap) {
 		size_t cap = b->keycap ? 2 * b->keycap : 8;
 		if (!(p = grow(m->key_time, cap, sizeof(double))))
@@ -99,17 +91,16 @@ static int new_key(struct builder *b, double t)
 
 /* Append a breakpoint to the last key, checking the frequency order. */
 static int add_point(struct builder *b, double f, double v, size_t line,
-                     size_t fcol, size_t vcol, int file)
+                     size_t fcol, size_t vcol)
 {
-	tfr_map *m = b->m;
+	tfr_freqmap *m = b->m;
 	size_t first = m->key_first[m->nkeys - 1];
-
-	if (f < 0.0)
-		return fail(b, line, fcol, file, "negative frequency %g", f);
 	if (m->npoints > first && f < m->freq[m->npoints - 1])
-		return fail(b, line, fcol, file,
+		return fail(b, line, fcol,
 		            "frequency %g after %g: frequencies must not decrease",
 		            f, m->freq[m->npoints - 1]);
+	if (m->npoints == TFR_MAP_MAX_POINTS)
+		return fail(b, line, fcol, "more than %d breakpoints", TFR_MAP_MAX_POINTS);
 	if (reserve(b) != TFR_OK)
 		return TFR_ENOMEM;
 	m->freq[m->npoints] = f;
@@ -121,105 +112,124 @@ static int add_point(struct builder *b, double f, double v, size_t line,
 	return TFR_OK;
 }
 
-static int start(struct builder *b, tfr_map **map, char *msg,
-                 size_t msgsize)
+static int start(struct builder *b, tfr_freqmap **map, tfr_diag *d)
 {
 	memset(b, 0, sizeof *b);
-	b->msg = msg;
-	b->msgsize = msgsize;
-	if (msg && msgsize)
-		msg[0] = '\0';
+	b->d = d;
+	tfr_diag_clear(d);
 	*map = NULL;
 	b->m = calloc(1, sizeof *b->m);
 	return b->m ? TFR_OK : TFR_ENOMEM;
 }
 
-static int finish(struct builder *b, int err, tfr_map **map)
+static int finish(struct builder *b, int err, tfr_freqmap **map)
 {
 	if (err == TFR_OK) {
 		*map = b->m;
 		return TFR_OK;
 	}
-	if (err == TFR_ENOMEM && b->msg && b->msgsize)
-		snprintf(b->msg, b->msgsize, "out of memory");
-	tfr_map_free(b->m);
+	if (err == TFR_ENOMEM)
+		tfr_diag_set(b->d, TFR_ENOMEM, NULL);
+	tfr_freqmap_free(b->m);
 	return err;
 }
 
-/* A number at s (column col): TFR_OK and *end, or a positioned error. */
-static int number(struct builder *b, const char *s, char **end, double *v,
-                  size_t line, size_t col, int file)
+enum token { FREQ, TIME, VALUE };
+
+/* The token s[0 .. n-1] as a frequency, time or value of the map's kind;
+ * positioned error otherwise. */
+static int token(struct builder *b, const char *s, size_t n, enum token what,
+                 tfr_map_values values, double *v, size_t line, size_t col)
 {
-	int e = tfr_parse_double_prefix(s, end, v);
-	if (e == TFR_OK)
-		return TFR_OK;
-	if (e == TFR_ERANGE)
-		return fail(b, line, col, file, "number out of range");
-	{
-		size_t n = strcspn(s, ", \t\r\n:");
-		if (n == 0)
-			return fail(b, line, col, file, "number expected");
-		return fail(b, line, col, file, "'%.*s' is not a number",
-		            (int)(n > 40 ? 40 : n), s);
+	char t[64];
+	if (n == 0)
+		return fail(b, line, col, "number expected");
+	if (n >= sizeof t)
+		return fail(b, line, col, "'%.20s...' is not a number", s);
+	memcpy(t, s, n);
+	t[n] = 0;
+	tfr_quantity q;
+	int e;
+	const char *kind;
+	if (what == FREQ) {
+		e = tfr_parse_freq(t, &q);
+		if (e == TFR_OK && q.unit != TFR_UNIT_HZ)
+			e = TFR_EFORMAT;
+		kind = "a frequency (Hz or kHz)";
+	} else if (what == TIME || values == TFR_MAP_TIME) {
+		e = tfr_parse_time(t, TFR_UNIT_SECONDS, &q);
+		kind = "a time (seconds, or with ms or s)";
+	} else if (values == TFR_MAP_LEVEL) {
+		e = tfr_parse_level(t, 0, &q);
+		kind = "a level in dB";
+	} else {
+		e = tfr_parse_double(t, &q.value);
+		kind = "a number";
 	}
+	if (e == TFR_ERANGE)
+		return fail(b, line, col, "number out of range");
+	if (e != TFR_OK || !isfinite(q.value))
+		return fail(b, line, col, "'%s' is not %s", t, kind);
+	if ((what == FREQ || what == TIME) && q.value < 0)
+		return fail(b, line, col, "negative %s %g",
+		            what == FREQ ? "frequency" : "time", q.value);
+	*v = q.value;
+	return TFR_OK;
 }
 
-static int parse_inline(struct builder *b, const char *text)
+static int parse_inline(struct builder *b, const char *text,
+                        tfr_map_values values)
 {
 	const char *p = text;
-	char *end;
 	double f, v;
 	int e;
-
 	if ((e = new_key(b, 0.0)) != TFR_OK)
 		return e;
 	if (!strchr(text, ':')) {
-		if ((e = number(b, p, &end, &v, 1, 1, 0)) != TFR_OK)
+		if ((e = token(b, text, strlen(text), VALUE, values, &v, 0, 1)) != TFR_OK)
 			return e;
-		if (*end)
-			return fail(b, 1, (size_t)(end - text) + 1, 0,
-			            "unexpected '%c'", *end);
-		return add_point(b, 0.0, v, 1, 1, 1, 0);
+		return add_point(b, 0.0, v, 0, 1, 1);
 	}
 	for (;;) {
-		size_t fcol = (size_t)(p - text) + 1, vcol;
-		if ((e = number(b, p, &end, &f, 1, fcol, 0)) != TFR_OK)
+		size_t fcol = (size_t)(p - text) + 1;
+		size_t n = strcspn(p, ":,");
+		if ((e = token(b, p, n, FREQ, values, &f, 0, fcol)) != TFR_OK)
 			return e;
-		if (*end != ':')
-			return fail(b, 1, (size_t)(end - text) + 1, 0,
+		if (p[n] != ':')
+			return fail(b, 0, (size_t)(p + n - text) + 1,
 			            "expected ':' after the frequency");
-		p = end + 1;
-		vcol = (size_t)(p - text) + 1;
-		if ((e = number(b, p, &end, &v, 1, vcol, 0)) != TFR_OK)
+		p += n + 1;
+		size_t vcol = (size_t)(p - text) + 1;
+		n = strcspn(p, ":,");
+		if ((e = token(b, p, n, VALUE, values, &v, 0, vcol)) != TFR_OK)
 			return e;
-		if ((e = add_point(b, f, v, 1, fcol, vcol, 0)) != TFR_OK)
+		if ((e = add_point(b, f, v, 0, fcol, vcol)) != TFR_OK)
 			return e;
-		if (*end == '\0')
+		if (p[n] == '\0')
 			return TFR_OK;
-		if (*end != ',')
-			return fail(b, 1, (size_t)(end - text) + 1, 0,
+		if (p[n] != ',')
+			return fail(b, 0, (size_t)(p + n - text) + 1,
 			            "expected ',' between breakpoints");
-		p = end + 1;
+		p += n + 1;
 	}
 }
 
-int tfr_map_parse(const char *text, tfr_map **map, char *msg,
-                  size_t msgsize)
+int tfr_map_parse(const char *text, tfr_map_values values,
+                  tfr_freqmap **map, tfr_diag *d)
 {
 	struct builder b;
-	int e = start(&b, map, msg, msgsize);
-
+	int e = start(&b, map, d);
 	if (e != TFR_OK)
-		return e;
-	return finish(&b, parse_inline(&b, text), map);
+		return finish(&b, e, map);
+	return finish(&b, parse_inline(&b, text, values), map);
 }
 
-/* Split a line into up to 4 fields; returns the field count. */
-static int fields(char *line, char **f, size_t *col, const char *base)
+/* Split a line into up to 4 blank-separated fields (a '#' starts a
+ * comment); returns the field count (5: more than 4). */
+static int fields(const char *line, const char **f, size_t *len, size_t *col)
 {
 	int n = 0;
-	char *p = line;
-
+	const char *p = line;
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\r')
 			p++;
@@ -228,102 +238,95 @@ static int fields(char *line, char **f, size_t *col, const char *base)
 		if (n == 4)
 			return 5;
 		f[n] = p;
-		col[n] = (size_t)(p - base) + 1;
-		n++;
+		col[n] = (size_t)(p - line) + 1;
 		while (*p && !isspace((unsigned char)*p) && *p != '#')
 			p++;
-		if (*p == '#') {
-			*p = '\0';
-			return n;
-		}
-		if (*p)
-			*p++ = '\0';
+		len[n] = (size_t)(p - f[n]);
+		n++;
 	}
 }
 
-static int file_line(struct builder *b, char *buf, size_t ln, int *ncols)
+static int file_line(struct builder *b, const char *buf, size_t ln,
+                     int *ncols, tfr_map_values values)
 {
-	char *f[4], *end;
-	size_t col[4];
+	const char *f[4];
+	size_t len[4], col[4];
 	double v[3];
-	int n = fields(buf, f, col, buf), e;
-
+	int n = fields(buf, f, len, col), e;
 	if (n == 0)
 		return TFR_OK;
 	if (n < 2 || n > 3)
-		return fail(b, ln, n < 2 ? 1 : col[3], 1,
+		return fail(b, ln, n < 2 ? 1 : col[3],
 		            "expected 'freq value' or 'time freq value'");
 	if (*ncols && n != *ncols)
-		return fail(b, ln, 1, 1, "%d columns after lines of %d", n, *ncols);
+		return fail(b, ln, 1, "%d columns after lines of %d", n, *ncols);
 	*ncols = n;
 	for (int i = 0; i < n; i++) {
-		if ((e = number(b, f[i], &end, &v[i], ln, col[i], 1)) != TFR_OK)
+		enum token what = i == n - 1 ? VALUE : i == n - 2 ? FREQ : TIME;
+		if ((e = token(b, f[i], len[i], what, values, &v[i], ln, col[i])) != TFR_OK)
 			return e;
-		if (*end)
-			return fail(b, ln, col[i], 1, "'%s' is not a number", f[i]);
 	}
 	if (n == 3) {
-		tfr_map *m = b->m;
-		if (v[0] < 0.0)
-			return fail(b, ln, col[0], 1, "negative time %g", v[0]);
+		tfr_freqmap *m = b->m;
 		if (m->nkeys && v[0] < m->key_time[m->nkeys - 1])
-			return fail(b, ln, col[0], 1,
+			return fail(b, ln, col[0],
 			            "time %g after %g: times must not decrease", v[0],
 			            m->key_time[m->nkeys - 1]);
 		if (!m->nkeys || v[0] > m->key_time[m->nkeys - 1])
 			if ((e = new_key(b, v[0])) != TFR_OK)
 				return e;
-		return add_point(b, v[1], v[2], ln, col[1], col[2], 1);
+		return add_point(b, v[1], v[2], ln, col[1], col[2]);
 	}
 	if (!b->m->nkeys && (e = new_key(b, 0.0)) != TFR_OK)
 		return e;
-	return add_point(b, v[0], v[1], ln, col[0], col[1], 1);
+	return add_point(b, v[0], v[1], ln, col[0], col[1]);
 }
 
-static int read_lines(struct builder *b, FILE *fp)
+/* One line into buf (at most TFR_MAP_MAX_LINE bytes): 1, 0 at the end,
+ * TFR_EFORMAT for a longer line (a file that is not a map, /dev/zero). */
+static int read_line(FILE *fp, char *buf)
 {
-	char *buf = NULL;
-	size_t cap = 0, ln = 0;
-	int ncols = 0, e = TFR_OK;
+	if (!fgets(buf, TFR_MAP_MAX_LINE, fp))
+		return 0;
+	size_t n = strlen(buf);
+	if (n == TFR_MAP_MAX_LINE - 1 && buf[n - 1] != '\n' && !feof(fp))
+		return TFR_EFORMAT;
+	return 1;
+}
 
-	while (getline(&buf, &cap, fp) >= 0) {
+static int read_lines(struct builder *b, FILE *fp, tfr_map_values values)
+{
+	char *buf = malloc(TFR_MAP_MAX_LINE);
+	size_t ln = 0;
+	int ncols = 0, e = TFR_OK, r;
+	if (!buf)
+		return TFR_ENOMEM;
+	while ((r = read_line(fp, buf)) != 0) {
 		ln++;
-		if ((e = file_line(b, buf, ln, &ncols)) != TFR_OK)
+		if (r < 0) {
+			e = fail(b, ln, 1, "line longer than %d bytes", TFR_MAP_MAX_LINE - 1);
+			break;
+		}
+		if ((e = file_line(b, buf, ln, &ncols, values)) != TFR_OK)
 			break;
 	}
 	free(buf);
 	if (e != TFR_OK)
 		return e;
-	if (ferror(fp)) {
-		if (b->msg && b->msgsize)
-			snprintf(b->msg, b->msgsize, "read error");
-		return TFR_EIO;
-	}
+	if (ferror(fp))
+		return tfr_diag_set(b->d, TFR_EIO, "read error");
 	if (b->m->npoints == 0)
-		return fail(b, ln + 1, 1, 1, "no breakpoints");
+		return fail(b, ln + 1, 1, "no breakpoints");
 	b->m->timed = ncols == 3;
 	return TFR_OK;
 }
 
-int tfr_map_read(FILE *fp, tfr_map **map, char *msg, size_t msgsize)
+int tfr_map_read(FILE *fp, tfr_map_values values, tfr_freqmap **map,
+                 tfr_diag *d)
 {
 	struct builder b;
-	int e = start(&b, map, msg, msgsize);
-
+	int e = start(&b, map, d);
 	if (e != TFR_OK)
-		return e;
-	return finish(&b, read_lines(&b, fp), map);
-}
-
-void tfr_map_free(tfr_map *map)
-{
-	if (!map)
-		return;
-	free(map->key_time);
-	free(map->key_first);
-	free(map->freq);
-	free(map->value);
-	free(map->line);
-	free(map->col);
-	free(map);
+		return finish(&b, e, map);
+	return finish(&b, read_lines(&b, fp, values), map);
 }
