@@ -1,0 +1,100 @@
+/*
+ * picture.c - time-frequency matrices as PNG pictures (tfr_picture.h):
+ * a level per value on a dB scale below a reference, through a colour
+ * map (panels) or as the grey level of one colour (RGB of three layers,
+ * Gardner & Magnasco's picture of several q).
+ */
+#include "tfr_base.h"
+#include "tfr_picture.h"
+#include "tfr_png.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tfr_picture_params_default(tfr_picture_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->range_db = 80;
+	p->colormap = TFR_COLORMAP_INFERNO;
+}
+
+int tfr_picture_check(const tfr_picture_params *p, tfr_diag *d)
+{
+	if (!p->layers || p->nlayers < 1)
+		return tfr_diag_set(d, TFR_EINVAL, "no layers");
+	if (p->rgb && p->nlayers != 3)
+		return tfr_diag_set(d, TFR_EINVAL, "an RGB picture takes 3 layers");
+	if (p->width < 1 || p->height < 1)
+		return tfr_diag_set(d, TFR_EINVAL, "empty picture");
+	if (p->width > 0x7fffffff || p->height > 0x7fffffff / p->nlayers)
+		return tfr_diag_set(d, TFR_EINVAL, "picture too large for PNG");
+	if (!(p->range_db > 0 && p->range_db <= 1000))
+		return tfr_diag_set(d, TFR_EINVAL, "dynamic range out of (0, 1000] dB");
+	if (!(p->ref >= 0) || !isfinite(p->ref))
+		return tfr_diag_set(d, TFR_EINVAL, "bad reference level");
+	return TFR_OK;
+}
+
+/* The largest value of a layer. */
+static double layer_max(const float *v, size_t n)
+{
+	double m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] > m)
+			m = v[i];
+	return m;
+}
+
+int tfr_picture_write_png(FILE *f, const tfr_picture_params *p, tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	int e = tfr_picture_check(p, d);
+	if (e != TFR_OK)
+		return e;
+	size_t w = p->width, h = p->height, nl = p->nlayers;
+	size_t panels = p->rgb ? 1 : nl;
+	double *ref = malloc(nl * sizeof *ref);
+	uint8_t *row = calloc(w, 3);
+	tfr_png *png = NULL;
+	if (!ref || !row) {
+		e = tfr_diag_set(d, TFR_ENOMEM, NULL);
+		goto done;
+	}
+	for (size_t i = 0; i < nl; i++)
+		ref[i] = p->ref > 0 ? p->ref : layer_max(p->layers[i], w * h);
+	if ((e = tfr_png_open(&png, f, w, h * panels)) != TFR_OK) {
+		tfr_diag_set(d, e, NULL);
+		goto done;
+	}
+	for (size_t b = 0; b < panels && !e; b++)
+		for (size_t y = 0; y < h && !e; y++) {
+			for (size_t x = 0; x < w; x++) {
+				if (p->rgb) {
+					for (int c = 0; c < 3; c++) {
+						double t = tfr_level_db(p->layers[c][x * h + y],
+						                        ref[c], p->range_db);
+						row[3 * x + (size_t)c] = (uint8_t)lrint(255 * t);
+					}
+				} else {
+					tfr_colormap_rgb(p->colormap,
+					                 tfr_level_db(p->layers[b][x * h + y],
+					                              ref[b], p->range_db),
+					                 row + 3 * x);
+				}
+			}
+			e = tfr_png_write_row(png, row);
+		}
+	int e2 = tfr_png_close(png);
+	png = NULL;
+	if (!e)
+		e = e2;
+	if (e)
+		tfr_diag_set(d, e, NULL);
+done:
+	tfr_png_close(png);
+	free(ref);
+	free(row);
+	return e;
+}
