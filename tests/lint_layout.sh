@@ -28,7 +28,7 @@ all=$(ls "$L"/base/* "$L"/dsp/* "$L"/io/*)
 bad=$(matches '#include[[:space:]]*[<"](stdio\.h|sndfile\.h|png\.h|tfr\.h|tfr_text\.h|tfr_number\.h|tfr_points\.h|tfr_audio\.h|tfr_map\.h|tfr_npy\.h|tfr_png\.h)[>"]' $dsp)
 [ -z "$bad" ] || fail "a DSP core includes an I/O header: $bad"
 # ... and no printing, formatting or parsing of text
-bad=$(matches '\b(v?f?s?n?printf|puts|fputs|putchar|fwrite|fopen|fread|getline|strto[a-z]*|ato[fil]|v?s?f?scanf|tfr_parse_[a-z_]*|tfr_fmt_[a-z_]*|tfr_diag_setf)[[:space:]]*\(' $dsp)
+bad=$(matches '\b(v?f?s?n?printf|puts|fputs|putchar|fwrite|fopen|fread|getline|strto[a-z]*|ato[fil]|v?s?f?scanf|tfr_parse_[a-z_]*|tfr_fmt_[a-z_]*)[[:space:]]*\(' $dsp)
 [ -z "$bad" ] || fail "a DSP core formats, parses or does I/O: $bad"
 
 # I/O: no FFTs and no DSP objects

@@ -1,8 +1,12 @@
 # tool_common.sh - what every tool owes its users: --help on stdout with
-# exit 0, --version in GNU form, exit 2 on an unknown option, and a man
-# page that documents every long option --help lists.
+# exit 0, --version in GNU form, one option vocabulary (an option has the
+# same short letter in every tool, and a letter means one option), one
+# line for a usage error with exit 2, informational output that fails on
+# a full disk, and a man page that documents every long option --help
+# lists.
 . "$TFR_TESTS/lib.sh"
 n=0
+: > pairs.txt
 for tool in "$TFR_BIN"/tfr-*; do
 	name=${tool##*/}
 	[ -x "$tool" ] || continue
@@ -11,11 +15,20 @@ for tool in "$TFR_BIN"/tfr-*; do
 	grep -q "^usage: $name" out.txt || fail "$name --help: no usage line"
 	[ ! -s err.txt ] || fail "$name --help wrote to stderr"
 	opts=$(grep -o -- '--[a-z][a-z-]*' out.txt | sort -u)
+	# "-x, --long" pairs of the help text, for the vocabulary check
+	grep -o -- '-[a-zA-Z], --[a-z][a-z-]*' out.txt | sed "s/^/$name /" >> pairs.txt
 	expect_status 0 "$tool" -h
 	expect_status 0 "$tool" --version
 	grep -qx "$name (tfr) [0-9][0-9.]*" out.txt || fail "$name --version: '$(cat out.txt)'"
-	expect_status 2 "$tool" --no-such-option
-	grep -q "^$name: " err.txt || fail "$name: unknown option message not prefixed"
+	# informational output checks that it was written
+	expect_error 1 "$name: stdout: write error: No space left on device" sh -c "'$tool' --help > /dev/full"
+	expect_error 1 "$name: stdout: write error: No space left on device" sh -c "'$tool' --version > /dev/full"
+	# usage errors: one line (and the --help hint), exit 2
+	expect_error 2 "$name: unknown option '--no-such-option'" "$tool" --no-such-option
+	[ "$(wc -l < err.txt)" -eq 2 ] || fail "$name: unknown option: $(cat err.txt)"
+	expect_error 2 "$name: unknown option '-%'" "$tool" -%
+	expect_error 2 "$name: --output needs an argument" "$tool" --output
+	expect_error 2 "$name: -o needs an argument" "$tool" -o
 	page="$TFR_SRC/man/$name.1"
 	if [ ! -f "$page" ]; then
 		fail "$name has no man page"
@@ -29,5 +42,21 @@ for tool in "$TFR_BIN"/tfr-*; do
 	done
 done
 [ "$n" -gt 0 ] || fail "no tools found in $TFR_BIN"
-echo "$n tools checked"
+
+# One vocabulary: a long option has one short letter in every tool that
+# has it, and a short letter stands for one long option everywhere.
+awk '{ split($2, a, ","); l = a[1]; o = $3
+       if ((o in letter) && letter[o] != l) { print "FAIL: " o " is " letter[o] " in " tool[o] " but " l " in " $1; bad = 1 }
+       if ((l in long) && long[l] != o) { print "FAIL: " l " is " long[l] " in " ltool[l] " but " o " in " $1; bad = 1 }
+       letter[o] = l; tool[o] = $1; long[l] = o; ltool[l] = $1 }
+     END { exit bad }' pairs.txt >&2 || fail "the option vocabulary differs between tools"
+# the core vocabulary, with the letters the man pages promise
+for pair in "-w --window" "-H --hop" "-n --fft-size" "-t --threshold" \
+            "-c --channel" "-o --output" "-l --window-length"; do
+	set -- $pair
+	if grep -q -- " $2\$" pairs.txt; then
+		grep -q -- " $1, $2\$" pairs.txt || fail "$2 is not $1 everywhere"
+	fi
+done
+echo "$n tools checked, $(wc -l < pairs.txt) option letters"
 finish

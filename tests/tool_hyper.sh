@@ -18,24 +18,24 @@ $H --version >/dev/null || fail "version"
 
 $TFR_GENSIG -r 44100 -d 1 -o a.wav sine:1000:0.5
 # 1 s at config A: the reference geometry (690, 361); input from a pipe
-cat a.wav | $H -o a.npy -o a.png -c ac.npy || fail "run"
+cat a.wav | $H -o a.npy -o a.png -k ac.npy || fail "run"
 [ "$(shape a.npy)" = "690, 361" ] || fail "shape $(shape a.npy)"
 [ "$(descr a.npy)" = "<f4" ] || fail "descr"
 [ "$(descr ac.npy)" = "<u4" ] || fail "counts descr"
 [ "$(wc -c < a.npy)" -eq $((128 + 690 * 361 * 4)) ] || fail "npy size"
 [ "$(head -c 8 a.png | od -An -c | tr -d ' ')" = "211PNG\r\n032\n" ] || fail "png magic"
 # stdout with an explicit format
-cat a.wav | $H -f npy -o - > b.npy || fail "stdout"
+cat a.wav | $H -F npy -o - > b.npy || fail "stdout"
 cmp -s a.npy b.npy || fail "stdout differs from file"
 # transposed layout, frequencies in Hz
-$H -T -l 200Hz -u 8kHz -o t.npy a.wav
+$H --transpose -y 200Hz -Y 8kHz -o t.npy a.wav
 [ "$(shape t.npy)" = "257, 690" ] || fail "transposed shape $(shape t.npy)"
 # several q: one matrix each; three make an RGB picture
 $H -q 0.5,2,8 -o m.npy -o m.png a.wav
 [ "$(shape m.npy)" = "3, 690, 361" ] || fail "multi-q shape $(shape m.npy)"
 # stereo: pooled (default) or one histogram per channel
 $TFR_GENSIG -r 44100 -d 1 -c 2 -o s.wav sine:1000:0.5
-$H -C split -o s.npy s.wav
+$H --channels split -o s.npy s.wav
 [ "$(shape s.npy)" = "2, 690, 361" ] || fail "split shape"
 $H -o p.npy s.wav
 [ "$(shape p.npy)" = "690, 361" ] || fail "pooled shape"
@@ -50,26 +50,30 @@ expect() {  # status message command...
 	[ "$got" -eq "$st" ] || fail "exit $got, expected $st: $*"
 	[ "$(head -n 1 err.txt)" = "$msg" ] || fail "message '$(head -n 1 err.txt)', expected '$msg'"
 }
-expect 2 "tfr-hyper: --q: q must be positive" $H -q 0 -o x.npy a.wav
-expect 2 "tfr-hyper: minf must be below maxf" $H -l 0.3 -u 0.2 -o x.npy a.wav
-for bad in nan inf 0x10 ' 5kHz' 5,5kHz; do
-	expect 2 "tfr-hyper: --maxf: '$bad' is not a frequency" $H -u "$bad" -o x.npy a.wav
+expect 2 "tfr-hyper: --q: 0 is out of range [0.001, 1000]" $H -q 0 -o x.npy a.wav
+expect 2 "tfr-hyper: --min-freq: 13230 Hz is not below --max-freq 8820 Hz" $H -y 0.3fs -Y 0.2fs -o x.npy a.wav
+expect 2 "tfr-hyper: --min-freq: 22050 Hz is not below --max-freq 19845 Hz" $H -y 22050 -o x.npy a.wav
+for bad in nan inf 0x10 ' 5kHz' 5,5kHz 5MHz; do
+	expect 2 "tfr-hyper: --max-freq: '$bad' is not a frequency (Hz, kHz, or a fraction of the sample rate with fs)" $H -Y "$bad" -o x.npy a.wav
 done
-expect 2 "tfr-hyper: maxf must not be above the Nyquist frequency" \
-	$H -u 30000 -o x.npy a.wav
-expect 2 "tfr-hyper: maxf must not be above the Nyquist frequency" \
-	$H -u 0.6 -o x.npy a.wav
-expect 2 "tfr-hyper: --tdeci: 0 is out of range [1, 1073741824]" \
-	$H -t 0 -o x.npy a.wav
+expect 2 "tfr-hyper: --max-freq: 30000 Hz is above the Nyquist frequency 22050 Hz" \
+	$H -Y 30000 -o x.npy a.wav
+expect 2 "tfr-hyper: --max-freq: 26460 Hz is above the Nyquist frequency 22050 Hz" \
+	$H -Y 0.6fs -o x.npy a.wav
+# a bare number is Hz (0.2 Hz is below the default lowest 110.25 Hz)
+expect 2 "tfr-hyper: --min-freq: 110.25 Hz is not below --max-freq 0.2 Hz" \
+	$H -Y 0.2 -o x.npy a.wav
+expect 2 "tfr-hyper: --tdeci: 0 samples is too short (at least 1)" \
+	$H -i 0 -o x.npy a.wav
 expect 2 "tfr-hyper: --noct: 0 is out of range [0.001, 100000]" \
-	$H -n 0 -o x.npy a.wav
-expect 2 "tfr-hyper: x.txt: unknown output format (use .npy, .png or -f)" \
+	$H -N 0 -o x.npy a.wav
+expect 2 "tfr-hyper: x.txt: unknown output format (use .npy, .png or -F)" \
 	$H -o x.txt a.wav
 expect 2 "tfr-hyper: no output: give -o FILE.npy and/or -o FILE.png" $H a.wav
 [ ! -e x.npy ] || fail "output left behind after a usage error"
 # a picture too large to allocate: 1 s at tdeci 1 and 10^5 bins/octave
 expect 2 "tfr-hyper: too many scan lines (noct * over * octaves > 1e6)" \
-	$H -t 1 -n 100000 -o x.npy a.wav
+	$H -i 1 -N 100000 -o x.npy a.wav
 # unreadable audio: exit 1, nothing left
 echo "not audio" > bad.wav
 set +e
@@ -87,7 +91,7 @@ cp a.wav in/one.wav
 $TFR_GENSIG -r 22050 -d 0.5 -o in/sub/two.aiff sine:500:0.3
 cp bad.wav in/sub/three.flac
 set +e
-sh "$TFR_SRC/scripts/hyper-batch" -j 2 -b "$H" -o out in -- -t 128 2> berr.txt
+sh "$TFR_SRC/scripts/hyper-batch" -j 2 -b "$H" -o out in -- -i 128 2> berr.txt
 st=$?
 set -e
 [ "$st" -eq 1 ] || fail "batch exit $st"
@@ -98,6 +102,6 @@ grep -q 'three.flac' berr.txt || fail "batch failure not reported"
 [ ! -e out/sub/three.npy ] || fail "batch left a failed output"
 touch -t 200001010000 out/one.npy
 rm in/sub/three.flac
-sh "$TFR_SRC/scripts/hyper-batch" -b "$H" -o out in -- -t 128 || fail "batch rerun"
+sh "$TFR_SRC/scripts/hyper-batch" -b "$H" -o out in -- -i 128 || fail "batch rerun"
 [ "$(find out/one.npy -newer a.wav)" = "" ] || fail "batch redid a finished file"
 echo ok

@@ -48,8 +48,8 @@ grep -qx '# channel=2' c2.txt || fail "channel metadata"
 "$R" -C 0.01 -t -60 stereo.wav | awk -F '\t' '!/^#/ { n++; if ($7 > 0.01 || $7 < -0.01) bad = 1 } END { exit bad || n == 0 }' || fail "--components"
 "$R" -I 0.01 -t -60 -c 2 stereo.wav | awk -F '\t' '!/^#/ { n++ } END { exit n == 0 }' || fail "--impulses"
 # Time and frequency shift limits.
-"$R" -F 5 -t -120 sine.wav | awk -F '\t' -v bw=21.533203125 '!/^#/ { d = $4 - $2 * bw; if (d > 5 || d < -5) bad = 1 } END { exit bad }' || fail "--max-freq-shift"
-"$R" -d 1ms -t -120 -c 2 stereo.wav | awk -F '\t' '!/^#/ { d = $3 - $1 * 512 / 44100; if (d > 0.001 || d < -0.001) bad = 1 } END { exit bad }' || fail "--max-time-shift"
+"$R" --max-freq-shift 5 -t -120 sine.wav | awk -F '\t' -v bw=21.533203125 '!/^#/ { d = $4 - $2 * bw; if (d > 5 || d < -5) bad = 1 } END { exit bad }' || fail "--max-freq-shift"
+"$R" --max-time-shift 1ms -t -120 -c 2 stereo.wav | awk -F '\t' '!/^#/ { d = $3 - $1 * 512 / 44100; if (d > 0.001 || d < -0.001) bad = 1 } END { exit bad }' || fail "--max-time-shift"
 
 # Options in time units: 46.4399ms = 2048 samples, hop 11.61ms = 512.
 "$R" -l 46.4399ms -H 11.61ms sine.wav | grep -v '^# history' > ms.txt
@@ -84,18 +84,19 @@ expect_error 1 "tfr-reassign: missing.wav: No such file or directory" "$R" missi
 expect_error 1 "tfr-reassign: empty.wav: no audio samples in the input" "$R" empty.wav
 [ ! -s out.txt ] || fail "empty input produced output"
 head -c 2044 sine.wav > trunc.wav
-expect_error 1 "tfr-reassign: trunc.wav: truncated: the file ends before the audio its header announces" "$R" trunc.wav
+expect_error 1 "tfr-reassign: trunc.wav: truncated: the input ends before the audio its header announces" "$R" trunc.wav
+expect_error 1 "tfr-reassign: stdin: truncated: the input ends before the audio its header announces" sh -c "cat trunc.wav | '$R'"
 head -c 30 sine.wav > header.wav
 expect_status 1 "$R" header.wav
 [ "$(wc -l < err.txt)" -eq 1 ] || fail "cut header: not one line"
 # Usage errors: exit 2.
-expect_error 2 "tfr-reassign: --window-length: '0' must be positive" "$R" -l 0 sine.wav
-expect_error 2 "tfr-reassign: --hop: '0' must be positive" "$R" -H 0 sine.wav
+expect_error 2 "tfr-reassign: --window-length: 0 samples is too short (at least 2)" "$R" -l 0 sine.wav
+expect_error 2 "tfr-reassign: --hop: 0 samples is too short (at least 1)" "$R" -H 0 sine.wav
 expect_error 2 "tfr-reassign: --fft-size: 1024 is smaller than the window (2048 samples)" "$R" -n 1024 sine.wav
 expect_error 2 "tfr-reassign: --fft-size: 2049 is odd (the real FFT needs an even size)" "$R" -n 2049 -l 2048 sine.wav
 expect_error 2 "tfr-reassign: --window: unknown window 'triangle'" "$R" -w triangle sine.wav
-expect_error 2 "tfr-reassign: --threshold: 'loud' is not a number" "$R" -t loud sine.wav
+expect_error 2 "tfr-reassign: --threshold: 'loud' is not a level in dB" "$R" -t loud sine.wav
 expect_error 2 "tfr-reassign: --channel: 3, but stereo.wav has 2 channel(s)" "$R" -c 3 stereo.wav
-expect_error 2 "tfr-reassign: more than one input file" "$R" sine.wav sine.wav
-expect_error 2 "tfr-reassign: --hop: '1.5' is not a whole number of samples" "$R" -H 1.5 sine.wav
+expect_error 2 "tfr-reassign: more than one input file ('sine.wav' and 'sine.wav')" "$R" sine.wav sine.wav
+expect_error 2 "tfr-reassign: --hop: '1.5' is not a length (whole samples, or a time with ms or s)" "$R" -H 1.5 sine.wav
 finish

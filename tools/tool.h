@@ -1,93 +1,190 @@
 /*
- * tool.h - plumbing shared by every tfr-* program: diagnostics, strict
- * option parsing, output handling. Lives once here so that every tool
- * speaks, parses and fails the same way.
+ * tool.h - the skeleton every tfr-* program stands on: messages and exit
+ * status, one option vocabulary with one unit grammar, audio and stream
+ * input, outputs that never lose a user's data. Lives once here so that
+ * every tool speaks, parses and fails the same way, and a tool's main
+ * reads as the pipeline it is.
  *
- * Exit status convention (documented in every man page):
- *   0 success, 1 bad input / I/O / library error, 2 usage error.
+ * Exit status (documented in every man page): 0 success, 1 bad input,
+ * I/O or library error, 2 usage error.
  */
 #ifndef TFR_TOOL_H
 #define TFR_TOOL_H
 
-#include <stdio.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tfr.h"
 
 #define TOOL_EXIT_OK 0
 #define TOOL_EXIT_FAIL 1
 #define TOOL_EXIT_USAGE 2
 
-/* Set the program name used as prefix of every message ("tfr-reassign"). */
-void tool_init(const char *name);
+/* ---- identity, messages ---- */
+
+/* Name the program ("tfr-reassign") and keep its command line for the
+ * history line of its output. */
+void tool_init(const char *name, int argc, char **argv);
 const char *tool_name(void);
 
 /* "name: message" on stderr. */
 void tool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* "name: message" on stderr, remove the partial output file (if one was
- * registered with tool_set_output_file), exit with status. */
+/* "name: message" on stderr, remove the outputs this run created and has
+ * not finished, exit with status. */
 _Noreturn void tool_die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Usage error: "name: message" plus a hint to --help, exit 2. */
+/* Usage error: "name: message" and a hint to --help, exit 2. */
 _Noreturn void tool_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
-/* Print "name (tfr) VERSION" on stdout and exit 0. */
+/* A failure explained by a diag: "name: LABEL:LINE: text", exit 1. */
+_Noreturn void tool_die_diag(const char *label, const tfr_diag *d);
+
+/* Informational output (--help, --version, -P): make sure it reached
+ * stdout, then exit 0 (or 1 with "name: stdout: write error: ..."). */
+_Noreturn void tool_print_done(void);
+
+/* "name (tfr) VERSION" on stdout, exit 0. */
 _Noreturn void tool_version(void);
 
-/*
- * Strict number parsing for option arguments: the whole argument must be
- * a finite number within [min, max]; otherwise a usage error naming the
- * option ("--hop: 'abc' is not a number"), exit 2.
- */
-double tool_parse_double(const char *opt, const char *arg,
-                         double min, double max);
-long tool_parse_long(const char *opt, const char *arg, long min, long max);
+/* The command line as one line ("tfr-reassign -l 2048 a.wav"), arguments
+ * with blanks or quotes single-quoted, newlines made blanks. */
+const char *tool_history(void);
 
-/* A list of doubles separated by commas ("0.5,2,8"); returns the count,
- * at most maxn, each within [min, max]. */
+/* ---- options: one vocabulary (options.c holds it) ---- */
+
+/*
+ * The next option of argv among names (the long names the tool takes,
+ * NULL-terminated; every one must be in the vocabulary, which fixes its
+ * short letter for all tools). Returns the option's long name, with its
+ * argument in *arg (NULL for a flag), or NULL when the options are done;
+ * --help and --version are handled here (usage prints the tool's help
+ * text). Unknown options and missing arguments are usage errors: "-t
+ * needs an argument", "unknown option '--bogus'".
+ */
+const char *tool_next_option(int argc, char **argv,
+                             const char *const *names, const char **arg,
+                             void (*usage)(void));
+
+/* The operands after the options: at most one input (NULL: stdin). */
+const char *tool_input_operand(int argc, char **argv);
+
+/* Option values in the one unit grammar (tfr_units.h). Each failure is
+ * a usage error naming the option and what it takes. */
+double tool_parse_number(const char *opt, const char *arg, double min,
+                         double max);
+long long tool_parse_int(const char *opt, const char *arg, long long min,
+                         long long max);
+/* A time: bare numbers are samples (bare = TFR_UNIT_SAMPLES, whole
+ * numbers only) or seconds (TFR_UNIT_SECONDS); ms and s always. */
+tfr_quantity tool_parse_time(const char *opt, const char *arg, tfr_unit bare);
+/* A frequency: Hz, k/kHz, or a fraction of the sample rate with "fs". */
+tfr_quantity tool_parse_freq(const char *opt, const char *arg);
+/* A level in dB (dB and dBFS allowed), -inf when allow_inf. */
+double tool_parse_level(const char *opt, const char *arg, int allow_inf);
+/* A window name (tfr_window_parse). */
+tfr_window_spec tool_parse_window(const char *opt, const char *arg);
+/* One of the words of a NULL-terminated list: its index. */
+int tool_parse_choice(const char *opt, const char *arg,
+                      const char *const *words);
+/* Comma-separated numbers within [min, max], at most maxn: the count. */
 size_t tool_parse_list(const char *opt, const char *arg, double *out,
                        size_t maxn, double min, double max);
 
-/*
- * A length given in samples ("2048") or in time ("46.4ms", "0.5s"),
- * resolved later, once the sample rate is known.
- */
-typedef struct {
-	double value;
-	int is_time;  /* 1: value is in seconds */
-} tool_length;
+/* A time option resolved at a sample rate: whole samples, rounded, at
+ * least min and at most TFR_MAX_FFT_SIZE (usage error otherwise, naming
+ * the value it resolved to). */
+size_t tool_samples(const char *opt, tfr_quantity q, double rate, size_t min);
 
-tool_length tool_parse_length(const char *opt, const char *arg);
-/* Samples, rounded to nearest; usage error when below min. */
-size_t tool_length_samples(const char *opt, tool_length len,
-                           double sample_rate, size_t min);
+/* ---- input ---- */
 
-/* "stdin" for NULL or "-", else path: the name to use in messages. */
+/* "stdin" for NULL or "-", else path: the input's name in messages. */
 const char *tool_input_label(const char *path);
 
-/*
- * Output handling. tool_open_output returns stdout for NULL or "-", else
- * the named file opened for writing (registered for removal on failure).
- * binary: refuse a terminal ("refusing to write binary data to a
- * terminal"). Exits 1 on failure.
- */
-FILE *tool_open_output(const char *path, int binary);
+/* Open audio input; every failure is one message, exit 1 (a terminal on
+ * stdin: "no input file, and standard input is a terminal"). */
+tfr_audio_in *tool_audio_open(const char *path);
 
-/* Register (or clear with NULL) a file to delete if the tool dies. */
-void tool_set_output_file(const char *path);
+/* Read frames (interleaved, or one channel with read_mono: channel 0
+ * mixes); 0 at the end. Truncation, bad samples and read errors die
+ * with one wording for every tool; so does an input without samples. */
+long tool_audio_read(tfr_audio_in *in, float *buf, size_t nframes);
+long tool_audio_read_mono(tfr_audio_in *in, float *buf, size_t nframes,
+                          int channel);
+
+/* Open a tfr stream (file or stdin) and read its header, expecting the
+ * schema (NULL: any stream); failures as "name: FILE:LINE: what". */
+tfr_stream_reader *tool_stream_open(const char *path, const tfr_schema *expect);
+/* Read a record / a frame; failures die with FILE:LINE. */
+int tool_stream_read(tfr_stream_reader *r, void *record);
+int tool_stream_read_frame(tfr_stream_reader *r, const void **records,
+                           size_t *n);
+void tool_stream_close_input(tfr_stream_reader *r);
+
+/* ---- output ---- */
+
+typedef struct tool_output tool_output;
 
 /*
- * Flush and close an output stream, checking for write errors (a full
- * disk, a closed pipe). Dies with status 1 on error; on success the file
- * is no longer removed on failure.
+ * Refuse (usage error) an output path that is the input (the same file,
+ * through any name or link; stdin redirected from it counts): checked
+ * before anything is opened or written.
  */
-void tool_close_output(FILE *fp);
+void tool_check_output(const char *output, const char *input);
 
 /*
- * The command line as one history string ("tfr-reassign -l 2048 a.wav"),
- * arguments with blanks or quotes single-quoted; caller frees.
+ * Open an output: NULL or "-" is standard output (binary: refused on a
+ * terminal); a regular file is written under a temporary name beside it
+ * and renamed into place by tool_output_close, removed on failure and on
+ * SIGINT, SIGTERM, SIGHUP; a device, FIFO or socket is written directly
+ * and never removed. A file that exists but may not be written is
+ * refused (exit 1) and left alone.
  */
-char *tool_history(int argc, char **argv);
+tool_output *tool_output_open(const char *path, int binary);
+FILE *tool_output_file(tool_output *o);
+int tool_output_fd(const tool_output *o);
+/* The output's name: the path as given, or "stdout". */
+const char *tool_output_label(const tool_output *o);
+/* A write to o failed: die "name: OUTPUT: write error: REASON" (errno). */
+_Noreturn void tool_output_failed(tool_output *o);
+/* Finish: flush and close (write errors die "name: OUTPUT: write error:
+ * REASON"), rename a temporary into place. */
+void tool_output_close(tool_output *o);
+
+/* Audio output on an open output, in the format given; frames: exact
+ * length when known in advance (else -1). Failures die. */
+tfr_audio_out *tool_audio_out(tool_output *o, double rate, int channels,
+                              tfr_sample_format format, int64_t frames);
+/* Write frames; a write error dies. */
+void tool_audio_write(tool_output *o, tfr_audio_out *a, const float *buf,
+                      size_t nframes);
+/* Push what is buffered to the output now (a live pipe). */
+void tool_audio_flush(tool_output *o, tfr_audio_out *a);
+/* Close the audio stream and the output; says how many samples clipped. */
+void tool_audio_close(tool_output *o, tfr_audio_out *a);
+
+/*
+ * A stream on an open output: meta is this tool's metadata (its own
+ * keys); the input's metadata (in, NULL for none) comes first, this
+ * tool's history line last. The header goes out with the first record.
+ */
+tfr_stream_writer *tool_stream_create(tool_output *o, const tfr_schema *s,
+                                      const tfr_stream_reader *in,
+                                      const tfr_meta *meta);
+/* Write records (errors die). */
+void tool_stream_write(tool_output *o, tfr_stream_writer *w,
+                       const void *records, size_t n);
+/* Trailers: the input's metadata that arrived or changed after the
+ * header was written (a piped source's length), then this tool's own
+ * (meta, NULL for none); then close the writer and the output. */
+void tool_stream_close(tool_output *o, tfr_stream_writer *w,
+                       const tfr_stream_reader *in, const tfr_meta *trailers);
+
+/* A metadata value made from text a user gave (a file name): newlines
+ * become blanks. The result is in a static buffer. */
+const char *tool_meta_text(const char *s);
 
 #endif /* TFR_TOOL_H */

@@ -13,11 +13,12 @@
 #include "tfr_framer.h"
 #include "tfr_reassign.h"
 #include "tfr_audio.h"
-#include "tfr_text.h"
-#include "tfr_points.h"
+#include "tfr_meta.h"
+#include "tfr_stream.h"
 #include "tfr_hyper.h"
 #include "tfr_npy.h"
 #include "tfr_png.h"
+#include "tfr_picture.h"
 #include "tfr_wola.h"
 #include "tfr_sdelay.h"
 #include "tfr_freqmap.h"
@@ -25,5 +26,6 @@
 #include "tfr_peaks.h"
 #include "tfr_track.h"
 #include "tfr_synth.h"
+#include "tfr_units.h"
 
 #endif /* TFR_H */

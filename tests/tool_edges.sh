@@ -1,0 +1,150 @@
+# tool_edges.sh - every tool at its edges: a full disk, a closed pipe, a
+# killed run, an output that names the input, a read-only or odd output
+# (device, link), truncated or empty input on files and pipes, samples no
+# analysis can take. Each case checks the exit status, the message, and
+# that nothing the tool did not create is gone or changed.
+. "$TFR_TESTS/lib.sh"
+B=$TFR_BIN
+
+"$TFR_GENSIG" -d 1 -o a.wav sine:440:0.5 noise:0.01:1
+"$TFR_GENSIG" -d 0 -o empty.wav
+"$TFR_GENSIG" -d 1 -b float -o huge.wav sine:440:1e20
+head -c 30000 a.wav > trunc.wav
+
+# run_tool NAME [ARGS...]: the tool with the arguments it needs to run on
+# its input (given last, or on stdin) and write to stdout or -o
+run_tool() {
+	t=$1
+	shift
+	case $t in
+	tfr-hyper)
+		case " $* " in
+		*" -o "*) "$B/$t" -F npy "$@" ;;
+		*) "$B/$t" -F npy -o - "$@" ;;
+		esac ;;
+	*) "$B/$t" "$@" ;;
+	esac
+}
+# the output option and file name for a tool writing a file
+outname() {
+	case $1 in
+	tfr-hyper) echo out.npy ;;
+	tfr-sdelay) echo out.wav ;;
+	*) echo result.txt ;;
+	esac
+}
+
+for t in tfr-reassign tfr-hyper tfr-sdelay; do
+	o=$(outname $t)
+	# a full disk, on stdout and on -o (the device stays)
+	expect_error 1 "$t: stdout: write error: No space left on device" \
+		sh -c "'$B/$t' $( [ $t = tfr-hyper ] && echo '-F npy -o -') a.wav > /dev/full"
+	expect_error 1 "$t: /dev/full: write error: No space left on device" run_tool $t -o /dev/full a.wav
+	[ -c /dev/full ] || fail "$t: /dev/full is gone"
+	# a bad input with -o /dev/null: the device stays
+	expect_status 1 run_tool $t -o /dev/null trunc.wav
+	[ -c /dev/null ] || fail "$t: /dev/null is gone"
+
+	# a closed pipe ends the tool quietly, without hanging
+	set +e
+	sh -c "'$B/$t' $( [ $t = tfr-hyper ] && echo '-F npy -o -') a.wav 2>err.txt | head -c 100 > /dev/null"
+	set -e
+	[ ! -s err.txt ] || fail "$t: a closed pipe gave a message: $(cat err.txt)"
+
+	# the output is the input: refused before anything is opened, input
+	# unchanged, through the name, a link, or stdin redirected from it
+	cp a.wav in.wav
+	sum=$(cksum < in.wav)
+	expect_error 2 "$t: in.wav: the output is the input file (in.wav)" run_tool $t -o in.wav in.wav
+	ln -sf in.wav link.wav
+	expect_error 2 "$t: link.wav: the output is the input file (in.wav)" run_tool $t -o link.wav in.wav
+	expect_error 2 "$t: in.wav: the output is the input file (stdin)" sh -c "'$B/$t' $( [ $t = tfr-hyper ] && echo '-F npy') -o in.wav < in.wav"
+	[ "$(cksum < in.wav)" = "$sum" ] || fail "$t: the input changed"
+
+	# a read-only output is refused and left as it was
+	echo precious > ro.out
+	chmod a-w ro.out
+	expect_error 1 "$t: ro.out: Permission denied" run_tool $t -o ro.out a.wav
+	[ "$(cat ro.out)" = precious ] || fail "$t: a read-only output was changed"
+	rm -f ro.out
+
+	# a failing run leaves an existing output as it was, creates none
+	echo precious > "$o"
+	expect_status 1 run_tool $t -o "$o" trunc.wav
+	[ "$(cat "$o")" = precious ] || fail "$t: a failed run changed the existing output"
+	rm -f "$o"
+	expect_status 1 run_tool $t -o "$o" trunc.wav
+	[ ! -e "$o" ] || fail "$t: a failed run left an output"
+	[ -z "$(ls -A | grep '\.tfr-')" ] || fail "$t: temporary files left: $(ls -A | grep '\.tfr-')"
+
+	# -o through a link writes the file it points to, keeps the link
+	echo old > target.out
+	ln -sf target.out link.out
+	expect_status 0 run_tool $t -o link.out a.wav
+	[ -L link.out ] || fail "$t: the link was replaced"
+	[ "$(head -c 3 target.out)" != old ] || fail "$t: the link's target was not written"
+	rm -f target.out link.out
+
+	# a killed run (SIGTERM, SIGINT) leaves the old output and no
+	# temporary file; the input stalls after its header on a pipe
+	for sig in TERM INT; do
+		echo precious > "$o"
+		(head -c 20000 a.wav; sleep 30) | run_tool $t -o "$o" 2>/dev/null &
+		pid=$!
+		sleep 1
+		pkill -$sig -f "$B/$t -o $o" || pkill -$sig -f "$B/$t -F npy -o $o" || true
+		sleep 0.5
+		pkill -f "sleep 30" 2>/dev/null || true
+		wait $pid 2>/dev/null || true
+		[ "$(cat "$o")" = precious ] || fail "$t: SIGTERM: the output was changed"
+		[ -z "$(ls -A | grep '\.tfr-')" ] || fail "$t: SIG$sig left $(ls -A | grep '\.tfr-')"
+		rm -f "$o"
+	done
+
+	# truncated input: a file, a pipe; a header without data; samples
+	# no analysis can take
+	expect_error 1 "$t: trunc.wav: truncated: the input ends before the audio its header announces" run_tool $t trunc.wav
+	expect_error 1 "$t: stdin: truncated: the input ends before the audio its header announces" sh -c "cat trunc.wav | '$B/$t' $( [ $t = tfr-hyper ] && echo '-F npy -o -')"
+	expect_error 1 "$t: empty.wav: no audio samples in the input" run_tool $t empty.wav
+	expect_error 1 "$t: stdin: no audio samples in the input" sh -c "cat empty.wav | '$B/$t' $( [ $t = tfr-hyper ] && echo '-F npy -o -')"
+	expect_error 1 "$t: huge.wav: sample 0 is 1e+20, beyond +-1.04858e+06 (+120 dBFS)" run_tool $t huge.wav
+	# a terminal on stdin is refused (when the test has one to give)
+	if [ -t 0 ]; then
+		expect_error 2 "$t: no input file, and standard input is a terminal" run_tool $t
+	fi
+done
+
+# the history names the tool whatever argv[0] says, and a file name with
+# a newline becomes a valid metadata value
+bash -c "exec -a x '$B/tfr-reassign' -t -20 a.wav" > h.txt || fail "argv[0] 'x'"
+grep -qx '# history=tfr-reassign -t -20 a.wav' h.txt || fail "history with argv[0] 'x': $(grep history h.txt)"
+nl='a
+b.wav'
+cp a.wav "$nl"
+expect_status 0 "$B/tfr-reassign" -t -20 "$nl"
+grep -qx '# source=a b.wav' out.txt || fail "a file name with a newline: $(grep '# source' out.txt)"
+
+# integer options take no blanks; -P output is checked like --help
+expect_error 2 "tfr-sdelay: --fft-size: ' 128' is not a whole number" "$B/tfr-sdelay" --fft-size ' 128' a.wav
+expect_error 2 "tfr-reassign: --fft-size: '4096 ' is not a whole number" "$B/tfr-reassign" -n '4096 ' a.wav
+expect_error 1 "tfr-sdelay: stdout: write error: No space left on device" sh -c "'$B/tfr-sdelay' -P > /dev/full"
+# tfr-sdelay with a hop above half the FFT size keeps the input's length
+# (it wrote 22528 frames for these 22050)
+"$TFR_GENSIG" -d 0.5 -b 16 -o h.wav sine:440:0.5
+"$B/tfr-sdelay" -n 2048 -H 1536 h.wav -o long.wav
+[ "$("$B/tests/sdelay-cmp" h.wav long.wav | cut -d' ' -f2)" = 22050 ] ||
+	fail "tfr-sdelay -H > N/2: $("$B/tests/sdelay-cmp" h.wav long.wav | cut -d' ' -f2) frames, expected 22050"
+# WAV on a pipe from a file input: exact sizes (sox reads it without
+# "Premature EOF"); from a piped input: "unknown" sizes
+"$B/tfr-sdelay" h.wav | cat > p.wav
+[ "$(od -An -tu4 -j40 -N4 p.wav | tr -d ' ')" = 44100 ] || fail "pipe WAV: no exact size"
+cat h.wav | "$B/tfr-sdelay" | cat > q.wav
+[ "$(od -An -tu4 -j40 -N4 q.wav | tr -d ' ')" = 4294967295 ] || fail "pipe WAV: size not unknown"
+# integer output that clipped says how many samples
+"$TFR_GENSIG" -d 0.5 -b 16 -o loud.wav sine:1000:0.9
+# (0.9 sin at +6 dB exceeds full scale where |sin| > 0.5568: 62.4 % of
+# the 22050 samples, 13750)
+expect_status 0 "$B/tfr-sdelay" -g 6 loud.wav -o clip.wav
+n=$(sed -n 's/^tfr-sdelay: clip.wav: \([0-9]*\) samples clipped$/\1/p' err.txt)
+[ -n "$n" ] && near "$n" 13750 20 || fail "clipping report: $(cat err.txt)"
+finish

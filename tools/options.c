@@ -1,0 +1,297 @@
+/*
+ * options.c - the one option vocabulary of the tfr tools, and parsing of
+ * option values in the one unit grammar (tfr_units.h).
+ *
+ * Every long option any tool takes is listed here once, with its short
+ * letter: a letter means the same option in every tool, and an option
+ * has the same letter in every tool that takes it (tests/tool_common.sh
+ * checks it on every tool's --help). Expert options have no letter.
+ */
+#include "tool.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	const char *name;
+	int letter;        /* 0: long only */
+	int has_arg;
+	const char *alias; /* another long name for the same option */
+} vocab;
+
+static const vocab vocabulary[] = {
+	/* every tool */
+	{ "help", 'h', 0, NULL },
+	{ "version", 'V', 0, NULL },
+	{ "verbose", 'v', 0, NULL },
+	{ "output", 'o', 1, NULL },
+	/* analysis of audio */
+	{ "window", 'w', 1, NULL },
+	{ "window-length", 'l', 1, NULL },
+	{ "hop", 'H', 1, NULL },
+	{ "fft-size", 'n', 1, NULL },
+	{ "threshold", 't', 1, NULL },
+	{ "channel", 'c', 1, NULL },
+	{ "resolution", 'R', 1, NULL },
+	{ "components", 'C', 1, NULL },
+	{ "impulses", 'I', 1, NULL },
+	{ "max-time-shift", 0, 1, NULL },
+	{ "max-freq-shift", 0, 1, NULL },
+	{ "min-freq", 'y', 1, "minf" },
+	{ "max-freq", 'Y', 1, "maxf" },
+	/* peaks, partials, synthesis */
+	{ "select", 0, 1, NULL },
+	{ "fade", 0, 1, NULL },
+	{ "bandwidth", 'B', 1, NULL },
+	{ "link", 0, 1, NULL },
+	{ "max-drift", 0, 1, NULL },
+	{ "max-gap", 0, 1, NULL },
+	{ "min-duration", 0, 1, NULL },
+	{ "min-amp", 0, 1, NULL },
+	{ "rate", 'r', 1, NULL },
+	{ "length", 0, 1, NULL },
+	{ "seed", 'S', 1, NULL },
+	{ "phase", 'p', 1, NULL },
+	/* audio output */
+	{ "bits", 'b', 1, NULL },
+	{ "gain", 'g', 1, NULL },
+	/* spectral delay */
+	{ "delay", 'd', 1, NULL },
+	{ "delay-frames", 'D', 0, NULL },
+	{ "feedback", 'f', 1, NULL },
+	{ "gain-linear", 'G', 0, NULL },
+	{ "mix", 'm', 1, NULL },
+	{ "cross-feedback", 'x', 1, NULL },
+	{ "smooth", 's', 1, NULL },
+	{ "tail", 'T', 1, NULL },
+	{ "headroom", 0, 1, NULL },
+	{ "limit", 'L', 0, NULL },
+	{ "print-latency", 'P', 0, NULL },
+	/* pictures and matrices */
+	{ "format", 'F', 1, NULL },
+	{ "counts", 'k', 1, NULL },
+	{ "q", 'q', 1, NULL },
+	{ "tdeci", 'i', 1, NULL },
+	{ "over", 'O', 1, NULL },
+	{ "noct", 'N', 1, NULL },
+	{ "lint", 0, 1, NULL },
+	{ "channels", 0, 1, NULL },
+	{ "transpose", 0, 0, NULL },
+	{ "range", 'z', 1, NULL },
+	{ "colormap", 'M', 1, NULL },
+	{ "rounding", 0, 1, NULL },
+	{ "jobs", 'j', 1, "threads" },
+	{ "exact", 'X', 0, NULL },
+};
+
+enum { NVOCAB = sizeof vocabulary / sizeof vocabulary[0], MAXOPT = 2 * NVOCAB + 1 };
+
+static const vocab *lookup(const char *name)
+{
+	for (size_t i = 0; i < NVOCAB; i++)
+		if (!strcmp(vocabulary[i].name, name))
+			return &vocabulary[i];
+	return NULL;
+}
+
+/* getopt's tables for the tool's names (built on the first call). */
+static struct option longopts[MAXOPT + 1];
+static char shortopts[3 * MAXOPT + 2];
+static const char *const *built_for;
+
+static void build(const char *const *names)
+{
+	size_t nl = 0, ns = 0;
+	shortopts[ns++] = ':';  /* missing arguments reported by us */
+	for (const char *const *n = names; *n; n++) {
+		const vocab *v = lookup(*n);
+		if (!v || nl + 2 >= MAXOPT)
+			tool_die(TOOL_EXIT_FAIL, "internal error: option '%s' is not in the vocabulary",
+			         *n);
+		int val = v->letter ? v->letter : 256 + (int)(v - vocabulary);
+		longopts[nl++] = (struct option){ v->name, v->has_arg, NULL, val };
+		if (v->alias)
+			longopts[nl++] = (struct option){ v->alias, v->has_arg, NULL, val };
+		if (v->letter) {
+			shortopts[ns++] = (char)v->letter;
+			if (v->has_arg)
+				shortopts[ns++] = ':';
+		}
+	}
+	longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
+	shortopts[ns] = 0;
+	built_for = names;
+}
+
+static const char *name_of_value(int val)
+{
+	if (val >= 256 && val - 256 < (int)NVOCAB)
+		return vocabulary[val - 256].name;
+	for (size_t i = 0; i < NVOCAB; i++)
+		if (vocabulary[i].letter == val)
+			return vocabulary[i].name;
+	return NULL;
+}
+
+const char *tool_next_option(int argc, char **argv,
+                             const char *const *names, const char **arg,
+                             void (*usage)(void))
+{
+	if (built_for != names)
+		build(names);
+	opterr = 0;
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+	*arg = optarg;
+	if (c == -1)
+		return NULL;
+	/* what the user typed: "--output" or "-o" (getopt gives the letter
+	 * for both forms) */
+	const char *typed = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+	int as_long = !strncmp(typed, "--", 2);
+	if (c == ':') {
+		if (as_long)
+			tool_usage_error("%.*s needs an argument",
+			                 (int)strcspn(typed, "="), typed);
+		tool_usage_error("-%c needs an argument", optopt);
+	}
+	if (c == '?') {
+		if (as_long)
+			tool_usage_error("unknown option '%.*s'", (int)strcspn(typed, "="), typed);
+		tool_usage_error("unknown option '-%c'", optopt);
+	}
+	const char *name = name_of_value(c);
+	if (!strcmp(name, "help")) {
+		usage();
+		tool_print_done();
+	}
+	if (!strcmp(name, "version"))
+		tool_version();
+	return name;
+}
+
+const char *tool_input_operand(int argc, char **argv)
+{
+	if (argc - optind > 1)
+		tool_usage_error("more than one input file ('%s' and '%s')",
+		                 argv[optind], argv[optind + 1]);
+	return optind < argc ? argv[optind] : NULL;
+}
+
+double tool_parse_number(const char *opt, const char *arg, double min,
+                         double max)
+{
+	double v;
+	if (tfr_parse_double(arg, &v) != TFR_OK)
+		tool_usage_error("--%s: '%s' is not a number", opt, arg);
+	if (!(v >= min && v <= max))
+		tool_usage_error("--%s: %s is out of range [%g, %g]", opt, arg, min, max);
+	return v;
+}
+
+long long tool_parse_int(const char *opt, const char *arg, long long min,
+                         long long max)
+{
+	long long v;
+	int e = tfr_parse_int(arg, min, max, &v);
+	if (e == TFR_EFORMAT)
+		tool_usage_error("--%s: '%s' is not a whole number", opt, arg);
+	if (e != TFR_OK)
+		tool_usage_error("--%s: %s is out of range [%lld, %lld]", opt, arg,
+		                 min, max);
+	return v;
+}
+
+tfr_quantity tool_parse_time(const char *opt, const char *arg, tfr_unit bare)
+{
+	tfr_quantity q;
+	if (tfr_parse_time(arg, bare, &q) != TFR_OK || !isfinite(q.value))
+		tool_usage_error("--%s: '%s' is not a %s", opt, arg,
+		                 bare == TFR_UNIT_SAMPLES
+		                 ? "length (whole samples, or a time with ms or s)"
+		                 : "time (seconds, or with ms or s)");
+	if (q.value < 0)
+		tool_usage_error("--%s: '%s' is negative", opt, arg);
+	return q;
+}
+
+tfr_quantity tool_parse_freq(const char *opt, const char *arg)
+{
+	tfr_quantity q;
+	if (tfr_parse_freq(arg, &q) != TFR_OK || !isfinite(q.value))
+		tool_usage_error("--%s: '%s' is not a frequency (Hz, kHz, or a "
+		                 "fraction of the sample rate with fs)", opt, arg);
+	if (q.value < 0)
+		tool_usage_error("--%s: '%s' is negative", opt, arg);
+	return q;
+}
+
+double tool_parse_level(const char *opt, const char *arg, int allow_inf)
+{
+	tfr_quantity q;
+	if (tfr_parse_level(arg, allow_inf, &q) != TFR_OK)
+		tool_usage_error("--%s: '%s' is not a level in dB", opt, arg);
+	if (!allow_inf && !isfinite(q.value))
+		tool_usage_error("--%s: '%s' is not a finite level", opt, arg);
+	if (isfinite(q.value) && fabs(q.value) > 1000)
+		tool_usage_error("--%s: %s is out of range [-1000, 1000] dB", opt, arg);
+	return q.value;
+}
+
+tfr_window_spec tool_parse_window(const char *opt, const char *arg)
+{
+	tfr_window_spec w;
+	if (tfr_window_parse(arg, &w) != TFR_OK)
+		tool_usage_error("--%s: unknown window '%s'", opt, arg);
+	return w;
+}
+
+int tool_parse_choice(const char *opt, const char *arg,
+                      const char *const *words)
+{
+	char list[256] = "";
+	for (int i = 0; words[i]; i++) {
+		if (!strcmp(arg, words[i]))
+			return i;
+		size_t n = strlen(list);
+		snprintf(list + n, sizeof list - n, "%s%s", i ? (words[i + 1] ? ", " : " or ") : "",
+		         words[i]);
+	}
+	tool_usage_error("--%s: '%s' is not %s", opt, arg, list);
+}
+
+size_t tool_parse_list(const char *opt, const char *arg, double *out,
+                       size_t maxn, double min, double max)
+{
+	size_t n = 0;
+	const char *p = arg;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char item[64];
+		if (len == 0 || len >= sizeof item)
+			tool_usage_error("--%s: bad list '%s'", opt, arg);
+		if (n == maxn)
+			tool_usage_error("--%s: more than %zu values", opt, maxn);
+		memcpy(item, p, len);
+		item[len] = 0;
+		out[n++] = tool_parse_number(opt, item, min, max);
+		if (!comma)
+			return n;
+		p = comma + 1;
+	}
+}
+
+size_t tool_samples(const char *opt, tfr_quantity q, double rate, size_t min)
+{
+	double n = q.unit == TFR_UNIT_SAMPLES ? q.value
+	                                      : floor(q.value * rate + 0.5);
+	if (n < (double)min)
+		tool_usage_error("--%s: %.0f samples is too short (at least %zu)",
+		                 opt, n, min);
+	if (n > TFR_MAX_FFT_SIZE)
+		tool_usage_error("--%s: %.0f samples is too long (at most %d)", opt,
+		                 n, TFR_MAX_FFT_SIZE);
+	return (size_t)n;
+}
