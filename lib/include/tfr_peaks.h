@@ -6,18 +6,33 @@
  *  - selection by reassignment convergence: bins j, j+1 whose reassigned
  *    frequencies point into each other (f^(j) > bin j, f^(j+1) < bin
  *    j+1) make one peak, the one of the two with the smaller frequency
- *    correction; or selection by magnitude maxima;
+ *    correction; or selection by magnitude maxima. A bin missing from the
+ *    points (below the analysis threshold) counts as weaker than its
+ *    neighbour;
  *  - the amplitude corrected for the window's scalloping at the
  *    reassigned frequency (Loris reads |X| at the bin: up to 1.4 dB low
  *    for Hann half-way between bins), so that a stationary sinusoid of
- *    amplitude A reads A within 0.01 dB wherever it falls;
+ *    amplitude A reads A within 0.01 dB wherever it falls (zero padding
+ *    included); and for the loss of a chirp, from its mixed derivative;
+ *  - windows with edges (Hamming, Kaiser with a small beta) reassign
+ *    only part of a sinusoid's offset from the bin: the frequency is
+ *    corrected through the window's response. The rectangular window
+ *    (and Kaiser beta 0) reassigns nothing: peaks are then selected by
+ *    magnitude and placed from the ratio of neighbouring amplitudes;
  *  - pruning: amplitude floor with a linear fade band above it,
  *    frequency floor and ceiling, time-correction crop, resolution
  *    masking (no weaker peak within +-resolution of a stronger one), and
  *    the mixed-derivative test Loris computes but never uses;
- *  - bandwidth: the energy of what was not selected is given to the
- *    nearby selected peaks as a noise fraction (without Loris's blind
- *    spot below 1-2 kHz).
+ *  - bandwidth: what the kept peaks do not explain is given to the kept
+ *    peaks around it as a noise fraction, cell by cell (without Loris's
+ *    blind spot below 1-2 kHz). A cell is a peak's when reassignment
+ *    moves it most of the way onto the peak (every cell of a stationary
+ *    sinusoid, side lobes included, for windows that vanish at their
+ *    ends); of the other cells, what the main lobes of the neighbouring
+ *    peaks (with their phases) do not account for is noise. A clean tone
+ *    gets bandwidth 0; noise within a peak's main lobe is counted as the
+ *    sinusoid's (a tone in band-limited noise reads ~10 % low). With
+ *    the rectangular window side lobes count as noise.
  */
 #ifndef TFR_PEAKS_H
 #define TFR_PEAKS_H
@@ -63,13 +78,23 @@ typedef struct {
 	                              this from their frame's centre
 	                              (default NAN: one hop; INFINITY: off) */
 	double resolution;         /* Hz: no weaker peak within +-resolution
-	                              of a stronger one (default 0: off) */
+	                              of a stronger one (default 0: off;
+	                              Loris: 0.8-0.9 x the lowest f0, e.g.
+	                              70 for voices down to 85 Hz) */
 	double component_tol;      /* keep sinusoids, |mixed| < tol
 	                              (negative: no test; default -1) */
 	double impulse_tol;        /* with the test on, also keep impulses,
 	                              |mixed - 1| < tol, marked impulse = 1
 	                              (negative: drop them; default -1) */
+	double chirp_mixed;        /* a peak whose mixed derivative M is at
+	                              most this has its amplitude corrected
+	                              for the loss of a linear chirp showing
+	                              that M; above, M is taken for noise or
+	                              interference (default 0.5; 0: off) */
 	tfr_peaks_bandwidth bandwidth; /* default TFR_PEAKS_BW_RESIDUE */
+	double bandwidth_reach;    /* Hz: energy not selected goes to kept
+	                              peaks at most this far from it
+	                              (default 1000) */
 } tfr_peaks_params;
 
 void tfr_peaks_params_default(tfr_peaks_params *p);
@@ -94,7 +119,8 @@ int tfr_peaks_process(tfr_peaks *pk, const tfr_point *pts, size_t n,
 /*
  * The window's amplitude response |W(delta)| / W(0) at delta bins (of
  * the FFT size) from a sinusoid: the factor by which the amplitude read
- * at a bin underestimates the sinusoid. 1 at delta = 0.
+ * at a bin underestimates the sinusoid. 1 at delta = 0; tabulated over
+ * the main lobe, 0 beyond it.
  */
 double tfr_peaks_scalloping(const tfr_peaks *pk, double delta);
 
