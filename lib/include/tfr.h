@@ -27,5 +27,10 @@
 #include "tfr_track.h"
 #include "tfr_synth.h"
 #include "tfr_units.h"
+#include "tfr_grid.h"
+#include "tfr_bpgrid.h"
+#include "tfr_pformat.h"
+#include "tfr_sdif.h"
+#include "tfr_spear.h"
 
 #endif /* TFR_H */
