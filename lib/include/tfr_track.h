@@ -15,7 +15,55 @@
  * Breakpoints keep the peaks' reassigned times, amplitudes, phases and
  * bandwidths; with phase correction on, frequencies are nudged (within
  * max_nudge) so that integrating the frequency from one breakpoint to the
- * next arrives at the next breakpoint's measured phase.
+ * next arrives at the next breakpoint's measured phase. The method
+ * (lib/dsp/phasefit.c): each partial's phase is integrated from its
+ * first breakpoint, and the frequency of each breakpoint is chosen, once
+ * the next two are known, to minimise the squared errors of that phase
+ * against the measured phases at the three breakpoints plus the squared
+ * nudges (a fixed-lag least-squares smoother; Loris removes half the
+ * error at each breakpoint, seeing no further, and overwrites the
+ * phases); measured phases are kept.
+ *
+ * Linking (TFR_TRACK_PREDICT). Each partial that got a breakpoint in one
+ * of the last max_gap + 1 frames predicts its frequency at a peak's time
+ * from a line fitted to its last 4 breakpoints, and its level by its
+ * last breakpoint's. A peak is a candidate for a partial if it lies
+ * within max_drift of that prediction and after the partial's last
+ * breakpoint. A candidate pair costs
+ *   (df / max_drift)^2 + 0.25 min(1, (dA / 20 dB)^2) + 0.5 gap / (max_gap + 1)
+ * (df: distance to the prediction, dA: level change from the last
+ * breakpoint, gap: frames missed), a link is worth 2 - cost, and the
+ * links of each frame are the set of largest total worth: solved exactly
+ * on each cluster of partials and peaks joined by candidate pairs
+ * (clusters of more than 48 partials or peaks, which only huge drifts
+ * make, are linked greedily by worth). Peaks left over start partials.
+ *
+ * Linking (TFR_TRACK_NEAREST) is Loris's PartialBuilder: only partials
+ * that got a breakpoint in the previous frame may continue; each peak in
+ * ascending frequency takes the partial whose last frequency is nearest
+ * if the distance is at most max_drift and the next peak is not nearer
+ * to that partial, else it starts a partial. Two differences, both to
+ * keep the stream valid: a partial takes at most one peak per frame
+ * (Loris can give it two), and never a peak not after its last
+ * breakpoint.
+ *
+ * Filters. A partial shorter than min_duration (from its first to its
+ * last breakpoint) or whose amplitude never reaches min_amp_db is
+ * dropped; its breakpoints wait until it has passed both. So that the
+ * output lags the input by a bounded number of frames, the amplitude
+ * test looks at a window: while a partial is still below min_amp_db, its
+ * breakpoints older than ceil(min_duration / frame_period) + max_gap + 16
+ * frames before the current frame are dropped (the quiet head of a
+ * partial that grows loud later is cut).
+ *
+ * Latency. A breakpoint is written once its partial has passed the
+ * filters, its frequency is fixed (two more breakpoints of its partial
+ * seen, with phase correction), the next breakpoint of its partial or
+ * the partial's end is known, and no breakpoint still to come can be
+ * earlier: peaks of frame m are assumed no earlier than frame m - 2's
+ * centre (frame m is centred on m * frame_period). A peak earlier than
+ * a breakpoint already written cannot start a partial: it is counted in
+ * stats.late and left out.
  *
  * Output order (the partials stream, tfr(5)): breakpoints in
  * nondecreasing time; the last breakpoint of a partial has end = 1;
@@ -52,13 +100,15 @@ typedef struct {
 	                           predicted (nearest: last) frequency to a
 	                           peak linked to it (default 40) */
 	int max_gap;            /* frames a partial may miss and continue
-	                           (default 3; TFR_TRACK_NEAREST: 0) */
+	                           (default 3, at most 1000; ignored by
+	                           TFR_TRACK_NEAREST, which allows none) */
 	double min_duration;    /* s: shorter partials are dropped (0) */
 	double min_amp_db;      /* dBFS: partials whose largest amplitude
 	                           stays below are dropped (default -inf) */
 	int phase_correct;      /* frequencies agree with phases (1) */
 	double max_nudge;       /* largest relative frequency change made
-	                           by phase correction (default 0.002) */
+	                           by phase correction (default 0.002,
+	                           [0, 0.1]) */
 } tfr_track_params;
 
 void tfr_track_params_default(tfr_track_params *p);
@@ -70,9 +120,13 @@ tfr_track *tfr_track_new(const tfr_track_params *p, tfr_diag *d);
 
 /*
  * The peaks of the next frame (ascending frequency; frame indexes
- * increase from call to call, and may skip). Impulse peaks
- * (impulse = 1) are not linked into partials. Returns TFR_OK,
- * TFR_EINVAL (frame not after the previous one), TFR_ENOMEM.
+ * increase from call to call, and may skip; peak.frame is not read).
+ * Impulse peaks (impulse = 1) are not linked into partials. Returns
+ * TFR_OK, TFR_EINVAL (frame not after the previous one or beyond
+ * +-2^52, peaks not in ascending frequency, a time, frequency,
+ * amplitude, phase or bandwidth that is not finite, a negative
+ * frequency or amplitude; nothing is taken), TFR_ENOMEM (nothing is
+ * taken). After _flush, frames may go on (after the last one).
  */
 int tfr_track_process(tfr_track *t, int64_t frame, const tfr_peak *peaks,
                       size_t n);
@@ -82,7 +136,7 @@ int tfr_track_flush(tfr_track *t);
 
 /*
  * The breakpoints that became final since the last call, in stream order,
- * and their count in *n; valid until the next call on t.
+ * and their count in *n; valid until the next call on t. Never NULL.
  */
 const tfr_breakpoint *tfr_track_ready(tfr_track *t, size_t *n);
 
@@ -91,6 +145,11 @@ typedef struct {
 	int64_t partials;      /* partials written (after the filters) */
 	int64_t breakpoints;   /* breakpoints written */
 	int64_t dropped;       /* partials dropped by the filters */
+	int64_t late;          /* peaks left out: earlier than output
+	                          already written */
+	int64_t held;          /* breakpoints held back now */
+	int64_t alive;         /* partials held now (continuing, or ended
+	                          with breakpoints not yet written) */
 } tfr_track_stats;
 
 void tfr_track_get_stats(const tfr_track *t, tfr_track_stats *s);
