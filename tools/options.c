@@ -54,6 +54,7 @@ static const vocab vocabulary[] = {
 	{ "length", 0, 1, NULL },
 	{ "seed", 'S', 1, NULL },
 	{ "phase", 'p', 1, NULL },
+	{ "phase-correct", 0, 1, NULL },
 	/* audio output */
 	{ "bits", 'b', 1, NULL },
 	{ "gain", 'g', 1, NULL },

@@ -123,6 +123,16 @@ int tool_stream_read(tfr_stream_reader *r, void *record);
 int tool_stream_read_frame(tfr_stream_reader *r, const void **records,
                            size_t *n);
 void tool_stream_close_input(tfr_stream_reader *r);
+/* A number of the input stream's header that the tool needs: missing or
+ * not a finite number within [min, max] dies with "FILE:LINE: header:
+ * ..." (the line of the header's end). */
+double tool_stream_meta(const tfr_stream_reader *r, const char *key,
+                        double min, double max);
+/* The same for an optional key: def when absent. */
+double tool_stream_meta_or(const tfr_stream_reader *r, const char *key,
+                           double min, double max, double def);
+/* The analysis window named in the header ("window"). */
+tfr_window_spec tool_stream_meta_window(const tfr_stream_reader *r);
 
 /* ---- output ---- */
 

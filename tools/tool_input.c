@@ -96,3 +96,44 @@ void tool_stream_close_input(tfr_stream_reader *r)
 		fclose(stream_file);
 	stream_file = NULL;
 }
+
+/* A header fault at the end of the header. */
+static _Noreturn void header_fault(const tfr_stream_reader *r, const char *fmt,
+                                   const char *key)
+{
+	tfr_diag d;
+	tfr_diag_setf(&d, TFR_EFORMAT, fmt, key);
+	tfr_diag_at(&d, tfr_stream_reader_line(r), 0);
+	tool_die_diag(stream_label, &d);
+}
+
+double tool_stream_meta_or(const tfr_stream_reader *r, const char *key,
+                           double min, double max, double def)
+{
+	const tfr_meta *m = tfr_stream_reader_meta(r);
+	double v;
+	if (!tfr_meta_get(m, key))
+		return def;
+	if (tfr_meta_get_double(m, key, &v) != TFR_OK || !(v >= min && v <= max))
+		header_fault(r, "header: '%s' is not a number in range", key);
+	return v;
+}
+
+double tool_stream_meta(const tfr_stream_reader *r, const char *key,
+                        double min, double max)
+{
+	if (!tfr_meta_get(tfr_stream_reader_meta(r), key))
+		header_fault(r, "header: no '%s'", key);
+	return tool_stream_meta_or(r, key, min, max, 0);
+}
+
+tfr_window_spec tool_stream_meta_window(const tfr_stream_reader *r)
+{
+	const char *name = tfr_meta_get(tfr_stream_reader_meta(r), "window");
+	tfr_window_spec w;
+	if (!name)
+		header_fault(r, "header: no '%s' (the analysis window is needed)", "window");
+	if (tfr_window_parse(name, &w) != TFR_OK)
+		header_fault(r, "header: unknown window '%s'", name);
+	return w;
+}

@@ -1,0 +1,218 @@
+/*
+ * tfr-peaks - spectral peaks of a reassigned point stream: Loris-style
+ * selection and pruning, amplitudes corrected for the window's
+ * scalloping, bandwidth from the energy not selected. Points in, peaks
+ * out, one frame at a time. See tfr-peaks(1).
+ */
+#include "tool.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+	printf(
+"usage: tfr-peaks [-hVv] [-t dBFS] [-y freq] [-Y freq] [-R Hz] [-C tol]\n"
+"                 [-I tol] [-B residue|none] [--select mode] [--fade dB]\n"
+"                 [--max-time-shift time] [-o file] [file]\n"
+"Spectral peaks of a tfr points stream (tfr-reassign): one line per peak\n"
+"with time, frequency, amplitude, phase, bandwidth and mixed derivative.\n"
+"\n"
+"      --select=MODE        convergence (default: bins whose reassigned\n"
+"                           frequencies point into each other, as Loris)\n"
+"                           or magnitude (local maxima)\n"
+"  -t, --threshold=DB       amplitude floor in dBFS (default -90)\n"
+"      --fade=DB            peaks less than DB above the floor fade to 0\n"
+"                           at the floor (default 10; 0 turns it off)\n"
+"  -y, --min-freq=FREQ      lowest peak frequency (Hz, k, kHz, or a\n"
+"                           fraction of the rate with fs; default 0)\n"
+"  -Y, --max-freq=FREQ      highest peak frequency (default Nyquist)\n"
+"      --max-time-shift=TIME  drop peaks reassigned farther than TIME from\n"
+"                           their frame's centre (default one hop; off)\n"
+"  -R, --resolution=FREQ    no weaker peak within FREQ of a stronger one\n"
+"                           (default: the stream's resolution, else off)\n"
+"  -C, --components=TOL     keep only sinusoids, |mixed| < TOL\n"
+"  -I, --impulses=TOL       with -C, also keep impulses, |mixed - 1| < TOL,\n"
+"                           marked impulse = 1\n"
+"  -B, --bandwidth=MODE     residue (default: energy not selected becomes\n"
+"                           noise of the nearby peaks) or none\n"
+"  -o, --output=FILE        write to FILE instead of standard output\n"
+"  -v, --verbose            print the parameters in use on stderr\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n"
+"\n"
+"Output columns: frame time freq amp phase bandwidth mixed impulse\n"
+"(see tfr(5)).\n");
+}
+
+typedef struct {
+	const char *input, *output;
+	tfr_peaks_params p;
+	tfr_quantity minf, maxf, max_shift;
+	int have_minf, have_maxf, have_shift, shift_off, have_res, verbose;
+} options;
+
+static void parse(int argc, char **argv, options *o)
+{
+	static const char *const names[] = {
+		"select", "threshold", "fade", "min-freq", "max-freq",
+		"max-time-shift", "resolution", "components", "impulses",
+		"bandwidth", "output", "verbose", "help", "version", NULL
+	};
+	static const char *const selects[] = { "convergence", "magnitude", NULL };
+	static const char *const bws[] = { "none", "residue", NULL };
+	tfr_peaks_params_default(&o->p);
+	const char *opt, *arg;
+	while ((opt = tool_next_option(argc, argv, names, &arg, usage))) {
+		if (!strcmp(opt, "select"))
+			o->p.select = tool_parse_choice(opt, arg, selects)
+			            ? TFR_PEAKS_MAGNITUDE : TFR_PEAKS_CONVERGENCE;
+		else if (!strcmp(opt, "threshold"))
+			o->p.threshold_db = tool_parse_level(opt, arg, 0);
+		else if (!strcmp(opt, "fade"))
+			o->p.fade_db = tool_parse_level(opt, arg, 0);
+		else if (!strcmp(opt, "min-freq")) {
+			o->minf = tool_parse_freq(opt, arg);
+			o->have_minf = 1;
+		} else if (!strcmp(opt, "max-freq")) {
+			o->maxf = tool_parse_freq(opt, arg);
+			o->have_maxf = 1;
+		} else if (!strcmp(opt, "max-time-shift")) {
+			o->have_shift = 1;
+			if (!(o->shift_off = !strcmp(arg, "off")))
+				o->max_shift = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
+		} else if (!strcmp(opt, "resolution")) {
+			tfr_quantity r = tool_parse_freq(opt, arg);
+			if (r.unit != TFR_UNIT_HZ)
+				tool_usage_error("--resolution: give it in Hz");
+			o->p.resolution = r.value;
+			o->have_res = 1;
+		} else if (!strcmp(opt, "components"))
+			o->p.component_tol = tool_parse_number(opt, arg, 0, 1e9);
+		else if (!strcmp(opt, "impulses"))
+			o->p.impulse_tol = tool_parse_number(opt, arg, 0, 1e9);
+		else if (!strcmp(opt, "bandwidth"))
+			o->p.bandwidth = tool_parse_choice(opt, arg, bws)
+			               ? TFR_PEAKS_BW_RESIDUE : TFR_PEAKS_BW_NONE;
+		else if (!strcmp(opt, "output"))
+			o->output = arg;
+		else if (!strcmp(opt, "verbose"))
+			o->verbose = 1;
+	}
+	o->input = tool_input_operand(argc, argv);
+	if (o->p.impulse_tol >= 0 && o->p.component_tol < 0)
+		tool_usage_error("--impulses: give --components too (impulses are "
+		                 "kept beside the components that test keeps)");
+}
+
+/* The analysis from the points' header, the options in its units. */
+static void resolve(options *o, const tfr_stream_reader *r)
+{
+	tfr_peaks_params *p = &o->p;
+	p->sample_rate = tool_stream_meta(r, "sample_rate", 1, TFR_MAX_SAMPLE_RATE);
+	p->window = tool_stream_meta_window(r);
+	p->window_length = (size_t)tool_stream_meta(r, "window_length", 2, TFR_MAX_FFT_SIZE);
+	p->fft_size = (size_t)tool_stream_meta(r, "fft_size", 2, TFR_MAX_FFT_SIZE);
+	p->hop = (size_t)tool_stream_meta(r, "hop", 1, TFR_MAX_FFT_SIZE);
+	double fs = p->sample_rate;
+	if (o->have_minf)
+		p->min_freq = tfr_quantity_hz(o->minf, fs);
+	if (o->have_maxf)
+		p->max_freq = tfr_quantity_hz(o->maxf, fs);
+	if (!(p->min_freq < p->max_freq))
+		tool_usage_error("--min-freq: %g Hz is not below --max-freq %g Hz",
+		                 p->min_freq, p->max_freq);
+	if (o->have_shift)
+		p->max_time_shift = o->shift_off ? INFINITY
+		                  : tfr_quantity_seconds(o->max_shift, fs);
+	if (!o->have_res)
+		p->resolution = tool_stream_meta_or(r, "resolution", 0, 1e6, 0);
+	tfr_diag d;
+	if (tfr_peaks_check(p, &d) != TFR_OK)
+		tool_usage_error("%s", d.text);
+}
+
+static void print_params(const tfr_peaks_params *p)
+{
+	char w[64];
+	fprintf(stderr, "%s: analysis: %g Hz, window %s of %zu samples, FFT %zu, hop %zu\n",
+	        tool_name(), p->sample_rate, tfr_window_name(&p->window, w, sizeof w),
+	        p->window_length, p->fft_size, p->hop);
+	fprintf(stderr, "%s: selection %s, floor %g dBFS with a %g dB fade, "
+	        "%g ... %g Hz, time shift <= %g s, resolution %g Hz\n", tool_name(),
+	        p->select == TFR_PEAKS_MAGNITUDE ? "magnitude" : "convergence",
+	        p->threshold_db, p->fade_db, p->min_freq, p->max_freq,
+	        isnan(p->max_time_shift) ? (double)p->hop / p->sample_rate
+	                                 : p->max_time_shift, p->resolution);
+	fprintf(stderr, "%s: mixed test %s, bandwidth %s\n", tool_name(),
+	        p->component_tol < 0 ? "off" : "on",
+	        p->bandwidth == TFR_PEAKS_BW_NONE ? "none" : "residue");
+}
+
+/* This tool's keys in the output's header. */
+static tfr_meta *make_meta(const tfr_peaks_params *p)
+{
+	tfr_meta *m = tfr_meta_new();
+	int e = m ? TFR_OK : TFR_ENOMEM;
+	if (!e) e = tfr_meta_set(m, "peaks_select", p->select == TFR_PEAKS_MAGNITUDE
+	                                             ? "magnitude" : "convergence");
+	if (!e) e = tfr_meta_set_double(m, "peaks_threshold_db", p->threshold_db);
+	if (!e) e = tfr_meta_set_double(m, "peaks_fade_db", p->fade_db);
+	if (!e && p->resolution > 0)
+		e = tfr_meta_set_double(m, "resolution", p->resolution);
+	if (!e) e = tfr_meta_set(m, "bandwidth", p->bandwidth == TFR_PEAKS_BW_NONE
+	                                         ? "none" : "residue");
+	if (!e) e = tfr_meta_set(m, "amp", "sinusoid amplitude, scalloping corrected");
+	if (e)
+		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
+	return m;
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	memset(&o, 0, sizeof o);
+	tool_init("tfr-peaks", argc, argv);
+	parse(argc, argv, &o);
+	tool_check_output(o.output, o.input);
+
+	tfr_stream_reader *in = tool_stream_open(o.input, &tfr_points_schema);
+	resolve(&o, in);
+	if (o.verbose)
+		print_params(&o.p);
+	tfr_diag d;
+	tfr_peaks *pk = tfr_peaks_new(&o.p, &d);
+	if (!pk)
+		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+	tfr_meta *meta = make_meta(&o.p);
+	tool_output *out = tool_output_open(o.output, 0);
+	tfr_stream_writer *w = tool_stream_create(out, &tfr_peaks_schema, in, meta);
+
+	tfr_peak *peaks = NULL;
+	size_t cap = 0, n, np;
+	const void *pts;
+	while (tool_stream_read_frame(in, &pts, &n) > 0) {
+		if (n > cap) {
+			free(peaks);
+			cap = 2 * n;
+			if (!(peaks = malloc(cap * sizeof *peaks)))
+				tool_die(TOOL_EXIT_FAIL, "out of memory");
+		}
+		if (tfr_peaks_process(pk, pts, n, peaks, &np) != TFR_OK) {
+			tfr_diag f;
+			tfr_diag_set(&f, TFR_EFORMAT, "the points of a frame are not in "
+			             "ascending bin order");
+			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
+			tool_die_diag(tool_input_label(o.input), &f);
+		}
+		tool_stream_write(out, w, peaks, np);
+	}
+	tool_stream_close(out, w, in, NULL);
+
+	tool_stream_close_input(in);
+	tfr_peaks_free(pk);
+	tfr_meta_free(meta);
+	free(peaks);
+	return TOOL_EXIT_OK;
+}

@@ -1,0 +1,215 @@
+/*
+ * tfr-track - partials from a peaks stream: peaks linked frame to frame
+ * (gaps bridged, frequencies predicted, competing links resolved by a
+ * global cost), frequencies made to agree with the measured phases.
+ * Peaks in, partials out, streaming. See tfr-track(1).
+ */
+#include "tool.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(void)
+{
+	printf(
+"usage: tfr-track [-hVv] [-R Hz] [--link predict|nearest] [--max-drift Hz]\n"
+"                 [--max-gap frames|time] [--min-duration time]\n"
+"                 [--min-amp dBFS] [--phase-correct on|off] [-o file] [file]\n"
+"Partials from a tfr peaks stream (tfr-peaks): one breakpoint per line,\n"
+"tagged with its partial, in time order.\n"
+"\n"
+"      --link=MODE          predict (default: gaps bridged, frequencies\n"
+"                           predicted, a global cost) or nearest (Loris:\n"
+"                           the previous frame only, nearest frequency)\n"
+"  -R, --resolution=FREQ    the analysis' frequency resolution; the drift\n"
+"                           defaults to half of it (default: the stream's)\n"
+"      --max-drift=FREQ     largest distance of a peak from a partial's\n"
+"                           predicted frequency (default resolution / 2,\n"
+"                           else 40 Hz)\n"
+"      --max-gap=N          frames a partial may miss and continue (a\n"
+"                           time with ms or s is rounded to frames;\n"
+"                           default 3)\n"
+"      --min-duration=TIME  drop shorter partials (seconds, or with ms or\n"
+"                           s; default two frames)\n"
+"      --min-amp=DB         drop partials that never reach DB dBFS\n"
+"      --phase-correct=on|off  nudge frequencies (by at most 0.2 %%) so\n"
+"                           that they agree with the phases (default on)\n"
+"  -o, --output=FILE        write to FILE instead of standard output\n"
+"  -v, --verbose            print the parameters and counts on stderr\n"
+"  -h, --help               show this help and exit\n"
+"  -V, --version            show the version and exit\n"
+"\n"
+"Output columns: partial time freq amp phase bandwidth end (see tfr(5)).\n");
+}
+
+typedef struct {
+	const char *input, *output;
+	tfr_track_params p;
+	tfr_quantity gap, min_dur;
+	double resolution, drift;
+	int have_gap, have_min_dur, verbose;
+} options;
+
+static double hz(const char *opt, const char *arg)
+{
+	tfr_quantity q = tool_parse_freq(opt, arg);
+	if (q.unit != TFR_UNIT_HZ)
+		tool_usage_error("--%s: give it in Hz", opt);
+	return q.value;
+}
+
+static void parse(int argc, char **argv, options *o)
+{
+	static const char *const names[] = {
+		"link", "resolution", "max-drift", "max-gap", "min-duration",
+		"min-amp", "phase-correct", "output", "verbose", "help",
+		"version", NULL
+	};
+	static const char *const links[] = { "predict", "nearest", NULL };
+	static const char *const onoff[] = { "off", "on", NULL };
+	tfr_track_params_default(&o->p);
+	const char *opt, *arg;
+	while ((opt = tool_next_option(argc, argv, names, &arg, usage))) {
+		if (!strcmp(opt, "link"))
+			o->p.link = tool_parse_choice(opt, arg, links)
+			          ? TFR_TRACK_NEAREST : TFR_TRACK_PREDICT;
+		else if (!strcmp(opt, "resolution"))
+			o->resolution = hz(opt, arg);
+		else if (!strcmp(opt, "max-drift"))
+			o->drift = hz(opt, arg);
+		else if (!strcmp(opt, "max-gap")) {
+			o->gap = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
+			o->have_gap = 1;
+		} else if (!strcmp(opt, "min-duration")) {
+			o->min_dur = tool_parse_time(opt, arg, TFR_UNIT_SECONDS);
+			o->have_min_dur = 1;
+		} else if (!strcmp(opt, "min-amp"))
+			o->p.min_amp_db = tool_parse_level(opt, arg, 1);
+		else if (!strcmp(opt, "phase-correct"))
+			o->p.phase_correct = tool_parse_choice(opt, arg, onoff);
+		else if (!strcmp(opt, "output"))
+			o->output = arg;
+		else if (!strcmp(opt, "verbose"))
+			o->verbose = 1;
+	}
+	o->input = tool_input_operand(argc, argv);
+}
+
+/* The parameters for this stream: from the options, else derived from
+ * the stream's analysis (frame period, resolution). */
+static void resolve(options *o, const tfr_stream_reader *r)
+{
+	tfr_track_params *p = &o->p;
+	p->sample_rate = tool_stream_meta(r, "sample_rate", 1, TFR_MAX_SAMPLE_RATE);
+	double hop = tool_stream_meta(r, "hop", 1, TFR_MAX_FFT_SIZE);
+	p->frame_period = hop / p->sample_rate;
+	if (o->resolution <= 0)
+		o->resolution = tool_stream_meta_or(r, "resolution", 0, 1e6, 0);
+	if (o->drift > 0)
+		p->max_drift = o->drift;
+	else if (o->resolution > 0)
+		p->max_drift = o->resolution / 2;
+	if (o->have_gap) {
+		/* frames: a bare number is frames here, a time is rounded */
+		double g = o->gap.unit == TFR_UNIT_SAMPLES ? o->gap.value
+		         : floor(o->gap.value / p->frame_period + 0.5);
+		if (g > 1000)
+			tool_usage_error("--max-gap: %g frames is more than 1000", g);
+		p->max_gap = (int)g;
+	}
+	p->min_duration = o->have_min_dur ? o->min_dur.value : 2 * p->frame_period;
+	tfr_diag d;
+	if (tfr_track_check(p, &d) != TFR_OK)
+		tool_usage_error("%s", d.text);
+}
+
+static void print_params(const options *o)
+{
+	const tfr_track_params *p = &o->p;
+	tool_warn("frame period %g s; link %s, drift %g Hz%s, gaps up to %d frames",
+	          p->frame_period, p->link == TFR_TRACK_NEAREST ? "nearest" : "predict",
+	          p->max_drift, o->resolution > 0 ? " (resolution / 2)" : "",
+	          p->link == TFR_TRACK_NEAREST ? 0 : p->max_gap);
+	tool_warn("partials shorter than %g s or below %g dBFS dropped; phase "
+	          "correction %s (nudges up to %g %%)", p->min_duration,
+	          p->min_amp_db, p->phase_correct ? "on" : "off",
+	          100 * p->max_nudge);
+}
+
+static tfr_meta *make_meta(const options *o)
+{
+	const tfr_track_params *p = &o->p;
+	tfr_meta *m = tfr_meta_new();
+	int e = m ? TFR_OK : TFR_ENOMEM;
+	if (!e) e = tfr_meta_set(m, "track_link", p->link == TFR_TRACK_NEAREST
+	                                          ? "nearest" : "predict");
+	if (!e) e = tfr_meta_set_double(m, "track_max_drift", p->max_drift);
+	if (!e) e = tfr_meta_set_int(m, "track_max_gap", p->max_gap);
+	if (!e) e = tfr_meta_set_double(m, "track_min_duration", p->min_duration);
+	if (!e) e = tfr_meta_set(m, "track_phase_correct", p->phase_correct ? "on" : "off");
+	if (e)
+		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
+	return m;
+}
+
+static void put_ready(tool_output *out, tfr_stream_writer *w, tfr_track *t)
+{
+	size_t n;
+	const tfr_breakpoint *bp = tfr_track_ready(t, &n);
+	if (n)
+		tool_stream_write(out, w, bp, n);
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	memset(&o, 0, sizeof o);
+	tool_init("tfr-track", argc, argv);
+	parse(argc, argv, &o);
+	tool_check_output(o.output, o.input);
+
+	tfr_stream_reader *in = tool_stream_open(o.input, &tfr_peaks_schema);
+	resolve(&o, in);
+	if (o.verbose)
+		print_params(&o);
+	tfr_diag d;
+	tfr_track *t = tfr_track_new(&o.p, &d);
+	if (!t)
+		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+	tfr_meta *meta = make_meta(&o);
+	tool_output *out = tool_output_open(o.output, 0);
+	tfr_stream_writer *w = tool_stream_create(out, &tfr_partials_schema, in, meta);
+
+	const void *recs;
+	size_t n;
+	while (tool_stream_read_frame(in, &recs, &n) > 0) {
+		const tfr_peak *pk = recs;
+		if (tfr_track_process(t, pk[0].frame, pk, n) != TFR_OK) {
+			tfr_diag f;
+			tfr_diag_set(&f, TFR_EFORMAT, "the peaks of a frame are not in "
+			             "ascending frequency");
+			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
+			tool_die_diag(tool_input_label(o.input), &f);
+		}
+		put_ready(out, w, t);
+	}
+	if (tfr_track_flush(t) != TFR_OK)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	put_ready(out, w, t);
+	if (o.verbose) {
+		tfr_track_stats st;
+		tfr_track_get_stats(t, &st);
+		tool_warn("%lld partials, %lld breakpoints (%.1f per partial), %lld "
+		          "partials dropped by the filters", (long long)st.partials,
+		          (long long)st.breakpoints,
+		          st.partials ? (double)st.breakpoints / (double)st.partials : 0.0,
+		          (long long)st.dropped);
+	}
+	tool_stream_close(out, w, in, NULL);
+
+	tool_stream_close_input(in);
+	tfr_track_free(t);
+	tfr_meta_free(meta);
+	return TOOL_EXIT_OK;
+}
