@@ -2,8 +2,9 @@
  * test_hyper.c - tfr_hyper against analytic truth: a sine lands in the
  * predicted frequency bin with the predicted energy, a click in the
  * predicted time bin; streaming does not depend on how the input is cut;
- * the fast (decimated) path agrees with the full-rate path; invalid
- * parameters are refused. Plus the .npy header and the colour map.
+ * the fast (decimated) path agrees with the full-rate path; the object
+ * contract: each invalid parameter refused with its reason, _reset
+ * equal to _new. Plus the .npy header and the colour map.
  */
 #include "testutil.h"
 #include "tfr.h"
@@ -18,15 +19,15 @@
 static tfr_hyper *run(const tfr_hyper_params *p, const float *x, size_t n,
                       size_t piece)
 {
-	int err;
-	tfr_hyper *h = tfr_hyper_new(p, &err);
-	CHECK("new", h != NULL && err == TFR_OK);
+	tfr_diag d;
+	tfr_hyper *h = tfr_hyper_new(p, &d);
+	CHECK("new", h != NULL && d.code == TFR_OK);
 	if (!h)
 		exit(1);
 	for (size_t o = 0; o < n; o += piece)
 		CHECK("process", tfr_hyper_process(h, x + o, n - o < piece ?
 		                                   n - o : piece) == TFR_OK);
-	CHECK("finish", tfr_hyper_finish(h) == TFR_OK);
+	CHECK("flush", tfr_hyper_flush(h) == TFR_OK);
 	return h;
 }
 
@@ -160,8 +161,6 @@ static void test_streaming(void)
 	free(x);
 }
 
-/* The decimated path (Lagrange interpolation of the base band) against
- * every line at the full rate, on a tie-free (noisy) signal. */
 /* Bins >= 1e-6 of the maximum of b: how many, how many zero on one
  * side only, how many off by > 1e-3, and the largest relative
  * difference of those >= 1e-3 of the maximum. */
@@ -200,6 +199,8 @@ static cmp_bins compare_bins(const tfr_hyper *a, const tfr_hyper *b)
 	return c;
 }
 
+/* The decimated path (kriging interpolation of the base band) against
+ * every line at the full rate, on a tie-free (noisy) signal. */
 static void test_fast_vs_exact(void)
 {
 	tfr_hyper_params p;
@@ -250,42 +251,235 @@ static void test_fast_vs_exact(void)
 	free(x);
 }
 
+/* One invalid parameter set: _check and _new refuse it with TFR_EINVAL
+ * and this reason. */
+static void check_refused(const char *what, const tfr_hyper_params *p,
+                          const char *why)
+{
+	tfr_diag d;
+	tfr_diag_set(&d, TFR_EIO, "stale");
+	int e = tfr_hyper_check(p, &d);
+	int ok = e == TFR_EINVAL && d.code == TFR_EINVAL &&
+	         !strcmp(d.text, why);
+	tfr_diag_set(&d, TFR_EIO, "stale");
+	tfr_hyper *h = tfr_hyper_new(p, &d);
+	ok = ok && !h && d.code == TFR_EINVAL && !strcmp(d.text, why);
+	if (!ok)
+		printf("%s: got \"%s\" (code %d)\n", what, d.text, d.code);
+	CHECK(what, ok);
+	tfr_hyper_free(h);
+}
+
+/* The object contract (tfr_base.h): defaults valid, each invalid
+ * parameter refused with its reason (the words tfr-hyper prints),
+ * failures of _new beyond _check with theirs, _free(NULL). */
 static void test_params(void)
 {
 	tfr_hyper_params p;
-	int err;
+	tfr_diag d;
 	tfr_hyper_params_default(&p);
-	CHECK("default valid", tfr_hyper_check(&p, NULL) == TFR_OK);
+	tfr_diag_set(&d, TFR_EIO, "stale");
+	CHECK("default valid", tfr_hyper_check(&p, &d) == TFR_OK &&
+	      d.code == TFR_OK && d.text[0] == 0);
+	CHECK("check without diag", tfr_hyper_check(&p, NULL) == TFR_OK);
 	CHECK_NEAR("hf config A", tfr_hyper_freq_bins(&p), 361, 0);
 	CHECK_NEAR("bin 0 freq", tfr_hyper_bin_freq(&p, 0), 0.45, 1e-15);
 	CHECK_NEAR("bin 48 freq", tfr_hyper_bin_freq(&p, 48), 0.225, 1e-15);
-	p.q = 0;
-	CHECK("q 0", tfr_hyper_new(&p, &err) == NULL && err == TFR_EINVAL);
+	CHECK("no parameters", tfr_hyper_check(NULL, &d) == TFR_EINVAL &&
+	      !strcmp(d.text, "no parameters") &&
+	      tfr_hyper_new(NULL, NULL) == NULL);
+	const struct {
+		const char *field;
+		double v;
+		const char *why;
+	} bad[] = {
+		{"q", 0, "q must be positive"},
+		{"q", INFINITY, "q must be positive"},
+		{"q", NAN, "q must be positive"},
+		{"tdeci", 0, "tdeci must be at least 1"},
+		{"over", 0, "over must be between 1 and 1000"},
+		{"over", 1001, "over must be between 1 and 1000"},
+		{"noct", 0, "noct must be positive"},
+		{"noct", INFINITY, "noct must be positive"},
+		{"minf", 0, "minf must be positive"},
+		{"minf", NAN, "minf must be positive"},
+		{"maxf", 0.51, "maxf must not be above the Nyquist frequency"},
+		{"maxf", NAN, "maxf must not be above the Nyquist frequency"},
+		{"minf", 0.45, "minf must be below maxf"},
+		{"lint", 0, "lint must be positive"},
+		{"lint", INFINITY, "lint must be positive"},
+		{"channels", 0, "channels must be between 1 and 1024"},
+		{"channels", TFR_MAX_CHANNELS + 1,
+		 "channels must be between 1 and 1024"},
+		{"threads", 0, "threads must be between 1 and 256"},
+		{"threads", TFR_MAX_THREADS + 1,
+		 "threads must be between 1 and 256"},
+		{"frames_hint", -1, "negative frames hint"},
+		{"noct", 1e5, "too many scan lines (noct * over * octaves > "
+		              "1e6)"},
+		/* 9 sigma_t = 3.6e6 samples: below 2^22, but with the
+		 * interpolator's reach at D = 2^16 (20 D) beyond it */
+		{"minf", 5e-6, "q/minf too large: the longest wavelet "
+		               "exceeds 2^22 samples"},
+		{"minf", 1e-6, "q/minf too large: the longest wavelet "
+		               "exceeds 2^22 samples"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char what[96];
+		tfr_hyper_params_default(&p);
+		const char *f = bad[i].field;
+		double v = bad[i].v;
+		if (!strcmp(f, "q"))
+			p.q = v;
+		else if (!strcmp(f, "tdeci"))
+			p.tdeci = (long)v;
+		else if (!strcmp(f, "over"))
+			p.over = (int)v;
+		else if (!strcmp(f, "noct"))
+			p.noct = v;
+		else if (!strcmp(f, "minf"))
+			p.minf = v;
+		else if (!strcmp(f, "maxf"))
+			p.maxf = v;
+		else if (!strcmp(f, "lint"))
+			p.lint = v;
+		else if (!strcmp(f, "channels"))
+			p.channels = (int)v;
+		else if (!strcmp(f, "threads"))
+			p.threads = (int)v;
+		else if (!strcmp(f, "frames_hint"))
+			p.frames_hint = (int64_t)v;
+		snprintf(what, sizeof what, "refused: %s %g", f, v);
+		check_refused(what, &p, bad[i].why);
+		CHECK_NEAR("no frequency bins", tfr_hyper_freq_bins(&p), 0, 0);
+	}
+	/* valid, but more than memory can hold: TFR_ERANGE from _new */
 	tfr_hyper_params_default(&p);
-	p.minf = 0.3;
-	p.maxf = 0.2;
-	CHECK("minf > maxf", tfr_hyper_check(&p, NULL) == TFR_EINVAL);
+	p.frames_hint = INT64_MAX;
+	p.tdeci = 1;
+	CHECK("huge frames hint",
+	      tfr_hyper_check(&p, NULL) == TFR_OK &&
+	      tfr_hyper_new(&p, &d) == NULL && d.code == TFR_ERANGE &&
+	      !strcmp(d.text, "frames hint too large: the picture does not "
+	              "fit in memory"));
 	tfr_hyper_params_default(&p);
-	p.maxf = 0.51;
-	CHECK("maxf > Nyquist", tfr_hyper_check(&p, NULL) == TFR_EINVAL);
-	tfr_hyper_params_default(&p);
-	p.tdeci = 0;
-	CHECK("tdeci 0", tfr_hyper_check(&p, NULL) == TFR_EINVAL);
-	tfr_hyper_params_default(&p);
-	p.noct = 0;
-	CHECK("noct 0", tfr_hyper_check(&p, NULL) == TFR_EINVAL);
-	tfr_hyper_params_default(&p);
-	p.over = 0;
-	CHECK("over 0", tfr_hyper_check(&p, NULL) == TFR_EINVAL);
+	p.lint = 1e300;
+	CHECK("huge lint",
+	      tfr_hyper_check(&p, NULL) == TFR_OK &&
+	      tfr_hyper_new(&p, &d) == NULL && d.code == TFR_ERANGE &&
+	      !strcmp(d.text, "lint * q / minf too large: a block's reach "
+	              "does not fit in memory"));
 	tfr_hyper_free(NULL);
+	tfr_hyper_reset(NULL);
 	/* empty input: a 0 x hf result, no crash */
 	tfr_hyper_params_default(&p);
-	tfr_hyper *h = tfr_hyper_new(&p, &err);
-	CHECK("empty finish", h && tfr_hyper_finish(h) == TFR_OK);
+	tfr_hyper *h = tfr_hyper_new(&p, &d);
+	CHECK("new: diag clear", h && d.code == TFR_OK && d.text[0] == 0);
+	CHECK("empty flush", h && tfr_hyper_flush(h) == TFR_OK);
 	size_t ht, hf;
 	tfr_hyper_size(h, &ht, &hf);
 	CHECK_NEAR("empty ht", ht, 0, 0);
+	float x[4] = {0};
+	CHECK("process after flush", tfr_hyper_process(h, x, 4) ==
+	      TFR_EINVAL);
+	CHECK("flush twice", tfr_hyper_flush(h) == TFR_EINVAL);
 	tfr_hyper_free(h);
+}
+
+/* Picture of a finished object, and its size, count and frames. */
+typedef struct {
+	size_t ht, hf;
+	uint32_t maxc;
+	int64_t frames;
+	float *E;
+	uint32_t *C;
+} result;
+
+static result take_result(const tfr_hyper *h)
+{
+	result r;
+	tfr_hyper_size(h, &r.ht, &r.hf);
+	r.maxc = tfr_hyper_max_count(h);
+	r.frames = tfr_hyper_frames(h);
+	r.E = malloc(r.ht * r.hf * sizeof *r.E);
+	r.C = malloc(r.ht * r.hf * sizeof *r.C);
+	memcpy(r.E, tfr_hyper_energy(h), r.ht * r.hf * sizeof *r.E);
+	memcpy(r.C, tfr_hyper_counts(h), r.ht * r.hf * sizeof *r.C);
+	return r;
+}
+
+static void feed_flush(tfr_hyper *h, const float *x, size_t n, size_t piece)
+{
+	for (size_t o = 0; o < n; o += piece)
+		CHECK("process", tfr_hyper_process(h, x + o, n - o < piece ?
+		                                   n - o : piece) == TFR_OK);
+	CHECK("flush", tfr_hyper_flush(h) == TFR_OK);
+}
+
+/* _reset gives a new object: after a longer input (a picture grown
+ * beyond the second's, a buffer full of the first's samples, the
+ * direct kernel of its last near-tie tabulated), reset, then input B
+ * gives bit for bit what a new object gives for B; and so does reset
+ * straight after _new and in the middle of an input (the buffer then
+ * holds the old input's samples). */
+static void test_reset(void)
+{
+	tfr_hyper_params p;
+	tfr_hyper_params_default(&p);
+	p.over = 2;
+	p.noct = 24;
+	p.threads = 2;
+	size_t na = 200001, nb = 150001;
+	float *a = malloc(na * sizeof *a), *b = malloc(nb * sizeof *b);
+	memset(a, 0, na * sizeof *a);
+	test_add_cos(a, na, 1.0, 0.0125, 0.6, 0.4);
+	test_add_noise(a, na, 0.02, 11);
+	a[na / 2] = 1;
+	a[na - 1000] = -1;
+	signal_mix(b, nb);
+
+	tfr_hyper *fresh = tfr_hyper_new(&p, NULL);
+	feed_flush(fresh, b, nb, 4096);
+	result want = take_result(fresh);
+	tfr_hyper_free(fresh);
+
+	tfr_hyper *h = tfr_hyper_new(&p, NULL);
+	tfr_hyper_reset(h);
+	feed_flush(h, a, na, 5000);
+	tfr_hyper_reset(h);
+	CHECK_NEAR("frames after reset", tfr_hyper_frames(h), 0, 0);
+	feed_flush(h, b, nb / 2, 3000);  /* half, flushed */
+	tfr_hyper_reset(h);
+	/* unflushed, past the first super-blocks: the buffer's margin
+	 * before the super-block then holds samples of a */
+	CHECK("process after reset", tfr_hyper_process(h, a, na) == TFR_OK);
+	tfr_hyper_reset(h);
+	feed_flush(h, b, nb, 4096);
+	result got = take_result(h);
+	size_t n = want.ht * want.hf;
+	CHECK("reset: same size", got.ht == want.ht && got.hf == want.hf &&
+	      got.frames == want.frames && got.maxc == want.maxc);
+	CHECK("reset = new: energies", got.ht == want.ht &&
+	      !memcmp(got.E, want.E, n * sizeof *got.E));
+	CHECK("reset = new: counts", got.ht == want.ht &&
+	      !memcmp(got.C, want.C, n * sizeof *got.C));
+	size_t nz = 0;
+	for (size_t i = 0; i < n; i++)
+		nz += want.E[i] > 0;
+	CHECK("reset: a picture to compare", nz > 1000);
+	size_t ndiff = 0;
+	for (size_t i = 0; got.ht == want.ht && i < n; i++)
+		ndiff += got.E[i] != want.E[i] || got.C[i] != want.C[i];
+	printf("reset: %zu x %zu bins (%zu nonzero), max count %u; bins "
+	       "differing from a new object's: %zu\n", want.ht, want.hf,
+	       nz, want.maxc, ndiff);
+	tfr_hyper_free(h);
+	free(want.E);
+	free(want.C);
+	free(got.E);
+	free(got.C);
+	free(a);
+	free(b);
 }
 
 static void test_npy_header(void)
@@ -438,7 +632,8 @@ static void scan_check(int dl, int K, double s, int path, double *worst_f,
  */
 static void test_interp(void)
 {
-	/* the two designs hyper.c uses: K, s, bound on the weighted error */
+	/* the two designs tfr_hyper uses (hyper_plan.c): K, s, bound on
+	 * the weighted error */
 	const struct { int K; double s, tol; } dz[2] = {
 		{10, 0.05, 1.5e-7}, {20, 0.075, 6e-8}};
 	for (int z = 0; z < 2; z++) {
@@ -484,6 +679,7 @@ int main(void)
 	test_sine();
 	test_click();
 	test_streaming();
+	test_reset();
 	test_fast_vs_exact();
 	test_direct();
 	test_interp();

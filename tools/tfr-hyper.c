@@ -157,70 +157,46 @@ static void resolve(options *o, const tfr_audio_info *info)
 }
 
 typedef struct {
-	tfr_hyper **h;
-	size_t nh;
-	int chans;   /* input channels */
+	tfr_hyper_bank *bank;
+	size_t nh;   /* histograms */
 	size_t ht, hf;
 } analysis;
 
-static void make_analysis(options *o, const tfr_audio_info *info,
-                          analysis *a)
+static void analyse(options *o, tfr_audio_in *in, analysis *a)
 {
-	const char *why;
-	a->chans = info->channels;
-	size_t per_q = o->split ? (size_t)info->channels : 1;
-	a->nh = o->nq * per_q;
-	a->h = calloc(a->nh, sizeof *a->h);
-	if (!a->h)
-		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(TFR_ENOMEM));
-	for (size_t i = 0; i < a->nh; i++) {
-		int err;
-		o->p.q = o->q[i / per_q];
-		if (tfr_hyper_check(&o->p, &why))
-			tool_usage_error("%s", why);
-		a->h[i] = tfr_hyper_new(&o->p, &err);
-		if (!a->h[i]) {
-			if (err == TFR_ENOMEM || err == TFR_ERANGE)
-				tool_usage_error("picture too large for memory "
-				                 "(%.0f frames at tdeci %ld)",
-				                 (double)o->p.frames_hint, o->p.tdeci);
-			tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(err));
-		}
+	const tfr_audio_info *info = tfr_audio_in_info(in);
+	tfr_hyper_bank_params bp;
+	tfr_hyper_bank_params_default(&bp);
+	bp.hyper = o->p;
+	bp.q = o->q;
+	bp.nq = o->nq;
+	bp.channels = info->channels;
+	bp.split = o->split;
+	tfr_diag d;
+	if (tfr_hyper_bank_check(&bp, &d) != TFR_OK)
+		tool_usage_error("%s", d.text);
+	if (!(a->bank = tfr_hyper_bank_new(&bp, &d))) {
+		if (d.code == TFR_ENOMEM || d.code == TFR_ERANGE)
+			tool_usage_error("picture too large for memory (%.0f frames "
+			                 "at tdeci %ld)", (double)o->p.frames_hint,
+			                 o->p.tdeci);
+		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
 	}
-}
-
-static void feed(options *o, tfr_audio_in *in, analysis *a)
-{
+	a->nh = tfr_hyper_bank_count(a->bank);
 	enum { CHUNK = 8192 };
-	size_t C = (size_t)a->chans;
-	float *buf = malloc(CHUNK * C * sizeof *buf);
-	float *mono = malloc(CHUNK * sizeof *mono);
-	if (!buf || !mono)
+	float *buf = malloc(CHUNK * (size_t)info->channels * sizeof *buf);
+	if (!buf)
 		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(TFR_ENOMEM));
 	long n;
-	while ((n = tool_audio_read(in, buf, CHUNK)) > 0) {
-		for (size_t i = 0; i < a->nh; i++) {
-			int e;
-			if (o->split) {
-				size_t c = i % C;
-				for (long k = 0; k < n; k++)
-					mono[k] = buf[(size_t)k * C + c];
-				e = tfr_hyper_process(a->h[i], mono, (size_t)n);
-			} else {
-				e = tfr_hyper_process(a->h[i], buf, (size_t)n);
-			}
-			if (e)
-				tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
-		}
-	}
-	for (size_t i = 0; i < a->nh; i++) {
-		int e = tfr_hyper_finish(a->h[i]);
-		if (e)
-			tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
-	}
-	tfr_hyper_size(a->h[0], &a->ht, &a->hf);
+	int e = TFR_OK;
+	while (!e && (n = tool_audio_read(in, buf, CHUNK)) > 0)
+		e = tfr_hyper_bank_process(a->bank, buf, (size_t)n);
+	if (!e)
+		e = tfr_hyper_bank_flush(a->bank);
+	if (e)
+		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
+	tfr_hyper_size(tfr_hyper_bank_get(a->bank, 0), &a->ht, &a->hf);
 	free(buf);
-	free(mono);
 }
 
 /* One histogram (energy or counts) in the chosen axis order. */
@@ -228,8 +204,9 @@ static int write_matrix(FILE *f, const options *o, const analysis *a,
                         size_t i, int counts)
 {
 	size_t ht = a->ht, hf = a->hf;
-	const float *E = tfr_hyper_energy(a->h[i]);
-	const uint32_t *C = tfr_hyper_counts(a->h[i]);
+	const tfr_hyper *h = tfr_hyper_bank_get(a->bank, i);
+	const float *E = tfr_hyper_energy(h);
+	const uint32_t *C = tfr_hyper_counts(h);
 	if (!o->transpose)
 		return counts ? tfr_npy_write_u32(f, C, ht * hf)
 		              : tfr_npy_write_f32(f, E, ht * hf);
@@ -280,7 +257,7 @@ static void write_png(const char *path, const options *o, const analysis *a)
 	if (!layers)
 		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(TFR_ENOMEM));
 	for (size_t i = 0; i < a->nh; i++)
-		layers[i] = tfr_hyper_energy(a->h[i]);
+		layers[i] = tfr_hyper_energy(tfr_hyper_bank_get(a->bank, i));
 	tfr_picture_params pp = o->pic;
 	pp.width = a->ht;
 	pp.height = a->hf;
@@ -328,8 +305,7 @@ int main(int argc, char **argv)
 	resolve(&o, info);
 	analysis a;
 	memset(&a, 0, sizeof a);
-	make_analysis(&o, info, &a);
-	feed(&o, in, &a);
+	analyse(&o, in, &a);
 	tfr_audio_in_free(in);
 
 	for (size_t i = 0; i < o.nout; i++) {
@@ -340,8 +316,6 @@ int main(int argc, char **argv)
 	}
 	if (o.counts)
 		write_npy(o.counts, &o, &a, 1);
-	for (size_t i = 0; i < a.nh; i++)
-		tfr_hyper_free(a.h[i]);
-	free(a.h);
+	tfr_hyper_bank_free(a.bank);
 	return TOOL_EXIT_OK;
 }

@@ -7,6 +7,9 @@
 
 #define TFR_PI 3.14159265358979323846
 #define TFR_2PI 6.28318530717958647692
+/* pi to long double's precision (x87: 64-bit mantissa; more digits than
+ * any long double holds) */
+#define TFR_PIL 3.14159265358979323846264338327950288L
 
 /* a * b, or 0 when the product would overflow size_t (callers treat 0 as
  * an allocation failure). */

@@ -11,6 +11,7 @@
  */
 #include "hyper_direct.h"
 #include "cpu.h"
+#include "internal.h"
 #include "tfr_base.h"
 
 #include <math.h>
@@ -18,8 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HD_PI 3.14159265358979323846
-#define HD_PIL 3.14159265358979323846264338327950288L
 #define HD_KSIG 8.0    /* double kernel: taps up to 8 sigma_t */
 #define HD_ANCHOR 64   /* taps between exact kernel values */
 
@@ -31,14 +30,14 @@ static inline double hd_x(const float *x, ptrdiff_t i, ptrdiff_t lo,
 
 static ptrdiff_t hd_taps(double sigma, double nsig)
 {
-	return (ptrdiff_t)ceil(nsig / (2 * HD_PI * sigma));
+	return (ptrdiff_t)ceil(nsig / (2 * TFR_PI * sigma));
 }
 
 int tfr_hyper_kern_init(tfr_hyper_kern *k, double q, double fmin,
                         unsigned cpu)
 {
 	memset(k, 0, sizeof *k);
-	k->cap = hd_taps(fmin / (2 * HD_PI * q), HD_KSIG) + 1;
+	k->cap = hd_taps(fmin / (2 * TFR_PI * q), HD_KSIG) + 1;
 	k->e = malloc((size_t)k->cap * sizeof *k->e);
 	k->ec = malloc((size_t)k->cap * sizeof *k->ec);
 	k->es = malloc((size_t)k->cap * sizeof *k->es);
@@ -64,12 +63,19 @@ void tfr_hyper_kern_free(tfr_hyper_kern *k)
 	memset(k, 0, sizeof *k);
 }
 
+void tfr_hyper_kern_forget(tfr_hyper_kern *k)
+{
+	k->K = 0;
+	k->f0 = 0;
+	k->sigma = 0;
+}
+
 size_t tfr_hyper_kern_set(tfr_hyper_kern *k, double f0, double sigma)
 {
 	if (k->K > 0 && k->f0 == f0 && k->sigma == sigma)
 		return 0;
-	double a = 2 * HD_PI * HD_PI * sigma * sigma;   /* e_m = e^(-a m^2) */
-	double w = 2 * HD_PI * f0;
+	double a = 2 * TFR_PI * TFR_PI * sigma * sigma;   /* e_m = e^(-a m^2) */
+	double w = 2 * TFR_PI * f0;
 	ptrdiff_t K = hd_taps(sigma, HD_KSIG);
 	if (K >= k->cap)
 		K = k->cap - 1;
@@ -182,7 +188,7 @@ size_t tfr_hyper_direct_d(const tfr_hyper_kern *k, const float *x,
 			       hd_x(x, n + m, lo, hi), acc);
 	}
 	double sigma = k->sigma;
-	double A = sigma * sqrt(2 * HD_PI), B = 2 * HD_PI * sigma * A;
+	double A = sigma * sqrt(2 * TFR_PI), B = 2 * TFR_PI * sigma * A;
 	double x0 = hd_x(x, n, lo, hi);
 	out[0] = A * (x0 + acc[0]);
 	out[1] = A * acc[1];
@@ -197,10 +203,10 @@ size_t tfr_hyper_direct_ld(const float *x, ptrdiff_t n, ptrdiff_t lo,
                            long double out[4])
 {
 	long double s_ = sigma;
-	long double a = 2 * HD_PIL * HD_PIL * s_ * s_;
-	long double sigt = 1 / (2 * HD_PIL * s_);
+	long double a = 2 * TFR_PIL * TFR_PIL * s_ * s_;
+	long double sigt = 1 / (2 * TFR_PIL * s_);
 	ptrdiff_t K = (ptrdiff_t)ceill(9.5L * sigt);
-	long double w = 2 * HD_PIL * (long double)f0;
+	long double w = 2 * TFR_PIL * (long double)f0;
 	long double sr = 0, si = 0, U = 0, V = 0;
 	size_t taps = 0;
 	for (ptrdiff_t m = 1; m <= K; m++) {
@@ -218,7 +224,7 @@ size_t tfr_hyper_direct_ld(const float *x, ptrdiff_t n, ptrdiff_t lo,
 		V += dm * e * s * ps;
 		taps++;
 	}
-	long double A = s_ * sqrtl(2 * HD_PIL), B = 2 * HD_PIL * s_ * A;
+	long double A = s_ * sqrtl(2 * TFR_PIL), B = 2 * TFR_PIL * s_ * A;
 	out[0] = A * ((long double)hd_x(x, n, lo, hi) + sr);
 	out[1] = A * si;
 	out[2] = B * V;

@@ -17,7 +17,8 @@
 
 /*
  * xi(n) = sum_m x[n-m] g(m), eta(n) = sum_m x[n-m] d(m) with the time-
- * domain kernels of the reference's filters (hyper.c, paper eq. 1/2):
+ * domain kernels of the reference's filters (hyper_plan.c, paper eq.
+ * 1/2):
  *   g(m) = sigma sqrt(2 pi) exp(-2 pi^2 sigma^2 m^2) exp(i 2 pi f0 m),
  *   d(m) = -i 2 pi sigma m g(m),
  * i.e. the inverse Fourier transforms of G(f) = exp(-(f-f0)^2/(2 sigma^2))
@@ -45,6 +46,9 @@ void tfr_hyper_kern_free(tfr_hyper_kern *k);
 /* Tabulate line (f0, sigma) unless it is the one tabulated: the number
  * of taps computed (0 if it was). */
 size_t tfr_hyper_kern_set(tfr_hyper_kern *k, double f0, double sigma);
+
+/* No line tabulated, as after _init: the next _set computes its taps. */
+void tfr_hyper_kern_forget(tfr_hyper_kern *k);
 
 /* xi, eta at x[n] from the tabulated line, and the scale of their
  * roundoff, sum |x| (|g| + |d|), in *scale. Returns the taps used. */

@@ -5,6 +5,7 @@
  */
 #include "hyper_interp.h"
 #include "cpu.h"
+#include "internal.h"
 #include "tfr_base.h"
 
 #include <math.h>
@@ -16,7 +17,6 @@
 #endif
 
 #define HI_KMAX TFR_HYPER_FIR_KMAX
-#define HI_PIL 3.14159265358979323846264338327950288L
 
 /* Cholesky factor of the K x K Gram matrix R(i - j), in long double:
  * its condition number is ~4e13 at s = 0.05, and an error e in the
@@ -65,7 +65,7 @@ static void hi_weights(int K, long double l[HI_KMAX][HI_KMAX],
 void tfr_hyper_fir_weights(int K, double s, double t, double *w)
 {
 	long double l[HI_KMAX][HI_KMAX];
-	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
+	long double a2 = TFR_PIL * TFR_PIL * (long double)s * (long double)s;
 	hi_cholesky(K, a2, l);
 	hi_weights(K, l, a2, t, w);
 }
@@ -130,7 +130,7 @@ int tfr_hyper_fir_init(tfr_hyper_fir *f, int dlog, double s, int K,
 		return TFR_ENOMEM;
 	}
 	long double l[HI_KMAX][HI_KMAX];
-	long double a2 = HI_PIL * HI_PIL * (long double)s * (long double)s;
+	long double a2 = TFR_PIL * TFR_PIL * (long double)s * (long double)s;
 	hi_cholesky(K, a2, l);
 	size_t D = (size_t)1 << dlog;
 	for (size_t r = 0; r < D; r++) {

@@ -4,7 +4,7 @@
  *
  * A line's outputs xi and eta, shifted to base band, are signals whose
  * spectra are X(f) times a Gaussian of std sigma (times (f-f0)/sigma for
- * eta; hyper.c). tfr_hyper computes them by inverse FFTs at every D-th
+ * eta; hyper_plan.c). tfr_hyper computes them by inverse FFTs at every D-th
  * sample only (D = 2^dlog, sigma D <= s) and gets the samples in between
  * from K of those values by fixed weights: the best linear estimate
  * (kriging) for a signal whose spectrum is a Gaussian of std s per
@@ -14,11 +14,11 @@
  * the Gaussian exp(-phi^2/(2 s^2)), stays below 1.0e-7 of the
  * component's amplitude (K = 12: 1.3e-8, but 20 % more work for the
  * interpolation than the FFTs it saves), for K = 20 and s = 0.075 (the
- * lines hyper.c runs at D = 2 instead of the full rate) below 4.9e-8
+ * lines tfr_hyper runs at D = 2 rather than the full rate) below 4.9e-8
  * (tests/test_hyper.c checks both on exact complex exponentials);
- * 6-point Lagrange interpolation needed s <= 0.022 for 3.6e-7, i.e.
- * 2.3 times more samples from the FFTs. xi and eta use the
- * same weights, so a single component's ratio eta/xi is unaffected.
+ * 6-point Lagrange interpolation would need s <= 0.022 for 3.6e-7,
+ * i.e. 2.3 times more samples from the FFTs. xi and eta use the same
+ * weights, so a single component's ratio eta/xi is unaffected.
  */
 #ifndef TFR_HYPER_INTERP_H
 #define TFR_HYPER_INTERP_H

@@ -18,7 +18,7 @@
 
 #include "kiss_fftr.h"
 
-#define WOLA_PI 3.14159265358979323846
+#include "internal.h"
 
 /* An envelope below this fraction of its maximum makes the inverse
  * ill-conditioned (noise gain > 1000): refuse such window/hop pairs. */
@@ -57,7 +57,7 @@ static int params_valid(const tfr_wola_params *p)
 static void fill_hann(double *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		w[i] = 0.5 - 0.5 * cos(2.0 * WOLA_PI * (double)i / (double)n);
+		w[i] = 0.5 - 0.5 * cos(2.0 * TFR_PI * (double)i / (double)n);
 }
 
 /* g[n] = w[n] / (N * env[n mod H]); returns 0 if env has a near-zero. */

@@ -16,6 +16,7 @@
 #include "tfr_meta.h"
 #include "tfr_stream.h"
 #include "tfr_hyper.h"
+#include "tfr_hyper_bank.h"
 #include "tfr_npy.h"
 #include "tfr_png.h"
 #include "tfr_picture.h"

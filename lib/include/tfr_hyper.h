@@ -30,12 +30,13 @@
  *  - Arithmetic: float FFTs (KissFFT) and interpolation of each filter
  *    output from a decimated rate (kriging weights, hyper_interp.h;
  *    lines above 0.236 q cycles/sample, whose sigma exceeds 0.0375,
- *    stay at the full rate: none at q >= 2). Points within the float error of a decision boundary
- *    (which on steady synthetic tones and clicks are many: they fall
- *    exactly on a bin or lint boundary in exact arithmetic) are
- *    recomputed directly in double / long double and decided as exact
- *    arithmetic decides them. Away from the ends, significant bins agree
- *    with the reference to ~2e-5 relative (tests/test_hyper_ref.c).
+ *    stay at the full rate: none at q >= 2). Points within the float
+ *    error of a decision boundary (which on steady synthetic tones and
+ *    clicks are many: they fall exactly on a bin or lint boundary in
+ *    exact arithmetic) are recomputed directly in double / long double
+ *    and decided as exact arithmetic decides them. Away from the ends,
+ *    significant bins agree with the reference to ~2e-5 relative
+ *    (tests/test_hyper_ref.c).
  *  - Filters whose Gaussian is cut off at the Nyquist frequency have an
  *    impulse response decaying only like 1/n in the reference (the
  *    whole-file FFT); blocks truncate it at a margin of thousands of
@@ -46,6 +47,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "tfr_base.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,10 +65,11 @@ typedef struct {
 	double maxf;       /* highest frequency, cycles/sample (<= 0.5) */
 	double lint;       /* locality limit on |mp| (reference: 0.5) */
 	int channels;      /* interleaved input channels, pooled into one
-	                      histogram as the reference does (>= 1) */
+	                      histogram as the reference does (1 ..
+	                      TFR_MAX_CHANNELS) */
 	int round_away;    /* 0: round half to even (numpy reference, the
 	                      default); 1: half away from zero (MATLAB) */
-	int threads;       /* worker threads (>= 1) */
+	int threads;       /* worker threads (1 .. TFR_MAX_THREADS) */
 	int exact;         /* 1: every line at the full rate (slow, for
 	                      checking); 0: decimate + interpolate */
 	int64_t frames_hint; /* expected input length in frames, to allocate
@@ -82,26 +86,38 @@ void tfr_hyper_params_default(tfr_hyper_params *p);
 /* Number of frequency bins for p (0 if p is invalid). */
 size_t tfr_hyper_freq_bins(const tfr_hyper_params *p);
 
-/* Check p: TFR_OK or TFR_EINVAL (and a static reason in *why if why). */
-int tfr_hyper_check(const tfr_hyper_params *p, const char **why);
+/* TFR_OK (d cleared), or TFR_EINVAL with the first problem of p in d. */
+int tfr_hyper_check(const tfr_hyper_params *p, tfr_diag *d);
 
-tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, int *err);
+/* NULL on failure with the code and reason in d: TFR_EINVAL (what
+ * _check finds), TFR_ENOMEM, or TFR_ERANGE (the picture for frames_hint
+ * or the workers' windows for lint * q / minf would not fit in
+ * memory); d cleared on success. The work is planned and allocated
+ * here, once. */
+tfr_hyper *tfr_hyper_new(const tfr_hyper_params *p, tfr_diag *d);
 
 /*
  * Feed nframes interleaved frames (p.channels floats each). Work is done
  * in blocks as soon as enough input (and look-ahead) is buffered. The
  * histogram grows with the input (the one allocation outside _new when
- * frames_hint was too small). Returns TFR_OK, TFR_ENOMEM, TFR_ERANGE.
+ * frames_hint was too small). Returns TFR_OK, TFR_ENOMEM, TFR_ERANGE;
+ * TFR_EINVAL after _flush.
  */
 int tfr_hyper_process(tfr_hyper *h, const float *x, size_t nframes);
 
 /*
- * End of input: flush the remaining blocks (zeros after the end), apply
- * the count threshold. After it, only the accessors below may be called.
+ * End of input: the remaining blocks (zeros after the end), then the
+ * count threshold. After it, only the accessors below, _reset and _free
+ * may be called. TFR_OK, TFR_ENOMEM, TFR_ERANGE; TFR_EINVAL if called
+ * twice.
  */
-int tfr_hyper_finish(tfr_hyper *h);
+int tfr_hyper_flush(tfr_hyper *h);
 
-/* Geometry of the result (valid after finish): ht time x hf freq bins. */
+/* Back to the state of a new object on the same parameters (the
+ * allocations are kept): the same input then gives the same result. */
+void tfr_hyper_reset(tfr_hyper *h);
+
+/* Geometry of the result (valid after _flush): ht time x hf freq bins. */
 void tfr_hyper_size(const tfr_hyper *h, size_t *ht, size_t *hf);
 
 /* Energy histogram after the threshold, ht*hf floats, index k*hf + j. */
@@ -119,6 +135,7 @@ double tfr_hyper_bin_freq(const tfr_hyper_params *p, size_t j);
 /* Frames consumed so far. */
 int64_t tfr_hyper_frames(const tfr_hyper *h);
 
+/* NULL does nothing. */
 void tfr_hyper_free(tfr_hyper *h);
 
 #ifdef __cplusplus
