@@ -41,7 +41,14 @@ for page in tfr-reassign.1 tfr-hyper.1 tfr-sdelay.1 tfr-peaks.1 tfr-track.1 \
 			continue
 		fi
 		case $cmd in
-		*numpy*) python3 -c 'import numpy' 2>/dev/null || { echo "skip (no numpy): $cmd"; skipped=$((skipped + 1)); continue; } ;;
+		*"python3 -c 'import "*)
+			mod=${cmd#*import }
+			mod=${mod%%;*}
+			if ! python3 -c "import $mod" 2>/dev/null; then
+				echo "skip (no python module $mod): $cmd"
+				skipped=$((skipped + 1))
+				continue
+			fi ;;
 		esac
 		n=$((n + 1))
 		touch stamp

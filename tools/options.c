@@ -55,6 +55,8 @@ static const vocab vocabulary[] = {
 	{ "seed", 'S', 1, NULL },
 	{ "phase", 'p', 1, NULL },
 	{ "phase-correct", 0, 1, NULL },
+	{ "frame-period", 0, 1, NULL },
+	{ "precision", 0, 1, NULL },
 	/* audio output */
 	{ "bits", 'b', 1, NULL },
 	{ "gain", 'g', 1, NULL },

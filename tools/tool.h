@@ -118,6 +118,9 @@ long tool_audio_read_mono(tfr_audio_in *in, float *buf, size_t nframes,
 /* Open a tfr stream (file or stdin) and read its header, expecting the
  * schema (NULL: any stream); failures as "name: FILE:LINE: what". */
 tfr_stream_reader *tool_stream_open(const char *path, const tfr_schema *expect);
+/* The same on a stream already open (label names it in messages). */
+tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
+                                       const tfr_schema *expect);
 /* Read a record / a frame; failures die with FILE:LINE. */
 int tool_stream_read(tfr_stream_reader *r, void *record);
 int tool_stream_read_frame(tfr_stream_reader *r, const void **records,

@@ -61,6 +61,12 @@ tfr_stream_reader *tool_stream_open(const char *path, const tfr_schema *expect)
 	FILE *fp = stdin;
 	if (path && strcmp(path, "-") && !(fp = fopen(path, "r")))
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	return tool_stream_open_fp(fp, label, expect);
+}
+
+tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
+                                       const tfr_schema *expect)
+{
 	stream_label = label;
 	stream_file = fp;
 	tfr_diag d;

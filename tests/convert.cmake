@@ -1,0 +1,1 @@
+tfr_tool_test(tool_convert tool_convert.sh)
