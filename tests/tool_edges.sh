@@ -114,6 +114,83 @@ for t in tfr-reassign tfr-hyper tfr-sdelay; do
 	fi
 done
 
+# The stream tools: the same edges, with a stream of the kind each reads.
+"$B/tfr-reassign" a.wav > a.points
+"$B/tfr-peaks" a.points > a.peaks
+"$B/tfr-track" a.peaks > a.partials
+in_of() {
+	case $1 in
+	tfr-peaks) echo a.points ;;
+	tfr-track) echo a.peaks ;;
+	*) echo a.partials ;;
+	esac
+}
+kind_of() {
+	case $1 in
+	tfr-peaks) echo points ;;
+	tfr-track) echo peaks ;;
+	*) echo partials ;;
+	esac
+}
+for t in tfr-peaks tfr-track tfr-resynth tfr-convert; do
+	i=$(in_of $t)
+	k=$(kind_of $t)
+	o=result.out
+	[ $t = tfr-resynth ] && o=result.wav
+	expect_error 1 "$t: stdout: write error: No space left on device" sh -c "'$B/$t' $i > /dev/full"
+	expect_error 1 "$t: /dev/full: write error: No space left on device" "$B/$t" -o /dev/full $i
+	[ -c /dev/full ] || fail "$t: /dev/full is gone"
+	set +e
+	sh -c "'$B/$t' $i 2>err.txt | head -c 10 > /dev/null"
+	set -e
+	[ ! -s err.txt ] || fail "$t: a closed pipe gave a message: $(cat err.txt)"
+	cp $i in.x
+	sum=$(cksum < in.x)
+	expect_error 2 "$t: in.x: the output is the input file (in.x)" "$B/$t" -o in.x in.x
+	[ "$(cksum < in.x)" = "$sum" ] || fail "$t: the input changed"
+	echo precious > ro.out
+	chmod a-w ro.out
+	expect_error 1 "$t: ro.out: Permission denied" "$B/$t" -o ro.out $i
+	[ "$(cat ro.out)" = precious ] || fail "$t: a read-only output was changed"
+	rm -f ro.out
+	# bad streams: empty, another kind, cut inside a line; the old
+	# output stays, no temporary is left
+	echo precious > "$o"
+	: > empty.txt
+	if [ $t = tfr-convert ]; then
+		expect_error 1 "$t: empty.txt: not a partials file (a tfr stream, SDIF or SPEAR text)" "$B/$t" -o "$o" empty.txt
+		expect_error 1 "$t: stdin:1: expected a 'partials' stream, got 'points'" sh -c "'$B/$t' -o '$o' < a.points"
+	else
+		expect_error 1 "$t: empty.txt: empty input (expected a tfr $k stream)" "$B/$t" -o "$o" empty.txt
+		other=a.points
+		[ $k = points ] && other=a.peaks
+		expect_error 1 "$t: stdin:1: expected a '$k' stream, got '$(head -n 1 $other | cut -d' ' -f2)'" sh -c "'$B/$t' -o '$o' < $other"
+	fi
+	n=$(($(wc -l < $i) - 3))
+	head -n $n $i > cut.txt
+	printf '1\t0.5' >> cut.txt
+	expect_status 1 "$B/$t" -o "$o" cut.txt
+	grep -q "^$t: cut.txt:$((n + 1)): expected [0-9]* fields, got 2\$" err.txt || fail "$t: a cut stream: $(cat err.txt)"
+	[ "$(cat "$o")" = precious ] || fail "$t: a failed run changed the existing output"
+	[ -z "$(ls -A | grep '\.tfr-')" ] || fail "$t: temporary files left: $(ls -A | grep '\.tfr-')"
+	rm -f "$o"
+done
+# the analysis a stream needs is in its header
+grep -v '^# window=' a.points > nowin.points
+h=$(awk '!/^#/ { print NR - 1; exit }' nowin.points)
+expect_error 1 "tfr-peaks: nowin.points:$h: header: no 'window'" "$B/tfr-peaks" nowin.points
+grep -v '^# hop=' a.peaks > nohop.peaks
+expect_status 1 "$B/tfr-track" nohop.peaks
+grep -q "^tfr-track: nohop.peaks:[0-9]*: header: no 'hop'" err.txt || fail "tfr-track without hop: $(cat err.txt)"
+# values a synthesiser cannot use, with their line
+awk -F '\t' -v OFS='\t' '/^#/ { print; next } n++ == 5 { $4 = "nan" } { print }' a.partials > nan.partials
+expect_status 1 "$B/tfr-resynth" nan.partials -o x.wav
+grep -q "^tfr-resynth: nan.partials:[0-9]*: amp: 'nan' is not a finite number" err.txt || fail "NaN amp: $(cat err.txt)"
+awk -F '\t' -v OFS='\t' '/^#/ { print; next } n++ == 5 { $2 = -1 } { print }' a.partials > back.partials
+expect_status 1 "$B/tfr-resynth" back.partials -o x.wav
+grep -q "^tfr-resynth: back.partials:[0-9]*: time goes back" err.txt || fail "time going back: $(cat err.txt)"
+[ ! -e x.wav ] || fail "tfr-resynth left an output after bad input"
+
 # the history names the tool whatever argv[0] says, and a file name with
 # a newline becomes a valid metadata value
 bash -c "exec -a x '$B/tfr-reassign' -t -20 a.wav" > h.txt || fail "argv[0] 'x'"

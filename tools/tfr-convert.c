@@ -122,8 +122,8 @@ static void open_source(source *s, const options *o, int any_kind)
 	size_t n = fread(head, 1, sizeof head, s->fp);
 	s->format = tfr_pformat_detect(head, n);
 	tfr_diag d;
-	if (s->format == TFR_PFORMAT_UNKNOWN && n > 5 && !memcmp(head, "#tfr ", 5) && any_kind)
-		s->format = TFR_PFORMAT_TFR;  /* another kind, for a table */
+	if (s->format == TFR_PFORMAT_UNKNOWN && n > 5 && !memcmp(head, "#tfr ", 5))
+		s->format = TFR_PFORMAT_TFR;  /* another kind: a table, or refused */
 	switch (s->format) {
 	case TFR_PFORMAT_TFR:
 		/* the stream reader reads from the start: the head goes back */

@@ -109,7 +109,7 @@ static _Noreturn void header_fault(const tfr_stream_reader *r, const char *fmt,
 {
 	tfr_diag d;
 	tfr_diag_setf(&d, TFR_EFORMAT, fmt, key);
-	tfr_diag_at(&d, tfr_stream_reader_line(r), 0);
+	tfr_diag_at(&d, tfr_stream_reader_header_end(r), 0);
 	tool_die_diag(stream_label, &d);
 }
 
@@ -138,7 +138,7 @@ tfr_window_spec tool_stream_meta_window(const tfr_stream_reader *r)
 	const char *name = tfr_meta_get(tfr_stream_reader_meta(r), "window");
 	tfr_window_spec w;
 	if (!name)
-		header_fault(r, "header: no '%s' (the analysis window is needed)", "window");
+		header_fault(r, "header: no '%s'", "window");
 	if (tfr_window_parse(name, &w) != TFR_OK)
 		header_fault(r, "header: unknown window '%s'", name);
 	return w;

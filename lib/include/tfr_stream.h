@@ -169,6 +169,10 @@ const tfr_diag *tfr_stream_reader_diag(const tfr_stream_reader *r);
 /* Line number of the last line read (1-based). */
 long tfr_stream_reader_line(const tfr_stream_reader *r);
 
+/* Line number of the header's last line (where a fault of the header as
+ * a whole, such as a missing key, is reported). */
+long tfr_stream_reader_header_end(const tfr_stream_reader *r);
+
 void tfr_stream_reader_free(tfr_stream_reader *r);
 
 #ifdef __cplusplus

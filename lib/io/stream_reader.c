@@ -29,6 +29,7 @@ struct tfr_stream_reader {
 	size_t len;
 	long lineno;
 	int pending;          /* line holds a record read with the header */
+	long header_end;      /* the header's last line */
 	const tfr_schema *s;  /* NULL: an unknown kind, read generically */
 	char kind[64];
 	int version;
@@ -245,6 +246,7 @@ int tfr_stream_read_header(tfr_stream_reader *r, const tfr_schema *expect)
 			return e;
 		if (e == 0 || r->line[0] != '#') {
 			r->pending = e == 1;
+			r->header_end = r->lineno - r->pending;
 			break;
 		}
 		char *key, *value;
@@ -500,4 +502,9 @@ const tfr_diag *tfr_stream_reader_diag(const tfr_stream_reader *r)
 long tfr_stream_reader_line(const tfr_stream_reader *r)
 {
 	return r->lineno;
+}
+
+long tfr_stream_reader_header_end(const tfr_stream_reader *r)
+{
+	return r->header_end;
 }
