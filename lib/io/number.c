@@ -70,15 +70,17 @@ static uint64_t round_pos(double x)
  * and the exact ties, which printf breaks to even) are formatted by
  * printf, which is exact. x is non-negative; its error is at most a few
  * units of its last place. */
-static int near_half(double x)
+static inline int near_half(double x)
 {
-	double f = x - floor(x);
+	double f = x - (double)(int64_t)x;  /* x is below 2^63 here */
 	return fabs(f - 0.5) <= (x > 1 ? x : 1) * 0x1p-49;
 }
 
 /* printf's rounding, under the C locale whatever the process's locale:
  * snprintf(p, size, fmt, precision, v). */
-static int printf_c(char *p, size_t size, const char *fmt, int prec, double v)
+static __attribute__((noinline, cold)) int printf_c(char *p, size_t size,
+                                                     const char *fmt, int prec,
+                                                     double v)
 {
 	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
 	locale_t old = c ? uselocale(c) : (locale_t)0;
@@ -106,7 +108,7 @@ static inline void put4(char *p, uint32_t v)
 
 /* Exactly nine digits of v < 10^9 at p, zero-padded. The halves are
  * independent, so the divisions do not wait on each other. */
-static void put9(char *p, uint32_t v)
+static inline void put9(char *p, uint32_t v)
 {
 	uint32_t hi = v / 100000000, lo = v % 100000000;
 	p[0] = (char)('0' + hi);
@@ -224,7 +226,8 @@ static size_t fmt_exact(char *p, double v, int digits)
 
 /* The digits-digit mantissa and the decimal exponent of a > 0, by
  * printf's exact rounding. */
-static uint64_t exact_digits(double a, int digits, int *e)
+static __attribute__((noinline, cold)) uint64_t exact_digits(double a,
+                                                             int digits, int *e)
 {
 	char buf[64];
 	printf_c(buf, sizeof buf, "%.*e", digits - 1, a);

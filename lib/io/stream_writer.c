@@ -15,9 +15,19 @@
 
 enum { BUFSIZE = 1 << 16 };
 
+/* How one column is written, decided once: the writer's inner loop is
+ * the hottest code of tfr-reassign. */
+enum { OP_I64, OP_I32, OP_F64_FIXED, OP_F64_SIG, OP_F32_FIXED, OP_F32_SIG };
+
+typedef struct {
+	unsigned char op, digits;
+	unsigned short offset;
+} column_op;
+
 struct tfr_stream_writer {
 	FILE *fp;
 	const tfr_schema *s;
+	column_op ops[64];
 	tfr_meta *meta;
 	char *buf;
 	size_t used;
@@ -48,6 +58,16 @@ tfr_stream_writer *tfr_stream_writer_new(FILE *fp, const tfr_schema *s,
 	w->fp = fp;
 	w->s = s;
 	w->line_max = s->ncolumns * TFR_NUMBER_MAX + 1;
+	for (size_t i = 0; i < s->ncolumns && i < 64; i++) {
+		const tfr_column *c = &s->columns[i];
+		int fixed = c->format == TFR_COL_FIXED;
+		w->ops[i].op = c->storage == TFR_COL_I64 ? OP_I64
+		             : c->storage == TFR_COL_I32 ? OP_I32
+		             : c->storage == TFR_COL_F64 ? (fixed ? OP_F64_FIXED : OP_F64_SIG)
+		             : (fixed ? OP_F32_FIXED : OP_F32_SIG);
+		w->ops[i].digits = (unsigned char)c->digits;
+		w->ops[i].offset = (unsigned short)c->offset;
+	}
 	return w;
 }
 
@@ -105,34 +125,33 @@ int tfr_stream_write_header(tfr_stream_writer *w)
 }
 
 /* One field of a record at p; returns its length. */
-static size_t format_field(char *p, const tfr_column *c, const char *rec)
+static inline size_t format_field(char *p, column_op c, const char *rec)
 {
-	const char *f = rec + c->offset;
-	double v;
-	switch (c->storage) {
-	case TFR_COL_I64: {
-		int64_t i;
-		memcpy(&i, f, sizeof i);
-		return tfr_fmt_int(p, i);
-	}
-	case TFR_COL_I32: {
-		int32_t i;
-		memcpy(&i, f, sizeof i);
-		return tfr_fmt_int(p, i);
-	}
-	case TFR_COL_F64: {
-		memcpy(&v, f, sizeof v);
-		break;
-	}
-	default: {
-		float x;
+	const char *f = rec + c.offset;
+	int64_t i64;
+	int32_t i32;
+	double d;
+	float x;
+	switch (c.op) {
+	case OP_I64:
+		memcpy(&i64, f, sizeof i64);
+		return tfr_fmt_int(p, i64);
+	case OP_I32:
+		memcpy(&i32, f, sizeof i32);
+		return tfr_fmt_int(p, i32);
+	case OP_F64_FIXED:
+		memcpy(&d, f, sizeof d);
+		return tfr_fmt_fixed(p, d, c.digits);
+	case OP_F64_SIG:
+		memcpy(&d, f, sizeof d);
+		return tfr_fmt_sig(p, d, c.digits);
+	case OP_F32_FIXED:
 		memcpy(&x, f, sizeof x);
-		v = x;
-		break;
+		return tfr_fmt_fixed(p, x, c.digits);
+	default:
+		memcpy(&x, f, sizeof x);
+		return tfr_fmt_sig(p, x, c.digits);
 	}
-	}
-	return c->format == TFR_COL_FIXED ? tfr_fmt_fixed(p, v, c->digits)
-	                                  : tfr_fmt_sig(p, v, c->digits);
 }
 
 int tfr_stream_write(tfr_stream_writer *w, const void *records, size_t n)
@@ -147,9 +166,10 @@ int tfr_stream_write(tfr_stream_writer *w, const void *records, size_t n)
 		char *p = w->buf + w->used;
 		size_t len = 0;
 		for (size_t i = 0; i < s->ncolumns; i++) {
-			len += format_field(p + len, &s->columns[i], rec);
-			p[len++] = i + 1 < s->ncolumns ? '\t' : '\n';
+			len += format_field(p + len, w->ops[i], rec);
+			p[len++] = '\t';
 		}
+		p[len - 1] = '\n';
 		w->used += len;
 	}
 	return w->failed ? TFR_EIO : TFR_OK;
