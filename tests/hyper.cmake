@@ -2,3 +2,4 @@
 tfr_unit_test(test_hyper test_hyper.c)
 tfr_unit_test(test_hyper_ref test_hyper_ref.c)
 tfr_tool_test(tool_hyper tool_hyper.sh)
+tfr_unit_test(test_npy test_npy.c)

@@ -109,13 +109,13 @@ static int chan_init(struct chan *c, const tfr_sdcore *s,
                      const tfr_wola_params *wp)
 {
 	size_t nb = s->bins, spec = 2 * nb;
-	int err;
+	tfr_diag d;
 
 	if (s->slots > SIZE_MAX / sizeof(float) / spec)
 		return TFR_ENOMEM;
-	c->wola = tfr_wola_new(wp, &err);
+	c->wola = tfr_wola_new(wp, &d);
 	if (!c->wola)
-		return err;
+		return d.code;
 	c->x = calloc(spec, sizeof *c->x);
 	c->r = calloc(spec, sizeof *c->r);
 	c->fbin = calloc(spec, sizeof *c->fbin);

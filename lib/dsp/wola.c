@@ -42,14 +42,15 @@ void tfr_wola_params_default(tfr_wola_params *p)
 	p->window = NULL;
 }
 
-static int params_valid(const tfr_wola_params *p)
+int tfr_wola_check(const tfr_wola_params *p, tfr_diag *d)
 {
-	if (!p || p->fft_size < 2 || p->fft_size % 2 != 0)
-		return 0;
+	if (!p || p->fft_size < 2 || p->fft_size % 2 != 0 ||
+	    p->fft_size > TFR_MAX_FFT_SIZE)
+		return tfr_diag_set(d, TFR_EINVAL, "FFT size not even or not in "
+		                    "[2, TFR_MAX_FFT_SIZE]");
 	if (p->hop < 1 || p->hop > p->fft_size)
-		return 0;
-	/* kiss_fftr takes an int size; keep every n-sized allocation small. */
-	return p->fft_size <= ((size_t)1 << 24);
+		return tfr_diag_set(d, TFR_EINVAL, "hop not in [1, FFT size]");
+	return TFR_OK;
 }
 
 /* Periodic (DFT-even) Hann: exactly 3 non-zero DFT bins for a bin-centred
@@ -99,49 +100,41 @@ static int alloc_buffers(tfr_wola *w)
 	       w->fwd && w->inv;
 }
 
-tfr_wola *tfr_wola_new(const tfr_wola_params *p, int *err)
+tfr_wola *tfr_wola_new(const tfr_wola_params *p, tfr_diag *d)
 {
-	int e = TFR_ENOMEM, ok;
 	double *hann = NULL;
-	const double *win;
-	tfr_wola *w;
-
-	if (!params_valid(p)) {
-		if (err)
-			*err = TFR_EINVAL;
+	tfr_wola *w = NULL;
+	tfr_diag_clear(d);
+	if (tfr_wola_check(p, d) != TFR_OK)
 		return NULL;
-	}
-	w = calloc(1, sizeof *w);
-	if (!w)
-		goto fail;
+	if (!(w = calloc(1, sizeof *w)))
+		goto nomem;
 	w->n = p->fft_size;
 	w->hop = p->hop;
 	w->bins = w->n / 2 + 1;
 	if (!alloc_buffers(w))
-		goto fail;
-	win = p->window;
+		goto nomem;
+	const double *win = p->window;
 	if (!win) {
-		hann = malloc(w->n * sizeof *hann);
-		if (!hann)
-			goto fail;
+		if (!(hann = malloc(w->n * sizeof *hann)))
+			goto nomem;
 		fill_hann(hann, w->n);
 		win = hann;
 	}
-	ok = make_synthesis(w, win);
+	int ok = make_synthesis(w, win);
 	free(hann);
-	hann = NULL;
-	if (ok <= 0) {
-		e = ok < 0 ? TFR_ENOMEM : TFR_EINVAL;
-		goto fail;
+	if (ok < 0)
+		goto nomem;
+	if (ok == 0) {
+		tfr_diag_set(d, TFR_EINVAL, "no exact inverse STFT for this window "
+		             "and hop (their overlap envelope comes near zero)");
+		tfr_wola_free(w);
+		return NULL;
 	}
-	if (err)
-		*err = TFR_OK;
 	return w;
-fail:
-	free(hann);
+nomem:
 	tfr_wola_free(w);
-	if (err)
-		*err = e;
+	tfr_diag_set(d, TFR_ENOMEM, NULL);
 	return NULL;
 }
 

@@ -28,6 +28,8 @@
 
 #include <stddef.h>
 
+#include "tfr_base.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,11 +46,15 @@ typedef struct {
 /* N = 2048, H = 512, periodic Hann. */
 void tfr_wola_params_default(tfr_wola_params *p);
 
+/* TFR_OK, or TFR_EINVAL with what is wrong with the sizes in d. */
+int tfr_wola_check(const tfr_wola_params *p, tfr_diag *d);
+
 /*
- * Returns NULL and sets *err: TFR_EINVAL for bad sizes or a window whose
- * overlap envelope comes near zero somewhere (no exact inverse), TFR_ENOMEM.
+ * NULL on failure with the reason in d: TFR_EINVAL for bad sizes or a
+ * window whose overlap envelope comes near zero somewhere (no exact
+ * inverse), TFR_ENOMEM.
  */
-tfr_wola *tfr_wola_new(const tfr_wola_params *p, int *err);
+tfr_wola *tfr_wola_new(const tfr_wola_params *p, tfr_diag *d);
 
 size_t tfr_wola_bins(const tfr_wola *w);
 size_t tfr_wola_hop(const tfr_wola *w);

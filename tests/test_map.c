@@ -1,8 +1,8 @@
 /*
- * test_sdelay_map.c - map text parsing (tfr_map.h): inline breakpoints,
- * files with and without a time column, values in the units of their
- * kind (seconds, dB, plain numbers), frequencies in Hz or kHz, and every
- * error with its position; sampling onto bins (tfr_freqmap_fill).
+ * test_map.c - map text parsing (tfr_map.h, io/map_io.c): inline
+ * breakpoints, files with and without a time column, values in the units
+ * of their kind (seconds, dB, plain numbers), frequencies in Hz or kHz,
+ * and every error with its position.
  */
 #include "testutil.h"
 #include "tfr.h"
@@ -110,27 +110,10 @@ static void test_file(void)
 	tfr_freqmap_free(m);
 }
 
-/* Sampling onto bins: linear between breakpoints, constant beyond,
- * steps at equal frequencies. */
-static void test_fill(void)
-{
-	double f[] = { 1000, 2000, 2000, 3000 }, v[] = { 0, 1, 5, 6 }, out[17];
-	CHECK("fill", tfr_freqmap_fill(f, v, 4, 8000, 32, out) == TFR_OK);
-	/* bins are 250 Hz apart */
-	CHECK_NEAR("below the first", out[2], 0, 0);
-	CHECK_NEAR("half way", out[6], 0.5, 1e-15);
-	CHECK_NEAR("step: the later value from its frequency on", out[8], 5, 0);
-	CHECK_NEAR("after the step", out[10], 5.5, 1e-15);
-	CHECK_NEAR("beyond the last", out[16], 6, 0);
-	double bad[] = { 2, 1 };
-	CHECK("decreasing refused", tfr_freqmap_fill(bad, v, 2, 8000, 32, out) == TFR_EINVAL);
-}
-
 int main(void)
 {
 	test_inline();
 	test_errors();
 	test_file();
-	test_fill();
-	return test_finish("test_sdelay_map");
+	return test_finish("test_map");
 }

@@ -1,5 +1,6 @@
 /*
- * gensig.c - test signal generator for the shell tests.
+ * gensig.c - test signal generator for the shell tests and the demo.
+ * Numbers are parsed strictly (a typo is an error, not a 0).
  *
  *   tfr-gensig [-r RATE] [-d SECONDS] [-c CHANNELS] [-b 16|24|float]
  *              -o OUT.wav COMPONENT...
@@ -13,6 +14,7 @@
  *                                  (1-based; chan:0 = all channels again)
  */
 #include "testutil.h"
+#include "tfr.h"
 
 #include <sndfile.h>
 #include <stdlib.h>
@@ -25,6 +27,35 @@ static void die(const char *msg)
 	exit(2);
 }
 
+static double number(const char *s)
+{
+	double v;
+	if (tfr_parse_double(s, &v) != TFR_OK)
+		die("bad number");
+	return v;
+}
+
+/*
+ * "NAME:a:b:c" with NAME the component: its numbers in v (at most 4);
+ * returns how many, or -1 when the name differs.
+ */
+static int component(const char *arg, const char *name, double *v)
+{
+	size_t n = strlen(name);
+	if (strncmp(arg, name, n) || arg[n] != ':')
+		return -1;
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", arg + n + 1);
+	int k = 0;
+	for (char *save = NULL, *t = strtok_r(buf, ":", &save); t;
+	     t = strtok_r(NULL, ":", &save)) {
+		if (k == 4)
+			die("too many numbers in a component");
+		v[k++] = number(t);
+	}
+	return k;
+}
+
 int main(int argc, char **argv)
 {
 	double rate = 44100, secs = 1;
@@ -33,9 +64,9 @@ int main(int argc, char **argv)
 	int c;
 	while ((c = getopt(argc, argv, "r:d:c:b:o:")) != -1) {
 		switch (c) {
-		case 'r': rate = atof(optarg); break;
-		case 'd': secs = atof(optarg); break;
-		case 'c': channels = atoi(optarg); break;
+		case 'r': rate = number(optarg); break;
+		case 'd': secs = number(optarg); break;
+		case 'c': channels = (int)number(optarg); break;
 		case 'b':
 			fmt = !strcmp(optarg, "16") ? SF_FORMAT_PCM_16
 			    : !strcmp(optarg, "24") ? SF_FORMAT_PCM_24
@@ -54,20 +85,21 @@ int main(int argc, char **argv)
 		die("out of memory");
 	int chan = 0;
 	for (int i = optind; i < argc; i++) {
-		double a = 0, b = 0, d = 0, e = 0;
+		double v[4] = { 0, 0, 0, 0 };
+		int k;
 		memset(mono, 0, len * sizeof *mono);
-		if (sscanf(argv[i], "chan:%lf", &a) == 1) {
-			chan = (int)a;
+		if (component(argv[i], "chan", v) == 1) {
+			chan = (int)v[0];
 			continue;
-		} else if (sscanf(argv[i], "sine:%lf:%lf:%lf", &a, &b, &d) >= 2) {
-			test_add_cos(mono, len, rate, a, b, d);
-		} else if (sscanf(argv[i], "chirp:%lf:%lf:%lf:%lf", &a, &b, &d, &e) >= 3) {
-			test_add_chirp(mono, len, rate, a, b, d, e);
-		} else if (sscanf(argv[i], "impulse:%lf:%lf", &a, &b) == 2) {
-			if (a >= 0 && a < (double)len)
-				mono[(size_t)a] = (float)b;
-		} else if (sscanf(argv[i], "noise:%lf:%lf", &a, &b) == 2) {
-			test_add_noise(mono, len, a, (uint64_t)b);
+		} else if ((k = component(argv[i], "sine", v)) >= 2) {
+			test_add_cos(mono, len, rate, v[0], v[1], v[2]);
+		} else if ((k = component(argv[i], "chirp", v)) >= 3) {
+			test_add_chirp(mono, len, rate, v[0], v[1], v[2], v[3]);
+		} else if (component(argv[i], "impulse", v) == 2) {
+			if (v[0] >= 0 && v[0] < (double)len)
+				mono[(size_t)v[0]] = (float)v[1];
+		} else if (component(argv[i], "noise", v) == 2) {
+			test_add_noise(mono, len, v[0], (uint64_t)v[1]);
 		} else {
 			die("unknown component");
 		}

@@ -1,5 +1,5 @@
 /*
- * test_sdelay_cmp.c - helper for tool_sdelay.sh (not a test by itself):
+ * sdelay_cmp.c - helper for tool_sdelay.sh (not a test by itself):
  *   sdelay-cmp [-s SHIFT] [-g FB] [-l LAG] [-k FROM] [-e TO] a.wav b.wav
  * prints "FRAMES_A FRAMES_B MAXERR FLIPS" where MAXERR is the largest
  * |b[n] - e[n]| over the frames FROM <= n < TO of b (default all), with
@@ -52,17 +52,22 @@ int main(int argc, char **argv)
 	float *a, *b;
 
 	while ((c = getopt(argc, argv, "s:g:l:k:e:")) != -1) {
+		long long v = 0;
+		/* strict numbers: a typo in a test must not pass as 0 */
+		if (c == 'g' ? tfr_parse_double(optarg, &g) != TFR_OK
+		             : tfr_parse_int(optarg, 0, 1LL << 40, &v) != TFR_OK) {
+			fprintf(stderr, "sdelay-cmp: -%c: '%s' is not a number\n", c, optarg);
+			return 2;
+		}
 		if (c == 's')
-			shift = atol(optarg);
-		else if (c == 'g')
-			g = atof(optarg);
+			shift = (long)v;
 		else if (c == 'l')
-			lag = atol(optarg);
+			lag = (long)v;
 		else if (c == 'k')
-			from = atol(optarg);
+			from = (long)v;
 		else if (c == 'e')
-			to = atol(optarg);
-		else
+			to = (long)v;
+		else if (c != 'g')
 			return 2;
 	}
 	if (argc - optind != 2)
