@@ -199,54 +199,29 @@ static void analyse(options *o, tfr_audio_in *in, analysis *a)
 	free(buf);
 }
 
-/* One histogram (energy or counts) in the chosen axis order. */
-static int write_matrix(FILE *f, const options *o, const analysis *a,
-                        size_t i, int counts)
-{
-	size_t ht = a->ht, hf = a->hf;
-	const tfr_hyper *h = tfr_hyper_bank_get(a->bank, i);
-	const float *E = tfr_hyper_energy(h);
-	const uint32_t *C = tfr_hyper_counts(h);
-	if (!o->transpose)
-		return counts ? tfr_npy_write_u32(f, C, ht * hf)
-		              : tfr_npy_write_f32(f, E, ht * hf);
-	float *rowf = malloc((ht ? ht : 1) * sizeof *rowf);
-	uint32_t *rowc = malloc((ht ? ht : 1) * sizeof *rowc);
-	int e = rowf && rowc ? TFR_OK : TFR_ENOMEM;
-	for (size_t j = 0; j < hf && !e; j++) {
-		for (size_t k = 0; k < ht; k++) {
-			rowf[k] = E[k * hf + j];
-			rowc[k] = C[k * hf + j];
-		}
-		e = counts ? tfr_npy_write_u32(f, rowc, ht)
-		           : tfr_npy_write_f32(f, rowf, ht);
-	}
-	free(rowf);
-	free(rowc);
-	return e;
-}
-
+/* The histograms (energy or counts), one file. */
 static void write_npy(const char *path, const options *o, const analysis *a,
                       int counts)
 {
-	size_t shape[3];
-	int nd = 0;
-	if (a->nh > 1)
-		shape[nd++] = a->nh;
-	shape[nd++] = o->transpose ? a->hf : a->ht;
-	shape[nd++] = o->transpose ? a->ht : a->hf;
+	const void **m = malloc(a->nh * sizeof *m);
+	if (!m)
+		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(TFR_ENOMEM));
+	for (size_t i = 0; i < a->nh; i++) {
+		const tfr_hyper *h = tfr_hyper_bank_get(a->bank, i);
+		m[i] = counts ? (const void *)tfr_hyper_counts(h)
+		              : (const void *)tfr_hyper_energy(h);
+	}
 	tool_output *out = tool_output_open(path, 1);
-	FILE *f = tool_output_file(out);
 	errno = 0;
-	int e = tfr_npy_write_header(f, counts ? TFR_NPY_U32 : TFR_NPY_F32,
-	                             nd, shape);
-	for (size_t i = 0; i < a->nh && !e; i++)
-		e = write_matrix(f, o, a, i, counts);
+	int e = tfr_npy_write_matrices(tool_output_file(out),
+	                               counts ? TFR_NPY_U32 : TFR_NPY_F32, m,
+	                               a->nh, a->ht, a->hf, o->transpose);
 	if (e == TFR_EIO)
 		tool_output_failed(out);
 	if (e)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", tool_output_label(out), tfr_strerror(e));
 	tool_output_close(out);
+	free(m);
 }
 
 /* Picture: time left to right, high frequency at the top; three

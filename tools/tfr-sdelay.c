@@ -52,17 +52,10 @@ static void usage(void)
 "  -V, --version            show the version and exit\n");
 }
 
-/* One map as given, and what it became. */
-typedef struct {
-	const char *arg;
-	int is_file;
-	tfr_freqmap *map;
-} map_src;
-
 typedef struct {
 	const char *input, *output;
 	tfr_sdelay_params p;
-	map_src maps[TFR_SDELAY_NMAPS][MAX_MAPS];
+	tool_map maps[TFR_SDELAY_NMAPS][MAX_MAPS];
 	const tfr_freqmap *mapv[TFR_SDELAY_NMAPS][MAX_MAPS];
 	tfr_quantity hop;
 	int have_hop, bits, print_latency;
@@ -70,19 +63,11 @@ typedef struct {
 
 static const char *const kind_name[TFR_SDELAY_NMAPS] = { "delay", "feedback", "gain" };
 
-static int is_inline(const char *a)
-{
-	return (a[0] >= '0' && a[0] <= '9') || a[0] == '-' || a[0] == '+' ||
-	       (a[0] == '.' && a[1] >= '0' && a[1] <= '9');
-}
-
 static void add_map(options *o, int kind, const char *arg)
 {
 	if (o->p.nmaps[kind] == MAX_MAPS)
 		tool_usage_error("--%s: more than %d maps", kind_name[kind], MAX_MAPS);
-	map_src *m = &o->maps[kind][o->p.nmaps[kind]++];
-	m->is_file = arg[0] == '@' || !is_inline(arg);
-	m->arg = arg[0] == '@' ? arg + 1 : arg;
+	tool_map_arg(&o->maps[kind][o->p.nmaps[kind]++], kind_name[kind], arg);
 }
 
 static void parse(int argc, char **argv, options *o)
@@ -153,23 +138,7 @@ static void resolve_hop(options *o, double rate)
 		                 o->p.hop, n);
 }
 
-/* A fault in a map: "FILE:LINE:COLUMN: KIND map: what" for map files
- * (bad input, exit 1), "KIND map 'TEXT': column C: what" for inline maps
- * (a usage error). */
-static void map_fault(const map_src *m, int kind, tfr_diag *d)
-{
-	char label[512], buf[800];
-	if (m->is_file) {
-		char text[sizeof d->text];
-		memcpy(text, d->text, sizeof text);
-		snprintf(d->text, sizeof d->text, "%s map: %.200s", kind_name[kind], text);
-		tool_die_diag(m->arg, d);
-	}
-	snprintf(label, sizeof label, "%s map '%s'", kind_name[kind], m->arg);
-	tool_usage_error("%s", tfr_diag_format(d, label, buf, sizeof buf));
-}
-
-/* Read every map in its kind's units. */
+/* Every map in its kind's units, checked for this input. */
 static void load_maps(options *o)
 {
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
@@ -177,34 +146,20 @@ static void load_maps(options *o)
 		                 : k == TFR_SDELAY_DELAY ? (o->p.delay_frames ? TFR_MAP_NUMBER : TFR_MAP_TIME)
 		                 : o->p.gain_linear ? TFR_MAP_NUMBER : TFR_MAP_LEVEL;
 		for (int i = 0; i < o->p.nmaps[k]; i++) {
-			map_src *m = &o->maps[k][i];
-			tfr_diag d;
-			int e;
-			if (m->is_file) {
-				FILE *fp = fopen(m->arg, "r");
-				if (!fp)
-					tool_die(TOOL_EXIT_FAIL, "%s: %s", m->arg, strerror(errno));
-				e = tfr_map_read(fp, v, &m->map, &d);
-				fclose(fp);
-			} else {
-				e = tfr_map_parse(m->arg, v, &m->map, &d);
-			}
-			if (e != TFR_OK)
-				map_fault(m, k, &d);
-			o->mapv[k][i] = m->map;
+			tool_map_load(&o->maps[k][i], v);
+			o->mapv[k][i] = o->maps[k][i].map;
 		}
 		o->p.maps[k] = o->mapv[k];
 	}
 }
 
-/* The parameters for this input; a bad value dies naming its map. */
 static void check(options *o)
 {
 	tfr_diag d;
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
 		for (int i = 0; i < o->p.nmaps[k]; i++)
 			if (tfr_sdelay_check_map(&o->p, k, o->maps[k][i].map, &d) != TFR_OK)
-				map_fault(&o->maps[k][i], k, &d);
+				tool_map_fault(&o->maps[k][i], &d);
 	if (tfr_sdelay_check(&o->p, &d) != TFR_OK)
 		tool_usage_error("%s", d.text);
 }

@@ -196,6 +196,22 @@ void tool_stream_write(tool_output *o, tfr_stream_writer *w,
 void tool_stream_close(tool_output *o, tfr_stream_writer *w,
                        const tfr_stream_reader *in, const tfr_meta *trailers);
 
+/* ---- maps over frequency given as options (tool_map.c) ---- */
+
+typedef struct {
+	const char *kind;     /* "delay": for messages */
+	const char *arg;      /* the inline text or the file's name */
+	int is_file;          /* '@file', or a name not starting like a number */
+	tfr_freqmap *map;     /* after tool_map_load */
+} tool_map;
+
+/* A map option's argument. */
+void tool_map_arg(tool_map *m, const char *kind, const char *arg);
+/* Read it in the units of its values; a fault dies naming the map. */
+void tool_map_load(tool_map *m, tfr_map_values values);
+/* A fault found in a loaded map (d's position is the breakpoint's). */
+_Noreturn void tool_map_fault(const tool_map *m, tfr_diag *d);
+
 /* A metadata value made from text a user gave (a file name): newlines
  * become blanks. The result is in a static buffer. */
 const char *tool_meta_text(const char *s);

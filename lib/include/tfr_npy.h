@@ -33,6 +33,17 @@ int tfr_npy_write_header(FILE *f, tfr_npy_type type, int ndim,
 int tfr_npy_write_f32(FILE *f, const float *x, size_t n);
 int tfr_npy_write_u32(FILE *f, const uint32_t *x, size_t n);
 
+/*
+ * A whole file of nmat matrices of rows x cols elements of type (the
+ * shape (rows, cols), or (nmat, rows, cols) with more than one), each
+ * given row-major by mats[i]; transposed: shape (.., cols, rows), each
+ * matrix written column by column. Returns TFR_OK, TFR_EINVAL, TFR_ENOMEM
+ * or TFR_EIO.
+ */
+int tfr_npy_write_matrices(FILE *f, tfr_npy_type type, const void *const *mats,
+                           size_t nmat, size_t rows, size_t cols,
+                           int transpose);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,6 +2,7 @@
 #include "tfr_base.h"
 #include "tfr_npy.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int tfr_npy_write_header(FILE *f, tfr_npy_type type, int ndim,
@@ -67,4 +68,38 @@ int tfr_npy_write_f32(FILE *f, const float *x, size_t n)
 int tfr_npy_write_u32(FILE *f, const uint32_t *x, size_t n)
 {
 	return write4(f, x, n);
+}
+
+int tfr_npy_write_matrices(FILE *f, tfr_npy_type type, const void *const *mats,
+                           size_t nmat, size_t rows, size_t cols,
+                           int transpose)
+{
+	size_t shape[3];
+	int nd = 0;
+	if (nmat < 1 || !mats)
+		return TFR_EINVAL;
+	if (nmat > 1)
+		shape[nd++] = nmat;
+	shape[nd++] = transpose ? cols : rows;
+	shape[nd++] = transpose ? rows : cols;
+	int e = tfr_npy_write_header(f, type, nd, shape);
+	if (e != TFR_OK || !transpose) {
+		for (size_t i = 0; i < nmat && e == TFR_OK; i++)
+			e = write4(f, mats[i], rows * cols);
+		return e;
+	}
+	/* a column of the matrix is a row of the transposed one */
+	uint32_t *col = malloc((rows ? rows : 1) * sizeof *col);
+	if (!col)
+		return TFR_ENOMEM;
+	for (size_t i = 0; i < nmat && e == TFR_OK; i++) {
+		const uint32_t *m = mats[i];  /* both types are 4 bytes */
+		for (size_t j = 0; j < cols && e == TFR_OK; j++) {
+			for (size_t k = 0; k < rows; k++)
+				col[k] = m[k * cols + j];
+			e = write4(f, col, rows);
+		}
+	}
+	free(col);
+	return e;
 }
