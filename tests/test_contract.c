@@ -1,0 +1,454 @@
+/*
+ * test_contract.c - every object of the library keeps the contract of
+ * tfr_base.h: _free(NULL) does nothing; _check passes the defaults and
+ * explains a bad parameter with TFR_EINVAL and a sentence; _new on bad
+ * parameters returns NULL with the same code; _reset gives back an object
+ * that behaves exactly like a new one (same input, bit-identical output),
+ * after it was fed something else.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "tfr.h"
+#include "tfr_bpgrid.h"
+#include "tfr_freqmap.h"
+#include "tfr_hyper.h"
+#include "tfr_hyper_bank.h"
+#include "tfr_peaks.h"
+#include "tfr_sdelay.h"
+#include "tfr_synth.h"
+#include "tfr_track.h"
+#include "tfr_wola.h"
+
+#define LEN 4096
+
+static float sig_a[LEN], sig_b[LEN];
+
+static void make_signals(void)
+{
+	test_add_cos(sig_a, LEN, 8000, 440, 0.5, 0.3);
+	test_add_noise(sig_a, LEN, 0.2, 7);
+	test_add_chirp(sig_b, LEN, 8000, 300, 2000, 0.4, 0.0);
+	test_add_noise(sig_b, LEN, 0.05, 11);
+}
+
+/* The diag of a refused parameter set: code EINVAL and a sentence. */
+static void check_refusal(const char *what, int rc, const tfr_diag *d)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "%s: _check refuses with TFR_EINVAL", what);
+	CHECK(msg, rc == TFR_EINVAL && d->code == TFR_EINVAL);
+	snprintf(msg, sizeof msg, "%s: _check says why", what);
+	CHECK(msg, d->text[0] != '\0');
+}
+
+static void check_new_refuses(const char *what, const void *obj,
+                              const tfr_diag *d)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "%s: _new on bad parameters is NULL + EINVAL",
+	         what);
+	CHECK(msg, obj == NULL && d->code == TFR_EINVAL && d->text[0]);
+}
+
+/* ---- tfr_hyper and tfr_hyper_bank ---- */
+
+static void hyper_params(tfr_hyper_params *p)
+{
+	tfr_hyper_params_default(p);
+	p->q = 2;
+	p->tdeci = 64;
+	p->minf = 0.02;
+	p->maxf = 0.4;
+	p->noct = 24;
+	p->threads = 1;
+}
+
+static int same_hyper(const tfr_hyper *x, const tfr_hyper *y)
+{
+	size_t ht1, hf1, ht2, hf2;
+	tfr_hyper_size(x, &ht1, &hf1);
+	tfr_hyper_size(y, &ht2, &hf2);
+	return ht1 == ht2 && hf1 == hf2 && ht1 * hf1 > 0 &&
+	       memcmp(tfr_hyper_energy(x), tfr_hyper_energy(y),
+	              ht1 * hf1 * sizeof(float)) == 0 &&
+	       memcmp(tfr_hyper_counts(x), tfr_hyper_counts(y),
+	              ht1 * hf1 * sizeof(uint32_t)) == 0;
+}
+
+static void test_hyper(void)
+{
+	tfr_hyper_params p;
+	tfr_diag d;
+	tfr_hyper_free(NULL);
+	hyper_params(&p);
+	CHECK("hyper: defaults pass _check", tfr_hyper_check(&p, &d) == TFR_OK);
+	p.q = -1;
+	check_refusal("hyper q=-1", tfr_hyper_check(&p, &d), &d);
+	check_new_refuses("hyper q=-1", tfr_hyper_new(&p, &d), &d);
+
+	hyper_params(&p);
+	tfr_hyper *used = tfr_hyper_new(&p, &d), *fresh = tfr_hyper_new(&p, &d);
+	CHECK("hyper: _new", used && fresh);
+	if (!used || !fresh)
+		goto out;
+	tfr_hyper_process(used, sig_a, LEN);
+	tfr_hyper_flush(used);
+	tfr_hyper_reset(used);
+	CHECK("hyper: reset forgets the frames", tfr_hyper_frames(used) == 0);
+	tfr_hyper_process(used, sig_b, LEN);
+	tfr_hyper_flush(used);
+	tfr_hyper_process(fresh, sig_b, LEN);
+	tfr_hyper_flush(fresh);
+	CHECK("hyper: _reset = new (same histogram)", same_hyper(used, fresh));
+out:
+	tfr_hyper_free(used);
+	tfr_hyper_free(fresh);
+}
+
+static void test_hyper_bank(void)
+{
+	static const double qs[2] = { 1, 4 };
+	tfr_hyper_bank_params p;
+	tfr_diag d;
+	tfr_hyper_bank_free(NULL);
+	tfr_hyper_bank_params_default(&p);
+	hyper_params(&p.hyper);
+	p.q = qs;
+	p.nq = 2;
+	p.channels = 1;
+	CHECK("hyper_bank: parameters pass _check",
+	      tfr_hyper_bank_check(&p, &d) == TFR_OK);
+	p.nq = 0;
+	check_refusal("hyper_bank nq=0", tfr_hyper_bank_check(&p, &d), &d);
+	check_new_refuses("hyper_bank nq=0", tfr_hyper_bank_new(&p, &d), &d);
+	p.nq = 2;
+	tfr_hyper_bank *used = tfr_hyper_bank_new(&p, &d);
+	tfr_hyper_bank *fresh = tfr_hyper_bank_new(&p, &d);
+	CHECK("hyper_bank: _new", used && fresh);
+	if (!used || !fresh)
+		goto out;
+	tfr_hyper_bank_process(used, sig_a, LEN);
+	tfr_hyper_bank_flush(used);
+	tfr_hyper_bank_reset(used);
+	tfr_hyper_bank_process(used, sig_b, LEN);
+	tfr_hyper_bank_flush(used);
+	tfr_hyper_bank_process(fresh, sig_b, LEN);
+	tfr_hyper_bank_flush(fresh);
+	int same = tfr_hyper_bank_count(used) == 2;
+	for (size_t i = 0; same && i < 2; i++)
+		same = same_hyper(tfr_hyper_bank_get(used, i),
+		                  tfr_hyper_bank_get(fresh, i));
+	CHECK("hyper_bank: _reset = new", same);
+out:
+	tfr_hyper_bank_free(used);
+	tfr_hyper_bank_free(fresh);
+}
+
+/* ---- tfr_sdelay ---- */
+
+/* All output of x through s, flushed (a tail of 0.1 s). */
+static size_t sdelay_run(tfr_sdelay *s, const float *x, float *out,
+                         size_t max)
+{
+	size_t n = 0, got, off = 0;
+	const float *y;
+	while (off < LEN) {
+		off += tfr_sdelay_process(s, x + off, LEN - off);
+		y = tfr_sdelay_output(s, &got);
+		for (size_t i = 0; i < got && n < max; i++)
+			out[n++] = y[i];
+	}
+	while (tfr_sdelay_flush(s) > 0) {
+		y = tfr_sdelay_output(s, &got);
+		if (got == 0)
+			break;
+		for (size_t i = 0; i < got && n < max; i++)
+			out[n++] = y[i];
+	}
+	return n;
+}
+
+static void test_sdelay(void)
+{
+	static double df[2] = { 0, 4000 }, dv[2] = { 0.01, 0.05 };
+	static double ff[1] = { 0 }, fv[1] = { 0.7 };
+	static double kt[1] = { 0 };
+	static size_t dk[2] = { 0, 2 }, fk[2] = { 0, 1 }, pos[2] = { 0, 0 };
+	tfr_freqmap delay_map = { 0, 1, kt, dk, 2, df, dv, pos, pos };
+	tfr_freqmap fb_map = { 0, 1, kt, fk, 1, ff, fv, pos, pos };
+	const tfr_freqmap *dm[1] = { &delay_map }, *fm[1] = { &fb_map };
+	tfr_sdelay_params p;
+	tfr_diag d;
+	static float out1[3 * LEN], out2[3 * LEN];
+
+	tfr_sdelay_free(NULL);
+	tfr_sdelay_params_default(&p);
+	p.sample_rate = 8000;
+	p.fft_size = 256;
+	p.hop = 64;
+	p.maps[TFR_SDELAY_DELAY] = dm;
+	p.nmaps[TFR_SDELAY_DELAY] = 1;
+	p.maps[TFR_SDELAY_FEEDBACK] = fm;
+	p.nmaps[TFR_SDELAY_FEEDBACK] = 1;
+	p.tail = TFR_SDELAY_TAIL_TIME;
+	p.tail_time = 0.1;
+	CHECK("sdelay: parameters pass _check", tfr_sdelay_check(&p, &d) == 0);
+	p.hop = 0;
+	check_refusal("sdelay hop=0", tfr_sdelay_check(&p, &d), &d);
+	check_new_refuses("sdelay hop=0", tfr_sdelay_new(&p, &d), &d);
+	p.hop = 64;
+
+	tfr_sdelay *used = tfr_sdelay_new(&p, &d), *fresh = tfr_sdelay_new(&p, &d);
+	CHECK("sdelay: _new", used && fresh);
+	if (used && fresh) {
+		sdelay_run(used, sig_a, out1, 3 * LEN);
+		tfr_sdelay_reset(used);
+		size_t n1 = sdelay_run(used, sig_b, out1, 3 * LEN);
+		size_t n2 = sdelay_run(fresh, sig_b, out2, 3 * LEN);
+		CHECK("sdelay: output of the whole input and tail",
+		      n1 == LEN + 800);
+		CHECK("sdelay: _reset = new (feedback forgotten)",
+		      n1 == n2 && memcmp(out1, out2, n1 * sizeof(float)) == 0);
+	}
+	tfr_sdelay_free(used);
+	tfr_sdelay_free(fresh);
+}
+
+/* ---- tfr_wola ---- */
+
+static void wola_run(tfr_wola *w, const float *x, float *y)
+{
+	size_t h = tfr_wola_hop(w), nb = tfr_wola_bins(w);
+	float *spec = malloc(2 * nb * sizeof(float));
+	for (size_t off = 0; spec && off + h <= LEN; off += h) {
+		tfr_wola_analyze(w, x + off, 1, spec);
+		for (size_t k = 0; k < nb; k++) { /* a filter: halve bins above 1/4 */
+			if (k > nb / 4) {
+				spec[2 * k] *= 0.5f;
+				spec[2 * k + 1] *= 0.5f;
+			}
+		}
+		tfr_wola_synthesize(w, spec, y + off, 1);
+	}
+	free(spec);
+}
+
+static void test_wola(void)
+{
+	tfr_wola_params p;
+	tfr_diag d;
+	static float y1[LEN], y2[LEN];
+	tfr_wola_free(NULL);
+	tfr_wola_params_default(&p);
+	p.fft_size = 256;
+	p.hop = 64;
+	CHECK("wola: parameters pass _check", tfr_wola_check(&p, &d) == TFR_OK);
+	p.fft_size = 255;
+	check_refusal("wola odd N", tfr_wola_check(&p, &d), &d);
+	check_new_refuses("wola odd N", tfr_wola_new(&p, &d), &d);
+	p.fft_size = 256;
+	tfr_wola *used = tfr_wola_new(&p, &d), *fresh = tfr_wola_new(&p, &d);
+	CHECK("wola: _new", used && fresh);
+	if (used && fresh) {
+		wola_run(used, sig_a, y1);
+		tfr_wola_reset(used);
+		wola_run(used, sig_b, y1);
+		wola_run(fresh, sig_b, y2);
+		CHECK("wola: _reset = new", memcmp(y1, y2, sizeof y1) == 0);
+	}
+	tfr_wola_free(used);
+	tfr_wola_free(fresh);
+}
+
+/* ---- tfr_peaks ---- */
+
+static void test_peaks(void)
+{
+	tfr_peaks_params p;
+	tfr_diag d;
+	tfr_peaks_free(NULL);
+	tfr_peaks_params_default(&p);
+	CHECK("peaks: defaults pass _check", tfr_peaks_check(&p, &d) == TFR_OK);
+	p.sample_rate = -1;
+	check_refusal("peaks rate=-1", tfr_peaks_check(&p, &d), &d);
+	check_new_refuses("peaks rate=-1", tfr_peaks_new(&p, &d), &d);
+}
+
+/* ---- partial streams: tfr_track, tfr_synth, tfr_bpgrid ---- */
+
+/* Two frames' worth of peaks of a harmonic tone drifting with k. */
+static size_t peaks_of(int64_t frame, double period, int seed, tfr_peak *pk)
+{
+	size_t n = 0;
+	for (int h = 1; h <= 4; h++) {
+		pk[n] = (tfr_peak){ .frame = frame, .time = frame * period,
+		                    .freq = h * (200.0 + seed) + frame * 0.1,
+		                    .amp = 0.1f / h, .phase = 0.3f * h,
+		                    .bandwidth = 0.1f * seed };
+		n++;
+	}
+	return n;
+}
+
+static size_t track_run(tfr_track *t, int seed, tfr_breakpoint *out,
+                        size_t max)
+{
+	tfr_peak pk[8];
+	const tfr_breakpoint *r;
+	size_t n = 0, got;
+	for (int64_t f = 0; f < 50; f++) {
+		size_t np = peaks_of(f, 0.01, seed, pk);
+		tfr_track_process(t, f, pk, np);
+		r = tfr_track_ready(t, &got);
+		for (size_t i = 0; i < got && n < max; i++)
+			out[n++] = r[i];
+	}
+	tfr_track_flush(t);
+	r = tfr_track_ready(t, &got);
+	for (size_t i = 0; i < got && n < max; i++)
+		out[n++] = r[i];
+	return n;
+}
+
+static void test_track(void)
+{
+	tfr_track_params p;
+	tfr_diag d;
+	static tfr_breakpoint b1[512], b2[512];
+	tfr_track_free(NULL);
+	tfr_track_params_default(&p);
+	p.sample_rate = 8000;
+	p.frame_period = 0.01;
+	CHECK("track: parameters pass _check", tfr_track_check(&p, &d) == 0);
+	p.frame_period = 0;
+	check_refusal("track period=0", tfr_track_check(&p, &d), &d);
+	check_new_refuses("track period=0", tfr_track_new(&p, &d), &d);
+	p.frame_period = 0.01;
+	tfr_track *used = tfr_track_new(&p, &d), *fresh = tfr_track_new(&p, &d);
+	CHECK("track: _new", used && fresh);
+	if (used && fresh) {
+		track_run(used, 0, b1, 512);
+		tfr_track_reset(used);
+		size_t n1 = track_run(used, 3, b1, 512);
+		size_t n2 = track_run(fresh, 3, b2, 512);
+		CHECK("track: four partials of 50 breakpoints", n1 == 200);
+		CHECK("track: _reset = new (partial numbers restart too)",
+		      n1 == n2 && memcmp(b1, b2, n1 * sizeof *b1) == 0);
+	}
+	tfr_track_free(used);
+	tfr_track_free(fresh);
+}
+
+/* The breakpoints of one partial per harmonic, 0.5 s, in stream order. */
+static size_t partials_of(int seed, tfr_breakpoint *bp)
+{
+	size_t n = 0;
+	for (int k = 0; k <= 50; k++)
+		for (int h = 1; h <= 3; h++)
+			bp[n++] = (tfr_breakpoint){
+				.partial = h, .time = 0.01 * k,
+				.freq = h * (300.0 + 10 * seed), .amp = 0.2f / h,
+				.phase = 0, .bandwidth = seed ? 0.3f : 0.0f,
+				.end = k == 50 };
+	return n;
+}
+
+static size_t synth_run(tfr_synth *s, int seed, float *out, size_t max)
+{
+	static tfr_breakpoint bp[256];
+	size_t n = partials_of(seed, bp);
+	tfr_synth_process(s, bp, n);
+	tfr_synth_flush(s);
+	return tfr_synth_read(s, out, max);
+}
+
+static void test_synth(void)
+{
+	tfr_synth_params p;
+	tfr_diag d;
+	static float y1[LEN * 2], y2[LEN * 2];
+	tfr_synth_free(NULL);
+	tfr_synth_params_default(&p);
+	p.sample_rate = 8000;
+	CHECK("synth: parameters pass _check", tfr_synth_check(&p, &d) == 0);
+	p.fade_time = 5;
+	check_refusal("synth fade=5 s", tfr_synth_check(&p, &d), &d);
+	check_new_refuses("synth fade=5 s", tfr_synth_new(&p, &d), &d);
+	p.fade_time = 0.001;
+	tfr_synth *used = tfr_synth_new(&p, &d), *fresh = tfr_synth_new(&p, &d);
+	CHECK("synth: _new", used && fresh);
+	if (used && fresh) {
+		synth_run(used, 0, y1, LEN * 2);
+		tfr_synth_reset(used);
+		size_t n1 = synth_run(used, 1, y1, LEN * 2);
+		size_t n2 = synth_run(fresh, 1, y2, LEN * 2);
+		/* last breakpoint at sample 4000, faded out over 8 samples */
+		CHECK("synth: 0.5 s and the fade", n1 == 4009);
+		CHECK("synth: _reset = new (noise seed restarts too)",
+		      n1 == n2 && memcmp(y1, y2, n1 * sizeof(float)) == 0);
+	}
+	tfr_synth_free(used);
+	tfr_synth_free(fresh);
+}
+
+static size_t bpgrid_run(tfr_bpgrid *g, int seed, double *sum)
+{
+	static tfr_breakpoint bp[256];
+	size_t n = partials_of(seed, bp), frames = 0, rows;
+	const tfr_grid_row *r;
+	double t;
+	tfr_bpgrid_process(g, bp, n);
+	tfr_bpgrid_flush(g);
+	*sum = 0;
+	while (tfr_bpgrid_next(g, &t, &r, &rows) == 1) {
+		frames++;
+		for (size_t i = 0; i < rows; i++)
+			*sum += t * r[i].freq * r[i].amp;
+	}
+	return frames;
+}
+
+static void test_bpgrid(void)
+{
+	tfr_bpgrid_params p;
+	tfr_diag d;
+	double s1, s2;
+	tfr_bpgrid_free(NULL);
+	tfr_bpgrid_params_default(&p);
+	p.period = 0.01;
+	CHECK("bpgrid: parameters pass _check", tfr_bpgrid_check(&p, &d) == 0);
+	p.period = 0;
+	check_refusal("bpgrid period=0", tfr_bpgrid_check(&p, &d), &d);
+	check_new_refuses("bpgrid period=0", tfr_bpgrid_new(&p, &d), &d);
+	p.period = 0.01;
+	tfr_bpgrid *used = tfr_bpgrid_new(&p, &d), *fresh = tfr_bpgrid_new(&p, &d);
+	CHECK("bpgrid: _new", used && fresh);
+	if (used && fresh) {
+		bpgrid_run(used, 0, &s1);
+		tfr_bpgrid_reset(used);
+		size_t n1 = bpgrid_run(used, 1, &s1);
+		size_t n2 = bpgrid_run(fresh, 1, &s2);
+		/* frames 0 ... 0.5 s and the death rows at 0.51 s */
+		CHECK("bpgrid: 52 frames", n1 == 52);
+		CHECK("bpgrid: _reset = new", n1 == n2 && s1 == s2);
+	}
+	tfr_bpgrid_free(used);
+	tfr_bpgrid_free(fresh);
+}
+
+int main(void)
+{
+	make_signals();
+	test_hyper();
+	test_hyper_bank();
+	test_sdelay();
+	test_wola();
+	test_peaks();
+	test_track();
+	test_synth();
+	test_bpgrid();
+	return test_finish("test_contract");
+}
