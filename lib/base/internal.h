@@ -20,4 +20,9 @@ static inline size_t tfr_size_mul(size_t a, size_t b)
 	return a * b;
 }
 
+/* Make the array *buf (*cap elements of size bytes) hold at least need
+ * elements, doubling its capacity: TFR_OK, or TFR_ENOMEM with *buf and
+ * *cap unchanged. */
+int tfr_grow(void **buf, size_t *cap, size_t need, size_t size);
+
 #endif

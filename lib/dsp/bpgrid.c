@@ -162,25 +162,6 @@ const tfr_diag *tfr_bpgrid_diag(const tfr_bpgrid *g)
 }
 
 /* Grow *buf (of *cap elements of size) to hold at least need. */
-static int reserve(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return TFR_OK;
-	size_t n = *cap ? *cap : 16;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return TFR_ENOMEM;
-		n *= 2;
-	}
-	size_t bytes = tfr_size_mul(n, size);
-	void *p = bytes ? realloc(*buf, bytes) : NULL;
-	if (!p)
-		return TFR_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return TFR_OK;
-}
-
 /* Index of the partial with this id, or where it would be inserted. */
 static size_t find(const tfr_bpgrid *g, int64_t id)
 {
@@ -199,7 +180,7 @@ static size_t find(const tfr_bpgrid *g, int64_t id)
 
 static int add_part(tfr_bpgrid *g, size_t at, int64_t id, double t)
 {
-	if (reserve((void **)&g->parts, &g->capparts, g->nparts + 1, sizeof *g->parts))
+	if (tfr_grow((void **)&g->parts, &g->capparts, g->nparts + 1, sizeof *g->parts))
 		return TFR_ENOMEM;
 	memmove(g->parts + at + 1, g->parts + at, (g->nparts - at) * sizeof *g->parts);
 	g->nparts++;
@@ -223,7 +204,7 @@ static int push_node(part *p, const tfr_breakpoint *b)
 		p->n -= p->head;
 		p->head = 0;
 	}
-	if (reserve((void **)&p->q, &p->cap, p->n + 1, sizeof *p->q))
+	if (tfr_grow((void **)&p->q, &p->cap, p->n + 1, sizeof *p->q))
 		return TFR_ENOMEM;
 	p->q[p->n++] = (node){ b->time, b->freq, b->amp, b->phase, b->bandwidth };
 	return TFR_OK;
@@ -409,8 +390,8 @@ int tfr_bpgrid_next(tfr_bpgrid *g, double *time, const tfr_grid_row **rows,
 		/* room for a row per partial and a spare queue per removal
 		 * (allocated here, not in make_frame, so that it cannot fail
 		 * half way) */
-		if (reserve((void **)&g->rows, &g->caprows, g->nparts, sizeof *g->rows) ||
-		    reserve((void **)&g->spare, &g->capspare, g->nspare + g->nparts,
+		if (tfr_grow((void **)&g->rows, &g->caprows, g->nparts, sizeof *g->rows) ||
+		    tfr_grow((void **)&g->spare, &g->capspare, g->nspare + g->nparts,
 		            sizeof *g->spare))
 			return tfr_diag_set(&g->diag, TFR_ENOMEM, "out of memory");
 		int64_t k = g->k;

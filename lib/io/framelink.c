@@ -21,29 +21,10 @@ void framelink_free(framelink *f)
 	memset(f, 0, sizeof *f);
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return TFR_OK;
-	size_t n = *cap ? *cap : 64;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return TFR_ENOMEM;
-		n *= 2;
-	}
-	size_t bytes = tfr_size_mul(n, size);
-	void *p = bytes ? realloc(*buf, bytes) : NULL;
-	if (!p)
-		return TFR_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return TFR_OK;
-}
-
 int framelink_row(framelink *f, uint64_t index, double freq, double amp,
                   double phase, double bandwidth)
 {
-	if (grow((void **)&f->next, &f->capnext, f->nnext + 1, sizeof *f->next))
+	if (tfr_grow((void **)&f->next, &f->capnext, f->nnext + 1, sizeof *f->next))
 		return TFR_ENOMEM;
 	f->next[f->nnext] = (linked_row){ index, f->nnext, -1, freq, amp,
 	                                     phase, bandwidth };
@@ -100,7 +81,7 @@ static int emit(framelink *f, const linked_row *r, int end)
 {
 	if (f->outpos == f->nout)
 		f->outpos = f->nout = 0;
-	if (grow((void **)&f->out, &f->capout, f->nout + 1, sizeof *f->out))
+	if (tfr_grow((void **)&f->out, &f->capout, f->nout + 1, sizeof *f->out))
 		return TFR_ENOMEM;
 	f->out[f->nout++] = (tfr_breakpoint){ r->id, f->tcur, r->freq,
 	                                      (float)r->amp, (float)r->phase,
@@ -134,7 +115,7 @@ static int merge(framelink *f)
 			f->duplicates++;
 			continue;
 		}
-		if (grow((void **)&f->cur, &f->capcur, f->ncur + 1, sizeof *f->cur))
+		if (tfr_grow((void **)&f->cur, &f->capcur, f->ncur + 1, sizeof *f->cur))
 			return TFR_ENOMEM;
 		f->cur[f->ncur] = f->next[i];
 		f->cur[f->ncur].order = f->ncur;

@@ -129,25 +129,6 @@ static const char *sig_text(uint32_t s, char out[5])
 	return out;
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return TFR_OK;
-	size_t n = *cap ? *cap : 64;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return TFR_ENOMEM;
-		n *= 2;
-	}
-	size_t bytes = tfr_size_mul(n, size);
-	void *p = bytes ? realloc(*buf, bytes) : NULL;
-	if (!p)
-		return TFR_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return TFR_OK;
-}
-
 /* Exactly n bytes, or EEOF naming what the input ended inside. */
 static int need(tfr_sdif_reader *r, void *dst, size_t n, const char *what)
 {
@@ -315,7 +296,7 @@ static int label_row(tfr_sdif_reader *r, const frame_hdr *f, int32_t row,
 	if (!pos)
 		return no_memory(r);
 	if (added) {
-		if (grow((void **)&r->labels, &r->caplabels, r->nlabels + 1, sizeof *r->labels))
+		if (tfr_grow((void **)&r->labels, &r->caplabels, r->nlabels + 1, sizeof *r->labels))
 			return no_memory(r);
 		r->nlabels++;
 	}
@@ -384,7 +365,7 @@ static int rbep_row(tfr_sdif_reader *r, const frame_hdr *f, int32_t row,
 		COUNT(r, flagged);
 		return TFR_OK;
 	}
-	if (grow((void **)&r->rows, &r->caprows, r->nrows + 1, sizeof *r->rows))
+	if (tfr_grow((void **)&r->rows, &r->caprows, r->nrows + 1, sizeof *r->rows))
 		return no_memory(r);
 	double bw = v[4] < 0 ? 0 : v[4] > 1 ? 1 : v[4];
 	r->rows[r->nrows] = (env_row){ (uint64_t)v[0], t, v[1], v[2], bw,
@@ -427,7 +408,7 @@ static part_state *part_of(tfr_sdif_reader *r, uint64_t index)
 	if (!pos)
 		return NULL;
 	if (added) {
-		if (grow((void **)&r->parts, &r->capparts, r->nparts + 1, sizeof *r->parts))
+		if (tfr_grow((void **)&r->parts, &r->capparts, r->nparts + 1, sizeof *r->parts))
 			return NULL;
 		r->parts[r->nparts++] = (part_state){ -INFINITY, 0 };
 		r->st.partials++;
@@ -439,7 +420,7 @@ static int emit(tfr_sdif_reader *r, const env_row *row, int end)
 {
 	if (r->outpos == r->nout)
 		r->outpos = r->nout = 0;
-	if (grow((void **)&r->out, &r->capout, r->nout + 1, sizeof *r->out))
+	if (tfr_grow((void **)&r->out, &r->capout, r->nout + 1, sizeof *r->out))
 		return TFR_ENOMEM;
 	r->out[r->nout++] = (tfr_breakpoint){ (int64_t)row->index, row->t, row->f,
 	                                      (float)row->a, row->ph, (float)row->bw, end };

@@ -86,25 +86,6 @@ static int failf(tfr_sdif_writer *w, int code, const char *fmt, ...)
 	return tfr_diag_set(&w->diag, code, what);
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return TFR_OK;
-	size_t n = *cap ? *cap : 64;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return TFR_ENOMEM;
-		n *= 2;
-	}
-	size_t bytes = tfr_size_mul(n, size);
-	void *p = bytes ? realloc(*buf, bytes) : NULL;
-	if (!p)
-		return TFR_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return TFR_OK;
-}
-
 /*
  * Start a frame of one matrix of rows x cols elements of width bytes in
  * w->buf: returns the data area (zeroed padding included) and the frame's
@@ -123,7 +104,7 @@ static unsigned char *frame_begin(tfr_sdif_writer *w, uint32_t sig, double time,
 		return NULL;
 	}
 	*len = size + 8;
-	if (grow((void **)&w->buf, &w->capbuf, *len, 1)) {
+	if (tfr_grow((void **)&w->buf, &w->capbuf, *len, 1)) {
 		failf(w, TFR_ENOMEM, "out of memory");
 		return NULL;
 	}
@@ -282,7 +263,7 @@ int tfr_sdif_write_breakpoints(tfr_sdif_writer *w, const tfr_breakpoint *bp,
 			return e;
 		if (!w->nrows)
 			w->ft = b->time;
-		if (grow((void **)&w->rows, &w->caprows, w->nrows + 1, sizeof *w->rows) ||
+		if (tfr_grow((void **)&w->rows, &w->caprows, w->nrows + 1, sizeof *w->rows) ||
 		    !idmap_get(&w->in_frame, (uint64_t)b->partial, 0, NULL))
 			return failf(w, TFR_ENOMEM, "out of memory");
 		w->rows[w->nrows++] = *b;

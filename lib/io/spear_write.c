@@ -74,25 +74,6 @@ static int finish(text_out *o)
 	return o->failed ? TFR_EIO : TFR_OK;
 }
 
-static int grow(void **buf, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return TFR_OK;
-	size_t n = *cap ? *cap : 1024;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			return TFR_ENOMEM;
-		n *= 2;
-	}
-	size_t bytes = tfr_size_mul(n, size);
-	void *p = bytes ? realloc(*buf, bytes) : NULL;
-	if (!p)
-		return TFR_ENOMEM;
-	*buf = p;
-	*cap = n;
-	return TFR_OK;
-}
-
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
@@ -171,7 +152,7 @@ int tfr_spear_partials_write(tfr_spear_partials_writer *w,
 		int added;
 		int64_t *k = idmap_get(&w->number, (uint64_t)b->partial, (int64_t)w->nparts,
 		                       &added);
-		if (!k || (added && grow((void **)&w->parts, &w->capparts, w->nparts + 1,
+		if (!k || (added && tfr_grow((void **)&w->parts, &w->capparts, w->nparts + 1,
 		                         sizeof *w->parts)))
 			return failf(&w->diag, TFR_ENOMEM, "out of memory");
 		if (added)
@@ -185,7 +166,7 @@ int tfr_spear_partials_write(tfr_spear_partials_writer *w,
 			return failf(&w->diag, TFR_EINVAL,
 			             "partial %lld: time %.17g not after its previous breakpoint's",
 			             (long long)b->partial, b->time);
-		if (grow((void **)&w->pts, &w->cappts, w->npts + 1, sizeof *w->pts))
+		if (tfr_grow((void **)&w->pts, &w->cappts, w->npts + 1, sizeof *w->pts))
 			return failf(&w->diag, TFR_ENOMEM, "out of memory");
 		w->pts[w->npts++] = (point){ *k, b->time, b->freq, b->amp };
 		p->last = b->time;
@@ -334,7 +315,7 @@ int tfr_spear_frames_write(tfr_spear_frames_writer *w, double time,
 	/* a line: time, count, then per row an index and two numbers */
 	size_t room = tfr_size_mul(n + 1, 3 * (TFR_NUMBER_MAX + 1));
 	if (!room || w->len > SIZE_MAX - room ||
-	    grow((void **)&w->text, &w->cap, w->len + room, 1))
+	    tfr_grow((void **)&w->text, &w->cap, w->len + room, 1))
 		return failf(&w->diag, TFR_ENOMEM, "out of memory");
 	char *p = w->text + w->len;
 	size_t k = tfr_fmt_fixed(p, time, DECIMALS);
