@@ -651,7 +651,7 @@ static void test_crop(void)
 	tfr_peaks_params p = constructed_params();
 	tfr_peak out[6];
 	size_t n = run(&p, pts, 6, out);
-	CHECK("crop, default one hop: four kept", n == 4 &&
+	CHECK("crop, default a quarter window (one hop here): four kept", n == 4 &&
 	                                          !at_bin(out, n, 140) &&
 	                                          !at_bin(out, n, 150));
 	p.max_time_shift = 0.5 * h;

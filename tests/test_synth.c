@@ -283,8 +283,10 @@ static void t_vibrato(void)
 		       "SNR AUTO %.1f, STORED %.1f, FREE %.1f dB\n", f0[h],
 		       snr[0], snr[1], snr[2]);
 		CHECK("vibrato AUTO: SNR > 60 dB", snr[0] > 60);
+		/* AUTO runs the first segments free, until their phases
+		 * have shown that the stream is unedited */
 		CHECK("vibrato AUTO: SNR near what is achieved",
-		      snr[0] > (h ? 103 : 122));
+		      snr[0] > (h ? 85 : 105));
 		free(l.b);
 	}
 }
@@ -702,19 +704,19 @@ static void t_edited(void)
 	      ta.pure >= 60);
 	CHECK("freqs x1.5 AUTO: purity near what is achieved", ta.pure >= 130);
 	CHECK("freqs x1.5 STORED: warble shows (> 10 Hz)", ts.dev > 10);
-	CHECK("times x1.37 AUTO: bend within max_bend (2 Hz)",
-	      oa.dev <= 2.05);
+	CHECK("times x1.37 AUTO: no bend (runs free)",
+	      oa.dev <= 0.01);
 	free(plain.b);
 	free(slow.b);
 	free(up.b);
 	free(odd.b);
 }
 
-/* AUTO's bound: on a vibrato partial stretched in time the stored
- * phases sometimes happen to fit (2200 Hz, breakpoints 4.5 ms apart,
- * times x 4: the phase the stored ones lag per segment, 2200 0.0045 3 =
- * 29.7 turns, swings by +-0.3 turn with the vibrato, through whole
- * turns); AUTO then bends the frequency by at most max_bend.
+/* AUTO on a vibrato partial stretched in time, whose stored phases
+ * sometimes happen to fit (2200 Hz, breakpoints 4.5 ms apart, times x 4:
+ * the phase the stored ones lag per segment, 2200 0.0045 3 = 29.7
+ * turns, swings by +-0.3 turn with the vibrato, through whole turns):
+ * the stream's misfits as a whole show it edited, and it runs free.
  * Instantaneous frequency from zero crossings against the law's at the
  * unstretched time. */
 static void t_edited_vibrato(void)
@@ -761,10 +763,10 @@ static void t_edited_vibrato(void)
 	       (long long)st.seg_bent, (long long)st.seg_free, dev[1], dev[2]);
 	/* the bend adds to the linear course's own departure from the law
 	 * (FREE's figure) */
-	CHECK("edited vibrato AUTO: bend <= max_bend (2 Hz)",
-	      dev[0] <= 2 + dev[2] + 0.01);
-	CHECK("edited vibrato AUTO: some segments follow their phases",
-	      st.seg_stored + st.seg_bent > 0);
+	CHECK("edited vibrato AUTO: no bend beyond the linear course",
+	      dev[0] <= dev[2] + 0.01);
+	CHECK("edited vibrato AUTO: the stream is seen to be edited (all "
+	      "segments free)", st.seg_stored + st.seg_bent == 0);
 	CHECK("edited vibrato STORED: warble shows (> 10 Hz)", dev[1] > 10);
 	/* linear frequency between breakpoints T = 18 ms apart departs from
 	 * the law by T^2/8 max|f''| = T^2/8 2200 0.01 (2 pi 5/4)^2 */
@@ -1009,7 +1011,7 @@ static void t_params(void)
 	CHECK("default fade 1 ms, AUTO, bandwidth on, seed 1, length -1",
 	      p.fade_time == 0.001 && p.phase == TFR_SYNTH_PHASE_AUTO &&
 	      p.bandwidth == 1 && p.seed == 1 && p.length == -1 &&
-	      p.sample_rate == 44100 && p.gain == 1 && p.max_bend == 2);
+	      p.sample_rate == 44100 && p.gain == 1 && p.max_bend == 20);
 	q = p; q.sample_rate = 0; expect_bad(q, "sample_rate");
 	q = p; q.sample_rate = NAN; expect_bad(q, "sample_rate");
 	q = p; q.sample_rate = 1e8; expect_bad(q, "sample_rate");

@@ -29,9 +29,11 @@ static void usage(void)
 "                           fraction of the rate with fs; default 0)\n"
 "  -Y, --max-freq=FREQ      highest peak frequency (default Nyquist)\n"
 "      --max-time-shift=TIME  drop peaks reassigned farther than TIME from\n"
-"                           their frame's centre (default one hop; off)\n"
+"                           their frame's centre (default a quarter of\n"
+"                           the window; off)\n"
 "  -R, --resolution=FREQ    no weaker peak within FREQ of a stronger one\n"
-"                           (default: the stream's resolution, else off)\n"
+"                           (default off: masking by the analysis'\n"
+"                           resolution drops the harmonics of low voices)\n"
 "  -C, --components=TOL     keep only sinusoids, |mixed| < TOL\n"
 "  -I, --impulses=TOL       with -C, also keep impulses, |mixed - 1| < TOL,\n"
 "                           marked impulse = 1\n"
@@ -50,7 +52,7 @@ typedef struct {
 	const char *input, *output;
 	tfr_peaks_params p;
 	tfr_quantity minf, maxf, max_shift;
-	int have_minf, have_maxf, have_shift, shift_off, have_res, verbose;
+	int have_minf, have_maxf, have_shift, shift_off, verbose;
 } options;
 
 static void parse(int argc, char **argv, options *o)
@@ -87,7 +89,6 @@ static void parse(int argc, char **argv, options *o)
 			if (r.unit != TFR_UNIT_HZ)
 				tool_usage_error("--resolution: give it in Hz");
 			o->p.resolution = r.value;
-			o->have_res = 1;
 		} else if (!strcmp(opt, "components"))
 			o->p.component_tol = tool_parse_number(opt, arg, 0, 1e9);
 		else if (!strcmp(opt, "impulses"))
@@ -126,8 +127,6 @@ static void resolve(options *o, const tfr_stream_reader *r)
 	if (o->have_shift)
 		p->max_time_shift = o->shift_off ? INFINITY
 		                  : tfr_quantity_seconds(o->max_shift, fs);
-	if (!o->have_res)
-		p->resolution = tool_stream_meta_or(r, "resolution", 0, 1e6, 0);
 	tfr_diag d;
 	if (tfr_peaks_check(p, &d) != TFR_OK)
 		tool_usage_error("%s", d.text);
@@ -143,7 +142,7 @@ static void print_params(const tfr_peaks_params *p)
 	        "%g ... %g Hz, time shift <= %g s, resolution %g Hz\n", tool_name(),
 	        p->select == TFR_PEAKS_MAGNITUDE ? "magnitude" : "convergence",
 	        p->threshold_db, p->fade_db, p->min_freq, p->max_freq,
-	        isnan(p->max_time_shift) ? (double)p->hop / p->sample_rate
+	        isnan(p->max_time_shift) ? (double)p->window_length / 4 / p->sample_rate
 	                                 : p->max_time_shift, p->resolution);
 	fprintf(stderr, "%s: mixed test %s, bandwidth %s\n", tool_name(),
 	        p->component_tol < 0 ? "off" : "on",

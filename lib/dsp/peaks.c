@@ -25,6 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Largest amplitude correction for an envelope's slope (prune). */
+#define ENVELOPE_GAIN_MAX 4.0
+#define ENVELOPE_CURVE 2.0
+/* A chirp's cells are reassigned in time along its course, by their
+ * distance from its ridge: the peak's cell, within half a bin of the
+ * ridge, up to ~0.2 sigma (Hann 2048, 1100 Hz/s: test_peaks). Shifts up to
+ * ENVELOPE_DEAD sigma are not taken for an envelope's. */
+#define ENVELOPE_DEAD 0.3
+
 /* One candidate peak. */
 typedef struct {
 	size_t pt;        /* index of its point in the frame */
@@ -123,7 +132,8 @@ static int check_pruning(const tfr_peaks_params *p, tfr_diag *d)
 	if (!(p->max_freq > p->min_freq))
 		return bad(d, "max_freq must be above min_freq");
 	if (!isnan(p->max_time_shift) && !(p->max_time_shift >= 0))
-		return bad(d, "max_time_shift must be >= 0 s (NAN: one hop)");
+		return bad(d, "max_time_shift must be >= 0 s (NAN: a quarter "
+		              "of the window)");
 	if (!(p->resolution >= 0 && p->resolution < INFINITY))
 		return bad(d, "resolution must be finite and >= 0 Hz");
 	if (isnan(p->component_tol))
@@ -185,8 +195,10 @@ static void derive(tfr_peaks *pk)
 	pk->bin_hz = fs / (double)p->fft_size;
 	/* frame m's window centre: sample m*hop - floor(L/2) + L/2 */
 	pk->centre_shift = (len / 2 - (double)(p->window_length / 2)) / fs;
-	pk->crop = isnan(p->max_time_shift) ? (double)p->hop / fs
-	                                    : p->max_time_shift;
+	/* Loris crops at one hop; with hops of L/8 that drops the peaks of
+	 * onsets and of partials that fade within a window (speech44k at
+	 * hop 256, L 1600: 13.9 -> 15.1 dB SNR from one hop to L/4) */
+	pk->crop = isnan(p->max_time_shift) ? len / 4 / fs : p->max_time_shift;
 	if (p->threshold_db == -INFINITY) {
 		pk->floor_amp = pk->fade_amp = 0;
 	} else {
@@ -400,6 +412,27 @@ static int mixed_class(const tfr_peaks_params *p, double m)
 	return 0;
 }
 
+/* The amplitude at the reassigned time of a peak whose envelope rises
+ * or falls through its window, relative to the window's average of it
+ * (what the cell reads). For an envelope a(t) linear over the window,
+ * the average is a at the frame's centre, and the energy centroid (the
+ * reassigned time) lies dt = 2 a' m2 / a later (m2 the window's second
+ * moment): a(centre + dt) = a (1 + dt^2 / (2 m2)). Onsets and ends are
+ * curved, and the linear model reads them low: the factor ENVELOPE_CURVE
+ * on dt^2 beyond a dead zone (ENVELOPE_DEAD) was fitted on the 20 ms
+ * raised-cosine fades of tone220_vib (default analysis; SNR over its
+ * first and last 0.1 s: no correction 23.6 dB; factor 1, no dead zone
+ * 29.5; 2 and 0.5 sigma 28.8; 2 and 0.3 sigma 31.1) against speech44k
+ * (16.3 dB). Bounded where an onset within the window breaks any smooth
+ * model. */
+static double envelope_gain(const tfr_peaks *pk, double dt)
+{
+	double x = dt * pk->p.sample_rate;
+	double e = x * x - ENVELOPE_DEAD * ENVELOPE_DEAD * pk->resp.m2;
+	double g = 1 + ENVELOPE_CURVE * (e > 0 ? e : 0) / (2 * pk->resp.m2);
+	return g < ENVELOPE_GAIN_MAX ? g : ENVELOPE_GAIN_MAX;
+}
+
 static void prune(tfr_peaks *pk, const tfr_point *pts, size_t nc,
                   double centre)
 {
@@ -408,6 +441,8 @@ static void prune(tfr_peaks *pk, const tfr_point *pts, size_t nc,
 	for (size_t i = 0; i < nc; i++) {
 		cand *c = &pk->cand[i];
 		const tfr_point *q = &pts[c->pt];
+		if (pk->resp.m2 > 0)
+			c->amp *= envelope_gain(pk, q->time - centre);
 		int cls = mixed_class(p, q->mixed);
 		c->impulse = cls == 2;
 		c->keep = cls != 0 && c->freq >= p->min_freq &&

@@ -3,9 +3,10 @@
  * the phase correction of tfr_track, one breakpoint at a time with a
  * lookahead of a few breakpoints.
  *
- * Between breakpoints (t0, f0, phi0) and (t1, f1, phi1) a synthesiser
- * that interpolates frequency linearly advances the phase by
- * pi (f0 + f1) (t1 - t0). Measured frequencies are slightly off, so the
+ * Between breakpoints (t0, f0, phi0) and (t1, f1, phi1) a frequency
+ * that passes through f0 and f1 with curvature f'' advances the phase by
+ * pi (f0 + f1) dt - 2 pi f'' dt^3 / 12 (dt = t1 - t0; the trapezoid rule
+ * and its error term). Measured frequencies are slightly off, so the
  * phase arrives beside the measured phi1; small nudges to the
  * frequencies make it arrive there. See phasefit.c for the method.
  */
@@ -20,6 +21,7 @@ typedef struct {
 	double time;   /* s */
 	double freq;   /* Hz */
 	double phase;  /* rad */
+	double curv;   /* Hz/s^2: the partial's f'' there (0: unknown) */
 } tfr_phasefit_point;
 
 /* The last fixed breakpoint of a partial, with its integrated phase. */
@@ -28,6 +30,7 @@ typedef struct {
 	double time;   /* s */
 	double freq;   /* Hz, as fixed */
 	double phase;  /* rad: integrated from the partial's start */
+	double curv;   /* Hz/s^2 */
 } tfr_phasefit_anchor;
 
 /*

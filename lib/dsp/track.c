@@ -28,6 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Breakpoints either side of one whose f' and f'' are estimated. */
+#define CURV_BACK 2
+#define CURV_AHEAD 2
+/* Largest curvature correction of a frequency, relative. */
+#define CURV_MAX_REL 0.005
 /* Breakpoints a partial's prediction is fitted to. */
 #define HIST 4
 /* Frames beyond min_duration + max_gap a quiet partial is held. */
@@ -58,6 +63,8 @@ struct partial {
 	double ht[HIST], hf[HIST];
 	double last_time, last_freq, last_db;
 	tfr_phasefit_anchor anchor;
+	int cn;               /* the last CURV_BACK breakpoints fixed */
+	double ct[CURV_BACK], cf[CURV_BACK];  /* (times, measured freqs) */
 	struct held *bp;      /* ring of held breakpoints, cap a power of 2 */
 	size_t cap, head, count, committed;
 	/* prediction for the current frame: f(t) = pf + slope (t - pt) */
@@ -179,6 +186,9 @@ int tfr_track_check(const tfr_track_params *p, tfr_diag *d)
 		return tfr_diag_set(d, TFR_EINVAL, "phase_correct must be 0 or 1");
 	if (!(p->max_nudge >= 0 && p->max_nudge <= 0.1))
 		return tfr_diag_set(d, TFR_EINVAL, "max_nudge must be 0 to 0.1");
+	if (!(p->window_m2 >= 0 && p->window_m2 <= 1e6))
+		return tfr_diag_set(d, TFR_EINVAL,
+		                    "window_m2 must be 0 to 10^6 s^2");
 	return TFR_OK;
 }
 
@@ -307,33 +317,134 @@ static int passes(const tfr_track *t, const struct partial *q)
 	return dur >= t->p.min_duration && q->peak_amp >= t->amp_floor;
 }
 
-/* Fix the frequency of the next breakpoint not yet fixed. */
+double tfr_track_window_m2(const double *w, size_t len, double fs)
+{
+	double s0 = 0, s2 = 0, half = (double)len / 2;
+	for (size_t n = 0; n < len; n++) {
+		double tau = (double)n - half;
+		s0 += w[n];
+		s2 += tau * tau * w[n];
+	}
+	return s0 > 0 && fs > 0 ? s2 / s0 / (fs * fs) : 0;
+}
+
+/* f' and f'' at x = 0 of the least-squares parabola through the n
+ * points (x[k], f[k]) (x in s, relative to the breakpoint): 3 or more
+ * points give both, 2 the slope only, fewer nothing. */
+static void parabola(const double *x, const double *f, int n, double *d1,
+                     double *d2)
+{
+	*d1 = *d2 = 0;
+	if (n < 2)
+		return;
+	if (n == 2) {
+		*d1 = (f[1] - f[0]) / (x[1] - x[0]);
+		return;
+	}
+	double s[5] = { 0 }, r[3] = { 0 };
+	for (int k = 0; k < n; k++) {
+		double p = 1;
+		for (int i = 0; i < 5; i++, p *= x[k])
+			s[i] += p;
+		r[0] += f[k];
+		r[1] += x[k] * f[k];
+		r[2] += x[k] * x[k] * f[k];
+	}
+	/* normal equations [s0 s1 s2; s1 s2 s3; s2 s3 s4] (a b c) = r, by
+	 * Cramer's rule for b and c */
+	double det = s[0] * (s[2] * s[4] - s[3] * s[3]) -
+	             s[1] * (s[1] * s[4] - s[3] * s[2]) +
+	             s[2] * (s[1] * s[3] - s[2] * s[2]);
+	if (!(fabs(det) > 0))
+		return;
+	double db = s[0] * (r[1] * s[4] - s[3] * r[2]) -
+	            r[0] * (s[1] * s[4] - s[3] * s[2]) +
+	            s[2] * (s[1] * r[2] - r[1] * s[2]);
+	double dc = s[0] * (s[2] * r[2] - r[1] * s[3]) -
+	            s[1] * (s[1] * r[2] - r[1] * s[2]) +
+	            r[0] * (s[1] * s[3] - s[2] * s[2]);
+	*d1 = db / det;
+	*d2 = 2 * dc / det;
+}
+
+/* The breakpoint j of the sequence (t, f) (n of them) corrected for the
+ * window's averaging (tfr_track.h): frequency and phase into *pt,
+ * its f'' into pt->curv. */
+static void curvature_correct(double m2, const double *t, const double *f,
+                              int n, int j, float phase,
+                              tfr_phasefit_point *pt)
+{
+	double x[CURV_BACK + CURV_AHEAD + 1], y[CURV_BACK + CURV_AHEAD + 1];
+	int lo = j - CURV_BACK > 0 ? j - CURV_BACK : 0;
+	int hi = j + CURV_AHEAD < n - 1 ? j + CURV_AHEAD : n - 1, m = 0;
+	for (int k = lo; k <= hi; k++, m++) {
+		x[m] = t[k] - t[j];
+		y[m] = f[k];
+	}
+	double d1, d2;
+	parabola(x, y, m, &d1, &d2);
+	/* a parabola through noisy frequencies (speech, noise) can bend
+	 * anywhere: the correction is bounded by what a vibrato or glide
+	 * of the voice needs */
+	double df = 0.5 * d2 * m2, lim = CURV_MAX_REL * f[j];
+	pt->time = t[j];
+	pt->freq = f[j] - (df < -lim ? -lim : df > lim ? lim : df);
+	pt->phase = phase - 0.5 * atan(TFR_2PI * d1 * m2);
+	pt->curv = d2;
+}
+
+/* Fix the frequency of the next breakpoint not yet fixed: correct it
+ * and the next ones in the phase fit's window for curvature, then fit. */
 static void commit_one(const tfr_track *t, struct partial *q)
 {
 	struct held *h = held_at(q, q->committed);
-	if (!t->p.phase_correct) {
+	if (!t->p.phase_correct && !(t->p.window_m2 > 0)) {
 		h->freq = h->fmeas;
 		q->committed++;
 		return;
 	}
-	tfr_phasefit_point pt[TFR_PHASEFIT_WINDOW];
-	size_t n = q->count - q->committed;
-	if (n > TFR_PHASEFIT_WINDOW)
-		n = TFR_PHASEFIT_WINDOW;
-	for (size_t j = 0; j < n; j++) {
-		const struct held *b = held_at(q, q->committed + j);
-		pt[j].time = b->time;
-		pt[j].freq = b->fmeas;
-		pt[j].phase = b->phase;
+	enum { SPAN = CURV_BACK + TFR_PHASEFIT_WINDOW + CURV_AHEAD };
+	double ts[SPAN], fs[SPAN];
+	int n0 = q->cn, n = n0;
+	for (int k = 0; k < n0; k++) {
+		ts[k] = q->ct[k];
+		fs[k] = q->cf[k];
 	}
-	h->freq = tfr_phasefit_commit(&q->anchor, pt, (int)n, t->p.max_nudge);
+	for (size_t i = q->committed; i < q->count && n < SPAN; i++, n++) {
+		ts[n] = held_at(q, i)->time;
+		fs[n] = held_at(q, i)->fmeas;
+	}
+	tfr_phasefit_point pt[TFR_PHASEFIT_WINDOW] = { { 0 } };
+	int np = n - n0 < TFR_PHASEFIT_WINDOW ? n - n0 : TFR_PHASEFIT_WINDOW;
+	for (int j = 0; j < np; j++) {
+		const struct held *b = held_at(q, q->committed + (size_t)j);
+		pt[j] = (tfr_phasefit_point){ b->time, b->fmeas, b->phase, 0 };
+		if (t->p.window_m2 > 0)
+			curvature_correct(t->p.window_m2, ts, fs, n, n0 + j, b->phase,
+			                  &pt[j]);
+	}
+	h->phase = (float)pt[0].phase;
+	if (t->p.phase_correct)
+		h->freq = tfr_phasefit_commit(&q->anchor, pt, np, t->p.max_nudge);
+	else
+		h->freq = pt[0].freq;
+	/* the history keeps measured frequencies: the parabola is fitted
+	 * to what the frames saw */
+	if (q->cn == CURV_BACK) {
+		q->ct[0] = q->ct[1];
+		q->cf[0] = q->cf[1];
+		q->cn--;
+	}
+	q->ct[q->cn] = h->time;
+	q->cf[q->cn++] = h->fmeas;
 	q->committed++;
 }
 
 /* Fix every frequency whose lookahead is complete (all, once ended). */
 static void commit_ready(const tfr_track *t, struct partial *q)
 {
-	size_t look = t->p.phase_correct ? TFR_PHASEFIT_WINDOW - 1 : 0;
+	size_t look = t->p.phase_correct || t->p.window_m2 > 0
+	              ? TFR_PHASEFIT_WINDOW - 1 : 0;
 	while (q->committed < q->count &&
 	       (!q->alive || q->count - 1 - q->committed >= look))
 		commit_one(t, q);
@@ -814,8 +925,10 @@ static void trim_quiet(tfr_track *t, int64_t m)
 		if (!q->in_use || q->kept)
 			continue;
 		while (q->count > 1 && held_at(q, 0)->time < limit) {
-			if (!q->committed)
+			if (!q->committed) {
 				q->anchor.set = 0;
+				q->cn = 0;
+			}
 			pop_front(t, q);
 		}
 	}

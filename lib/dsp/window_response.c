@@ -161,6 +161,7 @@ static void tabulate_chirp(tfr_wresp *r, const double *w, const double *dw,
 		s2 += tau * tau * w[n];
 	}
 	double m2 = s2 / s0, x0 = 0;
+	r->m2 = m2;
 	r->chirp_count = 0;
 	if (!(m2 > 0))
 		return;

@@ -33,6 +33,8 @@ typedef struct {
 	double slope0;    /* rho'(0): 1 for windows that vanish at their
 	                     ends, 0 when reassignment reports the bin
 	                     (rectangular, Kaiser beta 0) */
+	double m2;            /* second moment sum tau^2 w / sum w,
+	                         samples^2 (tau from the centre) */
 	size_t chirp_count;   /* entries of the chirp table (0: none) */
 	double *chirp_m;      /* M of a linear chirp's ridge cell, rising */
 	double *chirp_loss;   /* |X| there relative to a stationary tone */

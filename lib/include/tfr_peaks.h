@@ -76,7 +76,8 @@ typedef struct {
 	double max_freq;           /* Hz, default INFINITY (Nyquist) */
 	double max_time_shift;     /* s: drop peaks reassigned farther than
 	                              this from their frame's centre
-	                              (default NAN: one hop; INFINITY: off) */
+	                              (default NAN: a quarter of the
+	                              window; INFINITY: off) */
 	double resolution;         /* Hz: no weaker peak within +-resolution
 	                              of a stronger one (default 0: off;
 	                              Loris: 0.8-0.9 x the lowest f0, e.g.

@@ -56,15 +56,19 @@ typedef struct tfr_synth tfr_synth;
  * arrive at the next stored phase.
  */
 typedef enum {
-	/* Stored where the stored phases fit the frequencies, else free
-	 * (default). A segment follows the stored phase when the phases of
-	 * its two breakpoints agree with their frequencies to within what
-	 * bending the frequency by max_bend Hz can absorb; the oscillator is
-	 * then pulled onto the stored phase, by at most that bend per
-	 * segment. Unedited analyses (phases measured with the frequencies)
-	 * follow their phases; streams moved in time or frequency, whose
-	 * stored phases are then meaningless, run free: the frequency never
-	 * departs from its linear course by more than max_bend. */
+	/* Stored on unedited streams, free on edited ones (default). The
+	 * misfit of a segment, c = wrap(phi1 - phi0 - pi (f0 + f1) dt)
+	 * (turns), says how far its breakpoints' stored phases disagree
+	 * with their frequencies: |c| is small for an analysis, whose
+	 * phases were measured with its frequencies (speech: mean 0.03
+	 * turn), and uniform in [0, 1/2) once breakpoints were moved in
+	 * time or frequency (mean 1/4). A running mean of |c| over the
+	 * stream's segments, in input order (a prior of 1/4 weighted as
+	 * two segments, then over the last 32 or so), decides: below 1/10
+	 * turn, segments follow their stored
+	 * phases (as STORED); above, they run free (as FREE). A partial
+	 * off its stored phases (it ran free before) is pulled back by at
+	 * most max_bend per segment. */
 	TFR_SYNTH_PHASE_AUTO,
 	/* Always through the stored phases (McAulay-Quatieri), whatever
 	 * frequency excursion that takes. */
@@ -82,7 +86,9 @@ typedef struct {
 	tfr_synth_phase phase;  /* default TFR_SYNTH_PHASE_AUTO */
 	double max_bend;        /* Hz: largest departure of a partial's
 	                           frequency from its linear course that AUTO
-	                           makes to reach a stored phase (default 2) */
+	                           makes, beyond the segment's own misfit, to
+	                           pull a partial back onto its stored phases
+	                           (default 20) */
 	double gain;            /* linear factor on the output (default 1) */
 	int64_t length;         /* output frames, sample 0 at time 0; -1:
 	                           until the last partial has faded out */
