@@ -698,6 +698,52 @@ static void filters(void)
 	tfr_track_free(t);
 }
 
+/* The relative floor: a loud partial (0 dBFS) for the first second, a
+ * -50 dB one throughout and a -50 dB one that starts 20 s later. With
+ * range 40 dB and no decay the quiet ones are dropped; with a decay of
+ * 3 dB/s the reference has fallen 60 dB by 20 s after the loud one ended
+ * and the late one is kept whole; range inf keeps all three. */
+static int64_t range_run(double range, double decay)
+{
+	tfr_track_params p = params(TFR_TRACK_PREDICT);
+	p.range_db = range;
+	p.range_decay = decay;
+	tfr_track *t = make_p(&p);
+	bp_list l = { 0 };
+	int64_t frames = (int64_t)(21.5 / T);
+	for (int64_t m = 0; m < frames; m++) {
+		tfr_peak pk[3];
+		size_t n = 0;
+		double tt = (double)m * T;
+		if (tt < 1)
+			pk[n++] = peak(tt, 1000, 1.0, 0);
+		if (tt < 1.2)
+			pk[n++] = peak(tt, 2000, 0.00316, 0);
+		if (tt >= 21)
+			pk[n++] = peak(tt, 3000, 0.00316, 0);
+		feed(t, m, pk, n, &l);
+	}
+	finish(t, &l);
+	int64_t np;
+	free(partial_sizes(&l, &np));
+	free(l.b);
+	tfr_track_free(t);
+	return np;
+}
+
+static void range_filter(void)
+{
+	CHECK_NEAR("range inf: all three partials", range_run(INFINITY, 0), 3, 0);
+	CHECK_NEAR("range 40 dB: the loud partial only", range_run(40, 0), 1, 0);
+	CHECK_NEAR("range 40 dB, decay 3 dB/s: the late quiet one too",
+	           range_run(40, 3), 2, 0);
+	CHECK_NEAR("range 60 dB: all three", range_run(60, 0), 3, 0);
+	tfr_track_params p = params(TFR_TRACK_PREDICT);
+	tfr_diag d;
+	p.range_db = 0;
+	CHECK("range 0 dB refused", tfr_track_check(&p, &d) == TFR_EINVAL);
+}
+
 /* ---- random peaks: invariants, reset ---- */
 
 /* Sources that come and go (chirps and vibrato, -80 to -10 dB), peaks
@@ -1372,6 +1418,7 @@ int main(void)
 	phase_correction();
 	curvature();
 	filters();
+	range_filter();
 	random_invariants();
 	reset_is_fresh();
 	bounded();

@@ -15,13 +15,22 @@
  * and 70 Hz 15.5 (harmonics of a voice move farther in a frame than a
  * line through the last breakpoints predicts). */
 #define DRIFT_PER_RESOLUTION 0.6
+/* dB below the loudest peak so far beneath which a whole partial is
+ * dropped, the reference decaying by RANGE_DECAY dB/s: a quiet passage
+ * is judged against a loud one for a few seconds (where the loud one
+ * masks it), on its own after about 10 s. On 5 s of speech this drops
+ * the background between words: 3419 -> 2230 partials, SNR 16.25 ->
+ * 16.23 dB (range 50 dB: 3110; 60 dB: 3419; no decay: 1881). */
+#define DEFAULT_RANGE 40.0
+#define RANGE_DECAY 3.0
 
 static void usage(void)
 {
 	printf(
 "usage: tfr-track [-hVv] [-R Hz] [--link predict|nearest] [--max-drift Hz]\n"
 "                 [--max-gap frames|time] [--min-duration time]\n"
-"                 [--min-amp dBFS] [--phase-correct on|off] [-o file] [file]\n"
+"                 [--min-amp dBFS] [-z dB] [--phase-correct on|off] [-o file]\n"
+"                 [file]\n"
 "Partials from a tfr peaks stream (tfr-peaks): one breakpoint per line,\n"
 "tagged with its partial, in time order.\n"
 "\n"
@@ -39,6 +48,9 @@ static void usage(void)
 "      --min-duration=TIME  drop shorter partials (seconds, or with ms or\n"
 "                           s; default two frames)\n"
 "      --min-amp=DB         drop partials that never reach DB dBFS\n"
+"  -z, --range=DB           drop partials that stay more than DB below the\n"
+"                           loudest peak so far, which decays by 3 dB/s\n"
+"                           (default 40; inf keeps all)\n"
 "      --phase-correct=on|off  nudge frequencies (by at most 0.2 %%) so\n"
 "                           that they agree with the phases (default on)\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
@@ -54,7 +66,7 @@ typedef struct {
 	tfr_track_params p;
 	tfr_quantity gap, min_dur;
 	double resolution, drift;
-	int have_gap, have_min_dur, verbose;
+	int have_gap, have_min_dur, have_range, verbose;
 } options;
 
 static double hz(const char *opt, const char *arg)
@@ -69,7 +81,7 @@ static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
 		"link", "resolution", "max-drift", "max-gap", "min-duration",
-		"min-amp", "phase-correct", "output", "verbose", "help",
+		"min-amp", "range", "phase-correct", "output", "verbose", "help",
 		"version", NULL
 	};
 	static const char *const links[] = { "predict", "nearest", NULL };
@@ -92,6 +104,13 @@ static void parse(int argc, char **argv, options *o)
 			o->have_min_dur = 1;
 		} else if (!strcmp(opt, "min-amp"))
 			o->p.min_amp_db = tool_parse_level(opt, arg, 1);
+		else if (!strcmp(opt, "range")) {
+			o->have_range = 1;
+			o->p.range_db = !strcmp(arg, "inf") ? INFINITY
+			              : tool_parse_level(opt, arg, 0);
+			if (!(o->p.range_db > 0))
+				tool_usage_error("--range: give a level above 0 dB, or inf");
+		}
 		else if (!strcmp(opt, "phase-correct"))
 			o->p.phase_correct = tool_parse_choice(opt, arg, onoff);
 		else if (!strcmp(opt, "output"))
@@ -141,7 +160,13 @@ static void resolve(options *o, const tfr_stream_reader *r)
 			tool_usage_error("--max-gap: %g frames is more than 1000", g);
 		p->max_gap = (int)g;
 	}
-	p->min_duration = o->have_min_dur ? o->min_dur.value : 2 * p->frame_period;
+	/* Loris's linker (the baseline) keeps every partial, as Loris does */
+	int plain = p->link == TFR_TRACK_NEAREST;
+	p->min_duration = o->have_min_dur ? o->min_dur.value
+	                : plain ? 0 : 2 * p->frame_period;
+	if (!o->have_range)
+		p->range_db = plain ? INFINITY : DEFAULT_RANGE;
+	p->range_decay = RANGE_DECAY;
 	p->window_m2 = window_m2(r, p->sample_rate);
 	tfr_diag d;
 	if (tfr_track_check(p, &d) != TFR_OK)
@@ -155,9 +180,10 @@ static void print_params(const options *o)
 	          p->frame_period, p->link == TFR_TRACK_NEAREST ? "nearest" : "predict",
 	          p->max_drift, o->resolution > 0 ? " (0.6 resolution)" : "",
 	          p->link == TFR_TRACK_NEAREST ? 0 : p->max_gap);
-	tool_warn("partials shorter than %g s or below %g dBFS dropped; phase "
-	          "correction %s (nudges up to %g %%)", p->min_duration,
-	          p->min_amp_db, p->phase_correct ? "on" : "off",
+	tool_warn("partials shorter than %g s, below %g dBFS or more than %g dB "
+	          "below the loudest peak dropped; phase correction %s (nudges "
+	          "up to %g %%)", p->min_duration, p->min_amp_db, p->range_db,
+	          p->phase_correct ? "on" : "off",
 	          100 * p->max_nudge);
 }
 
@@ -171,6 +197,8 @@ static tfr_meta *make_meta(const options *o)
 	if (!e) e = tfr_meta_set_double(m, "track_max_drift", p->max_drift);
 	if (!e) e = tfr_meta_set_int(m, "track_max_gap", p->max_gap);
 	if (!e) e = tfr_meta_set_double(m, "track_min_duration", p->min_duration);
+	if (!e && isfinite(p->range_db))
+		e = tfr_meta_set_double(m, "track_range_db", p->range_db);
 	if (!e) e = tfr_meta_set(m, "track_phase_correct", p->phase_correct ? "on" : "off");
 	if (e)
 		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));

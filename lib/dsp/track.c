@@ -107,6 +107,10 @@ struct tfr_track {
 	tfr_track_params p;
 	int max_gap;
 	double amp_floor, hold_frames;
+	double range_factor;  /* 10^(-range_db / 20) */
+	double loudest;       /* reference of range_db: the largest peak
+	                         amplitude so far, decaying by range_decay */
+	double decay_factor;  /* per frame: 10^(-range_decay period / 20) */
 
 	struct partial *pool;
 	size_t pool_n, pool_cap;
@@ -154,6 +158,8 @@ void tfr_track_params_default(tfr_track_params *p)
 	p->max_gap = 3;
 	p->min_duration = 0;
 	p->min_amp_db = -INFINITY;
+	p->range_db = INFINITY;
+	p->range_decay = 0;
 	p->phase_correct = 1;
 	p->max_nudge = 0.002;
 }
@@ -182,6 +188,12 @@ int tfr_track_check(const tfr_track_params *p, tfr_diag *d)
 	if (isnan(p->min_amp_db) || p->min_amp_db == INFINITY)
 		return tfr_diag_set(d, TFR_EINVAL,
 		                    "min_amp_db must be a level or -inf");
+	if (!(p->range_db > 0))
+		return tfr_diag_set(d, TFR_EINVAL,
+		                    "range_db must be above 0 dB (inf: no limit)");
+	if (!(p->range_decay >= 0 && p->range_decay <= 1e6))
+		return tfr_diag_set(d, TFR_EINVAL,
+		                    "range_decay must be 0 to 10^6 dB/s");
 	if (p->phase_correct != 0 && p->phase_correct != 1)
 		return tfr_diag_set(d, TFR_EINVAL, "phase_correct must be 0 or 1");
 	if (!(p->max_nudge >= 0 && p->max_nudge <= 0.1))
@@ -235,6 +247,8 @@ tfr_track *tfr_track_new(const tfr_track_params *p, tfr_diag *d)
 	t->p = *p;
 	t->max_gap = p->link == TFR_TRACK_NEAREST ? 0 : p->max_gap;
 	t->amp_floor = pow(10, p->min_amp_db / 20);
+	t->range_factor = pow(10, -p->range_db / 20);
+	t->decay_factor = pow(10, -p->range_decay * p->frame_period / 20);
 	t->hold_frames = ceil(p->min_duration / p->frame_period) + t->max_gap +
 	                 HOLD_EXTRA;
 	tfr_track_reset(t);
@@ -314,7 +328,8 @@ static int passes(const tfr_track *t, const struct partial *q)
 	if (!q->count)
 		return 0;
 	double dur = last_held(q)->time - held_at(q, 0)->time;
-	return dur >= t->p.min_duration && q->peak_amp >= t->amp_floor;
+	return dur >= t->p.min_duration && q->peak_amp >= t->amp_floor &&
+	       q->peak_amp >= t->loudest * t->range_factor;
 }
 
 double tfr_track_window_m2(const double *w, size_t len, double fs)
@@ -917,7 +932,7 @@ static void apply_links(tfr_track *t, int64_t m, const tfr_peak *pk,
  * within hold_frames: the output's lag stays bounded. */
 static void trim_quiet(tfr_track *t, int64_t m)
 {
-	if (t->p.min_duration <= 0 && t->amp_floor <= 0)
+	if (t->p.min_duration <= 0 && t->amp_floor <= 0 && t->range_factor <= 0)
 		return;  /* every partial passes with its first breakpoint */
 	double limit = ((double)m - t->hold_frames) * t->p.frame_period;
 	for (size_t i = 0; i < t->nlive; i++) {
@@ -1085,6 +1100,8 @@ int tfr_track_process(tfr_track *t, int64_t frame, const tfr_peak *peaks,
 		end_lapsed(t, frame);  /* frames were skipped */
 		compact_live(t);
 	}
+	if (t->started)
+		t->loudest *= pow(t->decay_factor, (double)(frame - t->frame));
 	size_t nu = 0;
 	for (size_t k = 0; k < n; k++)
 		if (!peaks[k].impulse) {
@@ -1092,6 +1109,8 @@ int tfr_track_process(tfr_track *t, int64_t frame, const tfr_peak *peaks,
 			t->loc_k.v[nu] = -1;
 			t->level[nu] = level_db(peaks[k].amp);
 			t->use.v[nu++] = (int)k;
+			if (peaks[k].amp > t->loudest)
+				t->loudest = peaks[k].amp;
 		}
 	if (t->p.link == TFR_TRACK_NEAREST)
 		link_nearest(t, peaks, nu);
@@ -1155,6 +1174,7 @@ void tfr_track_reset(tfr_track *t)
 	t->next_serial = 0;
 	t->t_out = -INFINITY;
 	t->held = 0;
+	t->loudest = 0;
 	memset(&t->st, 0, sizeof t->st);
 	t->nout = 0;
 	t->out_taken = 0;

@@ -117,6 +117,18 @@ typedef struct {
 	double min_duration;    /* s: shorter partials are dropped (0) */
 	double min_amp_db;      /* dBFS: partials whose largest amplitude
 	                           stays below are dropped (default -inf) */
+	double range_db;        /* dB: partials whose largest amplitude
+	                           stays more than range_db below the largest
+	                           peak amplitude of the input so far are
+	                           dropped (default inf: none). Relative, so
+	                           it keeps the quiet partials of a quiet
+	                           recording; "so far", so the decision needs
+	                           no look-ahead (input before the loudest
+	                           part is judged more leniently) */
+	double range_decay;     /* dB/s: the reference of range_db, the
+	                           loudest peak so far, decays at this rate
+	                           (default 0), so that a quiet passage long
+	                           after a loud one is judged on its own */
 	int phase_correct;      /* frequencies agree with phases (1) */
 	double max_nudge;       /* largest relative frequency change made
 	                           by phase correction (default 0.002,
