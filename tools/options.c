@@ -87,6 +87,18 @@ static const vocab vocabulary[] = {
 	{ "rounding", 0, 1, NULL },
 	{ "jobs", 'j', 1, "threads" },
 	{ "exact", 'X', 0, NULL },
+	/* pictures: tfr-image */
+	{ "width", 'W', 1, NULL },
+	{ "height", 'E', 1, NULL },
+	{ "top", 'Z', 1, NULL },
+	{ "pps", 0, 1, NULL },
+	{ "log", 0, 0, NULL },
+	{ "start", 0, 1, NULL },
+	{ "duration", 0, 1, NULL },
+	{ "page", 0, 1, NULL },
+	{ "dot", 0, 1, NULL },
+	{ "title", 0, 1, NULL },
+	{ "bare", 0, 0, NULL },
 };
 
 enum { NVOCAB = sizeof vocabulary / sizeof vocabulary[0], MAXOPT = 2 * NVOCAB + 1 };

@@ -54,22 +54,12 @@ static void usage(void)
 typedef struct {
 	const char *input, *output;
 	tfr_reassign_params p;
-	tfr_quantity length, hop, max_shift;
-	int have_length, have_hop, have_shift, have_fft, verbose;
-	long long fft_size;
+	tool_analysis an;
+	tfr_quantity max_shift;
+	int have_shift, verbose;
 	int channel;
-	double resolution;   /* Hz */
 } options;
 
-/* The default analysis: a Kaiser window with 90 dB side lobes (Loris's
- * choice), whose main lobe reaches DEFAULT_RESOLUTION either side of a
- * sinusoid: 1581 samples at 44.1 kHz (36 ms), hop 200 (4.5 ms). Short
- * enough to follow the pitch of a voice, long enough to keep apart its
- * harmonics down to ~85 Hz. Resynthesis SNR of speech44k (f0 88-118 Hz)
- * by resolution: 90 Hz 14.7 dB, 100 Hz 15.5, 110 Hz 16.1, 120 Hz 15.9
- * (2048-sample Hann, hop 512: 10.9 dB with stored phases). */
-#define DEFAULT_RESOLUTION 110.0
-#define DEFAULT_SIDELOBES_DB 90.0
 /* The floor: text costs the pipeline more than the DSP does, and the
  * cells below -80 dBFS (a fifth of speech44k's 300 000 at -90) change
  * its resynthesis by nothing measurable (16.1 dB SNR at -90, 16.4 at
@@ -85,30 +75,14 @@ static void parse(int argc, char **argv, options *o)
 		NULL
 	};
 	tfr_reassign_params_default(&o->p);
-	o->p.window.type = TFR_WINDOW_KAISER;
-	o->p.window.param = tfr_kaiser_beta_for_sidelobe(DEFAULT_SIDELOBES_DB);
-	o->resolution = DEFAULT_RESOLUTION;
+	tool_analysis_default(&o->an);
 	o->p.threshold_db = DEFAULT_THRESHOLD_DB;
 	const char *opt, *arg;
 	while ((opt = tool_next_option(argc, argv, names, &arg, usage))) {
-		if (!strcmp(opt, "window")) {
-			o->p.window = tool_parse_window(opt, arg);
-		} else if (!strcmp(opt, "window-length")) {
-			o->length = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
-			o->have_length = 1;
-		} else if (!strcmp(opt, "resolution")) {
-			tfr_quantity r = tool_parse_freq(opt, arg);
-			if (r.unit != TFR_UNIT_HZ || !(r.value > 0))
-				tool_usage_error("--resolution: give it in Hz, above 0");
-			o->resolution = r.value;
+		if (tool_analysis_option(&o->an, opt, arg)) {
+			continue;
 		} else if (!strcmp(opt, "verbose")) {
 			o->verbose = 1;
-		} else if (!strcmp(opt, "hop")) {
-			o->hop = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
-			o->have_hop = 1;
-		} else if (!strcmp(opt, "fft-size")) {
-			o->fft_size = tool_parse_int(opt, arg, 2, TFR_MAX_FFT_SIZE);
-			o->have_fft = 1;
 		} else if (!strcmp(opt, "threshold")) {
 			o->p.threshold_db = tool_parse_level(opt, arg, 1);
 		} else if (!strcmp(opt, "channel")) {
@@ -132,32 +106,7 @@ static void parse(int argc, char **argv, options *o)
 	o->input = tool_input_operand(argc, argv);
 }
 
-/* Half the main lobe of the window, in bins of the window (fs / L): the
- * first zero of its transform. Kaiser (Kaiser & Schafer 1980):
- * sqrt(1 + (beta / pi)^2); the others from their tables. */
-static double lobe_bins(const tfr_window_spec *w)
-{
-	switch (w->type) {
-	case TFR_WINDOW_KAISER:
-		return hypot(1, w->param / acos(-1.0));
-	case TFR_WINDOW_RECTANGULAR:
-		return 1;
-	case TFR_WINDOW_HANN:
-	case TFR_WINDOW_HAMMING:
-		return 2;
-	case TFR_WINDOW_BLACKMAN:
-		return 3;
-	case TFR_WINDOW_BLACKMAN_HARRIS:
-		return 4;
-	default:  /* Gaussian: no zero; about where it is 60 dB down */
-		return 3;
-	}
-}
-
-/* Sizes in samples, known once the sample rate is. Without -l the
- * window is as long as its main lobe needs to reach the resolution
- * either side of a sinusoid (Loris: width = 2 resolution); without -H
- * the hop is 1 / (2 resolution) (Loris: 1 / width), or L / 8 with -l. */
+/* Sizes in samples, known once the sample rate is. */
 static void resolve(options *o, const tfr_audio_info *ai)
 {
 	tfr_reassign_params *p = &o->p;
@@ -165,36 +114,7 @@ static void resolve(options *o, const tfr_audio_info *ai)
 	if (o->channel > ai->channels)
 		tool_usage_error("--channel: %d, but %s has %d channel(s)", o->channel,
 		                 tool_input_label(o->input), ai->channels);
-	p->sample_rate = fs;
-	if (o->have_length) {
-		p->window_length = tool_samples("window-length", o->length, fs, 2);
-	} else {
-		double len = ceil(lobe_bins(&p->window) * fs / o->resolution);
-		if (!(len <= TFR_MAX_FFT_SIZE))
-			tool_usage_error("--resolution: %g Hz needs a window longer "
-			                 "than %d samples", o->resolution, TFR_MAX_FFT_SIZE);
-		p->window_length = len < 2 ? 2 : (size_t)len;
-	}
-	if (o->have_hop)
-		p->hop = tool_samples("hop", o->hop, fs, 1);
-	else if (o->have_length)
-		p->hop = p->window_length / 8 ? p->window_length / 8 : 1;
-	else
-		p->hop = (size_t)fmax(1, floor(fs / (2 * o->resolution) + 0.5));
-	if (o->have_fft) {
-		if (o->fft_size < (long long)p->window_length)
-			tool_usage_error("--fft-size: %lld is smaller than the window (%zu samples)",
-			                 o->fft_size, p->window_length);
-		if (o->fft_size % 2)
-			tool_usage_error("--fft-size: %lld is odd (the real FFT needs an even size)",
-			                 o->fft_size);
-		p->fft_size = (size_t)o->fft_size;
-	} else {
-		p->fft_size = tfr_fft_size_for(p->window_length);
-		if (p->fft_size > TFR_MAX_FFT_SIZE)
-			tool_usage_error("--window-length: %zu samples needs an FFT larger than %d",
-			                 p->window_length, TFR_MAX_FFT_SIZE);
-	}
+	tool_analysis_resolve(&o->an, fs, p);
 	if (o->have_shift)
 		p->max_time_shift = tfr_quantity_seconds(o->max_shift, fs);
 }
@@ -216,7 +136,7 @@ static tfr_meta *make_meta(const options *o, const tfr_audio_info *ai)
 	if (!e) e = tfr_meta_set(m, "window", tfr_window_name(&p->window, buf, sizeof buf));
 	if (!e) e = tfr_meta_set_int(m, "window_length", (long long)p->window_length);
 	if (!e) e = tfr_meta_set_int(m, "hop", (long long)p->hop);
-	if (!e) e = tfr_meta_set_double(m, "resolution", o->resolution);
+	if (!e) e = tfr_meta_set_double(m, "resolution", o->an.resolution);
 	if (!e) e = tfr_meta_set_int(m, "fft_size", (long long)p->fft_size);
 	if (!e) e = isinf(p->threshold_db) ? tfr_meta_set(m, "threshold_db", "-inf")
 	                                   : tfr_meta_set_double(m, "threshold_db", p->threshold_db);
@@ -232,7 +152,7 @@ static void print_params(const options *o)
 	char w[64];
 	const tfr_reassign_params *p = &o->p;
 	tool_warn("resolution %g Hz: window %s of %zu samples (%.1f ms), hop %zu "
-	          "(%.2f ms), FFT %zu", o->resolution,
+	          "(%.2f ms), FFT %zu", o->an.resolution,
 	          tfr_window_name(&p->window, w, sizeof w), p->window_length,
 	          1e3 * (double)p->window_length / p->sample_rate, p->hop,
 	          1e3 * (double)p->hop / p->sample_rate, p->fft_size);

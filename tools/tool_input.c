@@ -22,13 +22,49 @@ static void refuse_terminal(const char *path)
 static const char *audio_label = "stdin";
 static const char *stream_label = "stdin";
 static FILE *stream_file;
+/* The first byte of standard input when tool_input_is_stream took it
+ * from a pipe for audio: the audio reader gets it back. */
+static unsigned char probed;
+static size_t nprobed;
+
+int tool_input_is_stream(const char *path)
+{
+	refuse_terminal(path);
+	const char *label = tool_input_label(path);
+	if (path && strcmp(path, "-")) {
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			tool_die(TOOL_EXIT_FAIL, "%s: %s", label, strerror(errno));
+		int c = getc(f);
+		fclose(f);
+		return c == '#';
+	}
+	unsigned char c;
+	ssize_t n;
+	do
+		n = read(STDIN_FILENO, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		tool_die(TOOL_EXIT_FAIL, "stdin: %s", strerror(errno));
+	if (n == 0)
+		tool_die(TOOL_EXIT_FAIL, "stdin: empty input");
+	if (c == '#') {
+		ungetc(c, stdin);  /* the stream reader reads stdin's FILE */
+		return 1;
+	}
+	probed = c;
+	nprobed = 1;
+	return 0;
+}
 
 tfr_audio_in *tool_audio_open(const char *path)
 {
 	refuse_terminal(path);
 	audio_label = tool_input_label(path);
 	tfr_diag d;
-	tfr_audio_in *in = tfr_audio_in_new(path, &d);
+	int std = !path || !strcmp(path, "-");
+	tfr_audio_in *in = std && nprobed ? tfr_audio_in_new_probed(&probed, nprobed, &d)
+	                                  : tfr_audio_in_new(path, &d);
 	if (!in)
 		tool_die_diag(tool_input_label(path), &d);
 	return in;

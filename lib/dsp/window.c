@@ -125,6 +125,25 @@ int tfr_window_fill(const tfr_window_spec *spec, size_t len, double *w,
 
 /* Kaiser & Schafer (1980), "On the use of the I0-sinh window for spectrum
  * analysis": side-lobe level A (dB) to beta. */
+double tfr_window_lobe_bins(const tfr_window_spec *w)
+{
+	switch (w->type) {
+	case TFR_WINDOW_KAISER:
+		return hypot(1, w->param / TFR_PI);
+	case TFR_WINDOW_RECTANGULAR:
+		return 1;
+	case TFR_WINDOW_HANN:
+	case TFR_WINDOW_HAMMING:
+		return 2;
+	case TFR_WINDOW_BLACKMAN:
+		return 3;
+	case TFR_WINDOW_BLACKMAN_HARRIS:
+		return 4;
+	default:  /* Gaussian: no zero; about where it is 60 dB down */
+		return 3;
+	}
+}
+
 double tfr_kaiser_beta_for_sidelobe(double att)
 {
 	if (att <= 13.26)

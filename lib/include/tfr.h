@@ -19,6 +19,8 @@
 #include "tfr_hyper_bank.h"
 #include "tfr_npy.h"
 #include "tfr_png.h"
+#include "tfr_axis.h"
+#include "tfr_splat.h"
 #include "tfr_picture.h"
 #include "tfr_wola.h"
 #include "tfr_sdelay.h"

@@ -50,6 +50,15 @@ typedef struct {
  */
 tfr_audio_in *tfr_audio_in_new(const char *path, tfr_diag *d);
 
+/*
+ * Standard input, whose first n bytes (n <= 4096) a caller has already
+ * read to see what kind of input it is: they are given back here, so
+ * that a pipe needs no second look. On a seekable standard input the
+ * position is moved back instead. Otherwise as tfr_audio_in_new.
+ */
+tfr_audio_in *tfr_audio_in_new_probed(const unsigned char *prefix, size_t n,
+                                      tfr_diag *d);
+
 /* Stream properties. */
 const tfr_audio_info *tfr_audio_in_info(const tfr_audio_in *in);
 

@@ -3,7 +3,8 @@
  * a level in [0, 1] into a colour (lib/colormap.c).
  *
  * The writer is row by row, so a picture never needs to exist as a
- * whole RGB buffer.
+ * whole RGB buffer; text chunks (the picture's geometry and provenance)
+ * go before the pixels.
  */
 #ifndef TFR_PNG_H
 #define TFR_PNG_H
@@ -11,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "tfr_meta.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,6 +24,12 @@ typedef struct tfr_png tfr_png;
 /* Start an 8-bit RGB PNG of width x height on f (not closed here).
  * Returns TFR_OK, TFR_EINVAL, TFR_ENOMEM or TFR_EIO. */
 int tfr_png_open(tfr_png **png, FILE *f, size_t width, size_t height);
+
+/* The same with a text chunk per entry of text (NULL: none), before the
+ * pixels: tEXt for ASCII values, iTXt (UTF-8) for others. Keys are 1 to
+ * 79 printable ASCII characters (TFR_EINVAL otherwise). */
+int tfr_png_open_text(tfr_png **png, FILE *f, size_t width, size_t height,
+                      const tfr_meta *text);
 
 /* One row of width RGB triples, top row first. TFR_OK or TFR_EIO. */
 int tfr_png_write_row(tfr_png *png, const uint8_t *rgb);
@@ -33,12 +42,14 @@ int tfr_png_close(tfr_png *png);
 typedef enum {
 	TFR_COLORMAP_INFERNO,  /* black - purple - orange - yellow */
 	TFR_COLORMAP_VIRIDIS,  /* blue - green - yellow */
-	TFR_COLORMAP_GRAY
+	TFR_COLORMAP_GRAY,     /* black - white */
+	TFR_COLORMAP_PRINT     /* white - black: black on white, for print */
 } tfr_colormap;
 
 void tfr_colormap_rgb(tfr_colormap map, double t, uint8_t rgb[3]);
 
-/* Parse "inferno", "viridis" or "gray": TFR_OK or TFR_EINVAL. */
+/* Parse "inferno", "viridis", "gray" (or "grey") or "print": TFR_OK or
+ * TFR_EINVAL. */
 int tfr_colormap_parse(const char *name, tfr_colormap *map);
 
 /*

@@ -48,6 +48,12 @@ const char *tfr_window_name(const tfr_window_spec *spec, char *buf,
  * (Kaiser & Schafer 1980, eq. for the I0-sinh window). */
 double tfr_kaiser_beta_for_sidelobe(double att_db);
 
+/* Half the main lobe of the window's transform, in bins of its length
+ * (fs / L): where its first zero lies. Kaiser (Kaiser & Schafer 1980):
+ * sqrt(1 + (beta / pi)^2); the cosine windows from their sums; Gaussian
+ * (no zero) where it is about 60 dB down. */
+double tfr_window_lobe_bins(const tfr_window_spec *spec);
+
 /*
  * Fill w[0..len-1] with the window and, if dw is not NULL, dw with its
  * derivative dw/dn (per sample). Returns TFR_OK or TFR_EINVAL.

@@ -107,15 +107,19 @@ static int frame_bytes(const SF_INFO *si)
 	return b ? b * si->channels : 0;
 }
 
-static int open_fd(tfr_audio_in *in, int fd, int own, tfr_diag *d)
+static int open_fd(tfr_audio_in *in, int fd, int own,
+                   const unsigned char *prefix, size_t nprefix, tfr_diag *d)
 {
 	SF_INFO si;
 	memset(&si, 0, sizeof si);
 	int pipe = fd_is_pipe(fd);
 	if (own)
 		in->fd = fd;  /* closed by _free, after libsndfile is done */
+	if (!pipe && nprefix && lseek(fd, -(off_t)nprefix, SEEK_CUR) < 0)
+		return tfr_diag_setf(d, TFR_EIO, "cannot seek back: %s",
+		                     strerror(errno));
 	if (pipe) {
-		in->pipe = tfr_pipe_source_open(fd, &in->sf, &si, d);
+		in->pipe = tfr_pipe_source_open(fd, prefix, nprefix, &in->sf, &si, d);
 		if (!in->sf)
 			return d ? d->code : TFR_EAUDIO;
 	} else if (!(in->sf = sf_open_fd(fd, SFM_READ, &si, SF_FALSE))) {
@@ -156,7 +160,10 @@ static int open_fd(tfr_audio_in *in, int fd, int own, tfr_diag *d)
 	return TFR_OK;
 }
 
-tfr_audio_in *tfr_audio_in_new(const char *path, tfr_diag *d)
+/* Open path (NULL or "-": standard input, of which nprefix bytes were
+ * already read). */
+static tfr_audio_in *audio_open(const char *path, const unsigned char *prefix,
+                                size_t nprefix, tfr_diag *d)
 {
 	tfr_diag_clear(d);
 	tfr_audio_in *in = calloc(1, sizeof *in);
@@ -174,7 +181,7 @@ tfr_audio_in *tfr_audio_in_new(const char *path, tfr_diag *d)
 		}
 		own = 1;
 	}
-	int e = open_fd(in, fd, own, d);
+	int e = open_fd(in, fd, own, prefix, nprefix, d);
 	if (e == TFR_OK) {
 		size_t n = tfr_size_mul(MONO_CHUNK, (size_t)in->info.channels);
 		if (!n || !(in->mix = malloc(n * sizeof(float))))
@@ -185,6 +192,22 @@ tfr_audio_in *tfr_audio_in_new(const char *path, tfr_diag *d)
 		return NULL;
 	}
 	return in;
+}
+
+tfr_audio_in *tfr_audio_in_new(const char *path, tfr_diag *d)
+{
+	return audio_open(path, NULL, 0, d);
+}
+
+tfr_audio_in *tfr_audio_in_new_probed(const unsigned char *prefix, size_t n,
+                                      tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	if (n > 4096 || (n && !prefix)) {
+		tfr_diag_set(d, TFR_EINVAL, "a probe of 0 to 4096 bytes");
+		return NULL;
+	}
+	return audio_open(NULL, prefix, n, d);
 }
 
 const tfr_audio_info *tfr_audio_in_info(const tfr_audio_in *in)

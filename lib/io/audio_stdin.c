@@ -219,8 +219,9 @@ static void open_failed(tfr_diag *d)
 	tfr_diag_set(d, TFR_EAUDIO, e && *e ? e : "not a readable audio file");
 }
 
-tfr_pipe_source *tfr_pipe_source_open(int fd, SNDFILE **sf, SF_INFO *info,
-                                      tfr_diag *d)
+tfr_pipe_source *tfr_pipe_source_open(int fd, const unsigned char *prefix,
+                                      size_t nprefix, SNDFILE **sf,
+                                      SF_INFO *info, tfr_diag *d)
 {
 	*sf = NULL;
 	tfr_pipe_source *s = calloc(1, sizeof *s);
@@ -230,6 +231,10 @@ tfr_pipe_source *tfr_pipe_source_open(int fd, SNDFILE **sf, SF_INFO *info,
 		return NULL;
 	}
 	s->fd = fd;
+	if (nprefix && nprefix <= HEAD) {  /* bytes read before us: first */
+		memcpy(s->buf, prefix, nprefix);
+		s->len = nprefix;
+	}
 	while (s->len < 12 && more(s))
 		;
 	if (s->failed) {

@@ -30,7 +30,8 @@ typedef struct tfr_pipe_source tfr_pipe_source;
  * input was copied to a temporary file, with NULL returned and the file
  * owned by *sf. On failure *sf is NULL and d says why.
  */
-tfr_pipe_source *tfr_pipe_source_open(int fd, SNDFILE **sf, SF_INFO *info,
+tfr_pipe_source *tfr_pipe_source_open(int fd, const unsigned char *prefix,
+                                      size_t nprefix, SNDFILE **sf, SF_INFO *info,
                                       tfr_diag *d);
 
 /* Bytes of the input consumed so far, and whether its end was seen. */

@@ -1,7 +1,8 @@
 /*
- * colormap.c - perceptual colour maps for pictures: the degree-6
- * polynomial fits (Matt Zucker, CC0) of matplotlib's inferno and viridis
- * (van der Walt & Smith), which stay within about 1/255 of the tables.
+ * colormap.c - colour maps for pictures: the degree-6 polynomial fits
+ * (Matt Zucker, CC0) of matplotlib's perceptual inferno and viridis (van
+ * der Walt & Smith), which stay within about 1/255 of the tables; grey
+ * levels, light for loud (gray) or dark for loud on white paper (print).
  */
 #include "tfr_base.h"
 #include "tfr_png.h"
@@ -42,8 +43,8 @@ void tfr_colormap_rgb(tfr_colormap map, double t, uint8_t rgb[3])
 		t = 0;
 	if (t > 1)
 		t = 1;
-	if (map == TFR_COLORMAP_GRAY) {
-		rgb[0] = rgb[1] = rgb[2] = to8(t);
+	if (map == TFR_COLORMAP_GRAY || map == TFR_COLORMAP_PRINT) {
+		rgb[0] = rgb[1] = rgb[2] = to8(map == TFR_COLORMAP_GRAY ? t : 1 - t);
 		return;
 	}
 	const double (*c)[3] = map == TFR_COLORMAP_VIRIDIS ? viridis : inferno;
@@ -63,6 +64,8 @@ int tfr_colormap_parse(const char *name, tfr_colormap *map)
 		*map = TFR_COLORMAP_VIRIDIS;
 	else if (!strcmp(name, "gray") || !strcmp(name, "grey"))
 		*map = TFR_COLORMAP_GRAY;
+	else if (!strcmp(name, "print"))
+		*map = TFR_COLORMAP_PRINT;
 	else
 		return TFR_EINVAL;
 	return TFR_OK;

@@ -1,8 +1,9 @@
 /*
- * picture.c - time-frequency matrices as PNG pictures (tfr_picture.h):
+ * picture.c - time-frequency matrices as bare PNG pictures (tfr_picture.h):
  * a level per value on a dB scale below a reference, through a colour
  * map (panels) or as the grey level of one colour (RGB of three layers,
- * Gardner & Magnasco's picture of several q).
+ * Gardner & Magnasco's picture of several q). The figure around a matrix
+ * is picture_figure.c's.
  */
 #include "tfr_base.h"
 #include "tfr_picture.h"
@@ -18,6 +19,7 @@ void tfr_picture_params_default(tfr_picture_params *p)
 	memset(p, 0, sizeof *p);
 	p->range_db = 80;
 	p->colormap = TFR_COLORMAP_INFERNO;
+	p->freq_scale = TFR_AXIS_LINEAR;
 }
 
 int tfr_picture_check(const tfr_picture_params *p, tfr_diag *d)
@@ -47,6 +49,36 @@ static double layer_max(const float *v, size_t n)
 	return m;
 }
 
+double tfr_picture_layer_ref(const tfr_picture_params *p, size_t i)
+{
+	if (p->ref > 0)
+		return p->ref;
+	return p->refs ? p->refs[i] : layer_max(p->layers[i], p->width * p->height);
+}
+
+int tfr_picture_page(const tfr_picture_params *p, size_t x0, size_t x1,
+                     const float **layers, const double *refs,
+                     tfr_picture_params *page, tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	int e = tfr_picture_check(p, d);
+	if (e)
+		return e;
+	if (!(x0 < x1 && x1 <= p->width))
+		return tfr_diag_set(d, TFR_EINVAL, "page columns outside the matrix");
+	*page = *p;
+	for (size_t i = 0; i < p->nlayers; i++)
+		layers[i] = p->layers[i] + x0 * p->height;
+	page->layers = layers;
+	page->refs = refs;
+	page->width = x1 - x0;
+	/* column x of the matrix, on its time axis */
+	double dt = p->width > 1 ? (p->time_last - p->time_first) / (double)(p->width - 1) : 0;
+	page->time_first = p->time_first + (double)x0 * dt;
+	page->time_last = p->time_first + (double)(x1 - 1) * dt;
+	return TFR_OK;
+}
+
 int tfr_picture_write_png(FILE *f, const tfr_picture_params *p, tfr_diag *d)
 {
 	tfr_diag_clear(d);
@@ -63,8 +95,8 @@ int tfr_picture_write_png(FILE *f, const tfr_picture_params *p, tfr_diag *d)
 		goto done;
 	}
 	for (size_t i = 0; i < nl; i++)
-		ref[i] = p->ref > 0 ? p->ref : layer_max(p->layers[i], w * h);
-	if ((e = tfr_png_open(&png, f, w, h * panels)) != TFR_OK) {
+		ref[i] = tfr_picture_layer_ref(p, i);
+	if ((e = tfr_png_open_text(&png, f, w, h * panels, p->text)) != TFR_OK) {
 		tfr_diag_set(d, e, NULL);
 		goto done;
 	}
