@@ -4,7 +4,8 @@
  * explains a bad parameter with TFR_EINVAL and a sentence; _new on bad
  * parameters returns NULL with the same code; _reset gives back an object
  * that behaves exactly like a new one (same input, bit-identical output),
- * after it was fed something else.
+ * after it was fed something else. Objects: framer, reassign, peaks,
+ * track, synth, bpgrid, hyper, hyper_bank, wola, sdelay.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,10 +14,12 @@
 #include "testutil.h"
 #include "tfr.h"
 #include "tfr_bpgrid.h"
+#include "tfr_framer.h"
 #include "tfr_freqmap.h"
 #include "tfr_hyper.h"
 #include "tfr_hyper_bank.h"
 #include "tfr_peaks.h"
+#include "tfr_reassign.h"
 #include "tfr_sdelay.h"
 #include "tfr_synth.h"
 #include "tfr_track.h"
@@ -263,6 +266,76 @@ static void test_wola(void)
 	tfr_wola_free(fresh);
 }
 
+/* ---- tfr_framer and tfr_reassign ---- */
+
+/* Sum of every point's amp * freq * time of x through a framer and a
+ * reassigner: one number that changes with any point. */
+static double reassign_run(tfr_framer *f, tfr_reassign *r, const float *x,
+                           tfr_point *pts)
+{
+	double sum = 0;
+	const float *frame;
+	int64_t m;
+	size_t n;
+	for (size_t off = 0; off < LEN;) {
+		off += tfr_framer_process(f, x + off, LEN - off);
+		while ((frame = tfr_framer_next(f, &m))) {
+			tfr_reassign_process(r, frame, m, pts, &n);
+			for (size_t i = 0; i < n; i++)
+				sum += pts[i].amp * pts[i].freq * pts[i].time;
+		}
+	}
+	tfr_framer_flush(f);
+	while ((frame = tfr_framer_next(f, &m))) {
+		tfr_reassign_process(r, frame, m, pts, &n);
+		for (size_t i = 0; i < n; i++)
+			sum += pts[i].amp * pts[i].freq * pts[i].time;
+	}
+	return sum;
+}
+
+static void test_reassign(void)
+{
+	tfr_framer_params fp;
+	tfr_reassign_params rp;
+	tfr_diag d;
+	tfr_framer_free(NULL);
+	tfr_reassign_free(NULL);
+	tfr_framer_params_default(&fp);
+	tfr_reassign_params_default(&rp);
+	CHECK("framer: defaults pass _check", tfr_framer_check(&fp, &d) == 0);
+	CHECK("reassign: defaults pass _check", tfr_reassign_check(&rp, &d) == 0);
+	fp.hop = 0;
+	check_refusal("framer hop=0", tfr_framer_check(&fp, &d), &d);
+	check_new_refuses("framer hop=0", tfr_framer_new(&fp, &d), &d);
+	rp.fft_size = 1000;  /* smaller than the window */
+	check_refusal("reassign fft<window", tfr_reassign_check(&rp, &d), &d);
+	check_new_refuses("reassign fft<window", tfr_reassign_new(&rp, &d), &d);
+
+	tfr_reassign_params_default(&rp);
+	rp.sample_rate = 8000;
+	rp.window_length = rp.fft_size = 256;
+	rp.hop = 64;
+	fp.len = 256;
+	fp.hop = 64;
+	tfr_framer *f1 = tfr_framer_new(&fp, &d), *f2 = tfr_framer_new(&fp, &d);
+	tfr_reassign *r1 = tfr_reassign_new(&rp, &d), *r2 = tfr_reassign_new(&rp, &d);
+	static tfr_point pts[129];
+	CHECK("framer, reassign: _new", f1 && f2 && r1 && r2);
+	if (f1 && f2 && r1 && r2) {
+		reassign_run(f1, r1, sig_a, pts);
+		tfr_framer_reset(f1);
+		tfr_reassign_reset(r1);
+		double s1 = reassign_run(f1, r1, sig_b, pts);
+		double s2 = reassign_run(f2, r2, sig_b, pts);
+		CHECK("framer, reassign: _reset = new", s1 == s2 && s1 != 0);
+	}
+	tfr_framer_free(f1);
+	tfr_framer_free(f2);
+	tfr_reassign_free(r1);
+	tfr_reassign_free(r2);
+}
+
 /* ---- tfr_peaks ---- */
 
 static void test_peaks(void)
@@ -446,6 +519,7 @@ int main(void)
 	test_hyper_bank();
 	test_sdelay();
 	test_wola();
+	test_reassign();
 	test_peaks();
 	test_track();
 	test_synth();

@@ -24,8 +24,8 @@ static size_t frame_errors(const float *fr, int64_t m, int64_t want,
 
 static void check(size_t len, size_t hop, size_t total, size_t block)
 {
-	int err;
-	tfr_framer *f = tfr_framer_new(len, hop, &err);
+	tfr_framer_params p = { len, hop };
+	tfr_framer *f = tfr_framer_new(&p, NULL);
 	float *x = malloc((total + 1) * sizeof *x);
 	for (size_t i = 0; i < total; i++)
 		x[i] = (float)(i + 1);  /* sample i reads i + 1; zero = padding */
@@ -38,14 +38,14 @@ static void check(size_t len, size_t hop, size_t total, size_t block)
 		size_t n = total - off < block ? total - off : block;
 		size_t used = 0;
 		while (used < n) {
-			used += tfr_framer_push(f, x + off + used, n - used);
+			used += tfr_framer_process(f, x + off + used, n - used);
 			while ((fr = tfr_framer_next(f, &m))) {
 				bad += frame_errors(fr, m, want++, len, hop, total);
 			}
 		}
 		off += n;
 	}
-	tfr_framer_finish(f);
+	tfr_framer_flush(f);
 	while ((fr = tfr_framer_next(f, &m))) {
 		bad += frame_errors(fr, m, want++, len, hop, total);
 	}
@@ -70,8 +70,9 @@ int main(void)
 			for (size_t c = 0; c < 5; c++)
 				for (size_t d = 0; d < 3; d++)
 					check(lens[a], hops[b], totals[c], blocks[d]);
-	int err;
-	CHECK("len 0 refused", !tfr_framer_new(0, 1, &err) && err == TFR_EINVAL);
-	CHECK("hop 0 refused", !tfr_framer_new(8, 0, &err) && err == TFR_EINVAL);
+	tfr_diag d;
+	tfr_framer_params bad0 = { 0, 1 }, bad1 = { 8, 0 };
+	CHECK("len 0 refused", !tfr_framer_new(&bad0, &d) && d.code == TFR_EINVAL);
+	CHECK("hop 0 refused", !tfr_framer_new(&bad1, &d) && d.code == TFR_EINVAL);
 	return test_finish("test_framer");
 }

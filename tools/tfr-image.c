@@ -929,7 +929,7 @@ static void draw_frames(plotter *pl, spectrogram *sg)
 		plot_front(pl, t);
 		for (size_t l = 0; l < pl->g.nlayers; l++) {
 			size_t n;
-			tfr_reassign_frame(sg->ra[l], frames[l], index, sg->pts, &n);
+			tfr_reassign_process(sg->ra[l], frames[l], index, sg->pts, &n);
 			for (size_t i = 0; i < n; i++) {
 				double f = sg->pts[i].bin * sg->df, a = sg->pts[i].amp;
 				for (int j = 0; j < pl->nopen; j++)
@@ -981,12 +981,13 @@ static void run_audio(const options *o, tool_output *out)
 	if (!blocks || !a.inter)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	for (int l = 0; l < a.layers; l++) {
-		int err;
+		tfr_diag d;
+		tfr_framer_params fp = { rp.window_length, rp.hop };
 		layer[l] = blocks + (size_t)l * BLOCK;
-		sg.fr[l] = tfr_framer_new(rp.window_length, rp.hop, &err);
-		sg.ra[l] = sg.fr[l] ? tfr_reassign_new(&rp, &err) : NULL;
+		sg.fr[l] = tfr_framer_new(&fp, &d);
+		sg.ra[l] = sg.fr[l] ? tfr_reassign_new(&rp, &d) : NULL;
 		if (!sg.ra[l])
-			tool_die(TOOL_EXIT_FAIL, "cannot set up the analysis: %s", tfr_strerror(err));
+			tool_die(TOOL_EXIT_FAIL, "cannot set up the analysis: %s", d.text);
 	}
 	if (!(sg.pts = malloc(tfr_reassign_max_points(sg.ra[0]) * sizeof *sg.pts)))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -995,13 +996,13 @@ static void run_audio(const options *o, tool_output *out)
 		for (size_t off = 0; off < n;) {
 			size_t took = 0;
 			for (int l = 0; l < a.layers; l++)
-				took = tfr_framer_push(sg.fr[l], layer[l] + off, n - off);
+				took = tfr_framer_process(sg.fr[l], layer[l] + off, n - off);
 			off += took;
 			draw_frames(&pl, &sg);
 		}
 	if (!sg.past_end) {
 		for (int l = 0; l < a.layers; l++)
-			tfr_framer_finish(sg.fr[l]);
+			tfr_framer_flush(sg.fr[l]);
 		draw_frames(&pl, &sg);
 	}
 	plot_finish(&pl);

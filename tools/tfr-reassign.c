@@ -171,7 +171,7 @@ typedef struct {
 static void analyse(analysis *a, const float *frame, int64_t index)
 {
 	size_t n;
-	tfr_reassign_frame(a->ra, frame, index, a->pts, &n);
+	tfr_reassign_process(a->ra, frame, index, a->pts, &n);
 	tool_stream_write(a->out, a->w, a->pts, n);
 	a->frames++;
 }
@@ -189,11 +189,12 @@ int main(int argc, char **argv)
 	resolve(&o, ai);
 	if (o.verbose)
 		print_params(&o);
-	int err;
+	tfr_diag d;
 	analysis a = { 0 };
-	if (!(a.ra = tfr_reassign_new(&o.p, &err)))
-		tool_die(TOOL_EXIT_FAIL, "cannot set up the analysis: %s", tfr_strerror(err));
-	tfr_framer *fr = tfr_framer_new(o.p.window_length, o.p.hop, &err);
+	if (!(a.ra = tfr_reassign_new(&o.p, &d)))
+		tool_die(TOOL_EXIT_FAIL, "cannot set up the analysis: %s", d.text);
+	tfr_framer_params fp = { o.p.window_length, o.p.hop };
+	tfr_framer *fr = tfr_framer_new(&fp, &d);
 	a.pts = malloc(tfr_reassign_max_points(a.ra) * sizeof *a.pts);
 	if (!fr || !a.pts)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -208,12 +209,12 @@ int main(int argc, char **argv)
 	const float *frame;
 	while ((got = tool_audio_read_mono(in, block, BLOCK, o.channel)) > 0) {
 		for (size_t off = 0; off < (size_t)got;) {
-			off += tfr_framer_push(fr, block + off, (size_t)got - off);
+			off += tfr_framer_process(fr, block + off, (size_t)got - off);
 			while ((frame = tfr_framer_next(fr, &index)))
 				analyse(&a, frame, index);
 		}
 	}
-	tfr_framer_finish(fr);
+	tfr_framer_flush(fr);
 	while ((frame = tfr_framer_next(fr, &index)))
 		analyse(&a, frame, index);
 

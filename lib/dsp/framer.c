@@ -35,27 +35,39 @@ void tfr_framer_reset(tfr_framer *f)
 	f->taken = 0;
 }
 
-tfr_framer *tfr_framer_new(size_t len, size_t hop, int *err)
+void tfr_framer_params_default(tfr_framer_params *p)
 {
-	tfr_framer *f = NULL;
-	int e = TFR_EINVAL;
-	if (len == 0 || hop == 0 || len > ((size_t)1 << 30))
-		goto fail;
-	e = TFR_ENOMEM;
-	if (!(f = calloc(1, sizeof *f)) || !(f->buf = malloc(len * sizeof *f->buf)))
-		goto fail;
-	f->len = len;
-	f->hop = hop;
-	f->lead = len / 2;
+	p->len = 2048;
+	p->hop = 512;
+}
+
+int tfr_framer_check(const tfr_framer_params *p, tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	if (!p)
+		return tfr_diag_set(d, TFR_EINVAL, "no parameters");
+	if (p->len < 1 || p->len > TFR_MAX_FFT_SIZE)
+		return tfr_diag_set(d, TFR_EINVAL, "len must be 1 to 2^22 samples");
+	if (p->hop < 1)
+		return tfr_diag_set(d, TFR_EINVAL, "hop must be at least 1 sample");
+	return TFR_OK;
+}
+
+tfr_framer *tfr_framer_new(const tfr_framer_params *p, tfr_diag *d)
+{
+	if (tfr_framer_check(p, d) != TFR_OK)
+		return NULL;
+	tfr_framer *f = calloc(1, sizeof *f);
+	if (!f || !(f->buf = malloc(p->len * sizeof *f->buf))) {
+		tfr_framer_free(f);
+		tfr_diag_set(d, TFR_ENOMEM, NULL);
+		return NULL;
+	}
+	f->len = p->len;
+	f->hop = p->hop;
+	f->lead = p->len / 2;
 	tfr_framer_reset(f);
-	if (err)
-		*err = TFR_OK;
 	return f;
-fail:
-	tfr_framer_free(f);
-	if (err)
-		*err = e;
-	return NULL;
 }
 
 /* Drop the frame that was handed out: keep its last len - hop samples. */
@@ -74,7 +86,7 @@ static void advance(tfr_framer *f)
 	}
 }
 
-size_t tfr_framer_push(tfr_framer *f, const float *x, size_t n)
+size_t tfr_framer_process(tfr_framer *f, const float *x, size_t n)
 {
 	size_t used = 0;
 	advance(f);
@@ -125,7 +137,7 @@ const float *tfr_framer_next(tfr_framer *f, int64_t *index)
 	return f->buf;
 }
 
-void tfr_framer_finish(tfr_framer *f)
+void tfr_framer_flush(tfr_framer *f)
 {
 	f->finished = 1;
 }

@@ -67,16 +67,31 @@ size_t tfr_fft_size_for(size_t len)
 	return 0;
 }
 
-static int params_valid(const tfr_reassign_params *p)
+int tfr_reassign_check(const tfr_reassign_params *p, tfr_diag *d)
 {
-	return p->sample_rate > 0 && isfinite(p->sample_rate) &&
-	       p->window_length >= 2 && p->hop >= 1 &&
-	       p->fft_size >= p->window_length && p->fft_size % 2 == 0 &&
-	       p->fft_size <= ((size_t)1 << 26) &&
-	       !isnan(p->threshold_db) && p->threshold_db < INFINITY &&
-	       !isnan(p->max_time_shift) && p->max_time_shift >= 0 &&
-	       !isnan(p->max_freq_shift) && p->max_freq_shift >= 0 &&
-	       !isnan(p->component_tol) && !isnan(p->impulse_tol);
+	tfr_diag_clear(d);
+	if (!p)
+		return tfr_diag_set(d, TFR_EINVAL, "no parameters");
+	if (!(p->sample_rate > 0 && p->sample_rate <= TFR_MAX_SAMPLE_RATE))
+		return tfr_diag_set(d, TFR_EINVAL, "sample_rate must be above 0 "
+		                    "and at most 10^7 Hz");
+	if (p->window_length < 2)
+		return tfr_diag_set(d, TFR_EINVAL, "window_length must be at least 2");
+	if (p->hop < 1)
+		return tfr_diag_set(d, TFR_EINVAL, "hop must be at least 1");
+	if (p->fft_size < p->window_length || p->fft_size % 2 ||
+	    p->fft_size > TFR_MAX_FFT_SIZE)
+		return tfr_diag_set(d, TFR_EINVAL, "fft_size must be even, at least "
+		                    "window_length and at most 2^22");
+	if (isnan(p->threshold_db) || p->threshold_db == INFINITY)
+		return tfr_diag_set(d, TFR_EINVAL, "threshold_db must be a level or -inf");
+	if (!(p->max_time_shift >= 0) || !(p->max_freq_shift >= 0))
+		return tfr_diag_set(d, TFR_EINVAL, "max_time_shift and "
+		                    "max_freq_shift must be 0 or more (inf: off)");
+	if (isnan(p->component_tol) || isnan(p->impulse_tol))
+		return tfr_diag_set(d, TFR_EINVAL, "component_tol and impulse_tol "
+		                    "must be numbers (negative: off)");
+	return TFR_OK;
 }
 
 /* Fill the four auxiliary windows from the window and its derivative. */
@@ -106,12 +121,12 @@ static int make_windows(tfr_reassign *r)
 	return e;
 }
 
-tfr_reassign *tfr_reassign_new(const tfr_reassign_params *p, int *err)
+tfr_reassign *tfr_reassign_new(const tfr_reassign_params *p, tfr_diag *d)
 {
 	tfr_reassign *r = NULL;
-	int e = TFR_EINVAL;
-	if (!p || !params_valid(p))
-		goto fail;
+	int e = tfr_reassign_check(p, d);
+	if (e != TFR_OK)
+		return NULL;
 	e = TFR_ENOMEM;
 	if (!(r = calloc(1, sizeof *r)))
 		goto fail;
@@ -132,14 +147,16 @@ tfr_reassign *tfr_reassign_new(const tfr_reassign_params *p, int *err)
 	/* amp >= 10^(dB/20)  <=>  |X|^2 >= (10^(dB/20) wsum / 2)^2 */
 	double a = pow(10, p->threshold_db / 20) / r->amp_scale;
 	r->power_floor = a * a;
-	if (err)
-		*err = TFR_OK;
 	return r;
 fail:
 	tfr_reassign_free(r);
-	if (err)
-		*err = e;
+	tfr_diag_set(d, e, e == TFR_EINVAL ? "the window cannot be made" : NULL);
 	return NULL;
+}
+
+void tfr_reassign_reset(tfr_reassign *r)
+{
+	(void)r;  /* each frame is reassigned on its own: nothing is held */
 }
 
 size_t tfr_reassign_max_points(const tfr_reassign *r)
@@ -170,7 +187,7 @@ static int keep_mixed(const tfr_reassign_params *p, double m)
 	       (imp && fabs(m - 1) < p->impulse_tol);
 }
 
-int tfr_reassign_frame(tfr_reassign *r, const float *frame, int64_t index,
+int tfr_reassign_process(tfr_reassign *r, const float *frame, int64_t index,
                        tfr_point *out, size_t *n)
 {
 	const tfr_reassign_params *p = &r->p;

@@ -15,11 +15,11 @@
  *   while (more input) {
  *       size_t off = 0;
  *       while (off < n) {
- *           off += tfr_framer_push(f, x + off, n - off);
+ *           off += tfr_framer_process(f, x + off, n - off);
  *           while ((frame = tfr_framer_next(f, &m))) analyse(frame, m);
  *       }
  *   }
- *   tfr_framer_finish(f);
+ *   tfr_framer_flush(f);
  *   while ((frame = tfr_framer_next(f, &m))) analyse(frame, m);
  */
 #ifndef TFR_FRAMER_H
@@ -28,25 +28,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tfr_base.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct tfr_framer tfr_framer;
 
-/* len >= 1, hop >= 1. Returns NULL and sets *err (TFR_EINVAL, TFR_ENOMEM). */
-tfr_framer *tfr_framer_new(size_t len, size_t hop, int *err);
+typedef struct {
+	size_t len;   /* frame length, 1 ... TFR_MAX_FFT_SIZE (2048) */
+	size_t hop;   /* >= 1 (512) */
+} tfr_framer_params;
+
+void tfr_framer_params_default(tfr_framer_params *p);
+
+/* TFR_OK, or TFR_EINVAL with the first problem of p in d. */
+int tfr_framer_check(const tfr_framer_params *p, tfr_diag *d);
+
+/* NULL on failure with the code and reason in d (TFR_EINVAL, TFR_ENOMEM). */
+tfr_framer *tfr_framer_new(const tfr_framer_params *p, tfr_diag *d);
 
 /* Take samples; returns how many were taken (stops early when a frame is
  * complete and has not been collected with tfr_framer_next yet). */
-size_t tfr_framer_push(tfr_framer *f, const float *x, size_t n);
+size_t tfr_framer_process(tfr_framer *f, const float *x, size_t n);
 
 /* The next complete frame (len samples, valid until the next call on f)
  * and its index, or NULL when none is ready. */
 const float *tfr_framer_next(tfr_framer *f, int64_t *index);
 
-/* Declare the end of the input: remaining frames are completed with zeros. */
-void tfr_framer_finish(tfr_framer *f);
+/* End of the input: the remaining frames are completed with zeros (collect
+ * them with tfr_framer_next). */
+void tfr_framer_flush(tfr_framer *f);
 
 /* Input samples taken so far. */
 int64_t tfr_framer_samples(const tfr_framer *f);

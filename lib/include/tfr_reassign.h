@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tfr_base.h"
 #include "tfr_records.h"
 #include "tfr_window.h"
 
@@ -44,10 +45,13 @@ void tfr_reassign_params_default(tfr_reassign_params *p);
  * (fast in KissFFT); 0 on overflow. */
 size_t tfr_fft_size_for(size_t len);
 
-/* Returns NULL and sets *err (TFR_EINVAL, TFR_ENOMEM). */
-tfr_reassign *tfr_reassign_new(const tfr_reassign_params *p, int *err);
+/* TFR_OK, or TFR_EINVAL with the first problem of p in d. */
+int tfr_reassign_check(const tfr_reassign_params *p, tfr_diag *d);
 
-/* Capacity the out array of tfr_reassign_frame needs: fft_size/2 + 1. */
+/* NULL on failure with the code and reason in d (TFR_EINVAL, TFR_ENOMEM). */
+tfr_reassign *tfr_reassign_new(const tfr_reassign_params *p, tfr_diag *d);
+
+/* Capacity the out array of tfr_reassign_process needs: fft_size/2 + 1. */
 size_t tfr_reassign_max_points(const tfr_reassign *r);
 
 /* Time (s) of the window centre of frame index. */
@@ -59,8 +63,12 @@ double tfr_reassign_frame_time(const tfr_reassign *r, int64_t index);
  * Writes the kept points, in bin order, to out and their count to *n.
  * Returns TFR_OK (never allocates).
  */
-int tfr_reassign_frame(tfr_reassign *r, const float *frame, int64_t index,
-                       tfr_point *out, size_t *n);
+int tfr_reassign_process(tfr_reassign *r, const float *frame, int64_t index,
+                         tfr_point *out, size_t *n);
+
+/* Each frame is reassigned on its own: nothing is held, so there is no
+ * _flush, and _reset has nothing to do but exists for the contract. */
+void tfr_reassign_reset(tfr_reassign *r);
 
 void tfr_reassign_free(tfr_reassign *r);
 

@@ -97,9 +97,9 @@ point_list analyse_signal(const tfr_reassign_params *p, const float *x,
                           size_t len)
 {
 	point_list l = { 0 };
-	int err;
-	tfr_reassign *r = tfr_reassign_new(p, &err);
-	tfr_framer *f = tfr_framer_new(p->window_length, p->hop, &err);
+	tfr_framer_params fp = { p->window_length, p->hop };
+	tfr_reassign *r = tfr_reassign_new(p, NULL);
+	tfr_framer *f = tfr_framer_new(&fp, NULL);
 	tfr_point *pts = r ? malloc(tfr_reassign_max_points(r) * sizeof *pts) : NULL;
 	if (!r || !f || !pts) {
 		fprintf(stderr, "analyse_signal: setup failed\n");
@@ -109,17 +109,17 @@ point_list analyse_signal(const tfr_reassign_params *p, const float *x,
 	int64_t m;
 	size_t n;
 	for (size_t off = 0; off < len;) {
-		off += tfr_framer_push(f, x + off, len - off);
+		off += tfr_framer_process(f, x + off, len - off);
 		while ((frame = tfr_framer_next(f, &m))) {
-			tfr_reassign_frame(r, frame, m, pts, &n);
+			tfr_reassign_process(r, frame, m, pts, &n);
 			for (size_t i = 0; i < n; i++)
 				push_point(&l, &pts[i]);
 			l.frames++;
 		}
 	}
-	tfr_framer_finish(f);
+	tfr_framer_flush(f);
 	while ((frame = tfr_framer_next(f, &m))) {
-		tfr_reassign_frame(r, frame, m, pts, &n);
+		tfr_reassign_process(r, frame, m, pts, &n);
 		for (size_t i = 0; i < n; i++)
 			push_point(&l, &pts[i]);
 		l.frames++;
