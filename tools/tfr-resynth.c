@@ -104,7 +104,10 @@ enum { HOLD_SECONDS = 1 };
 
 typedef struct {
 	float *buf;        /* the last samples made, not yet written */
-	size_t n, cap;
+	size_t n, cap;     /* held; the hold-back (at least cap are kept) */
+	size_t room;       /* buf's size: 2 cap, so that the held samples are
+	                      moved down once per cap samples made, not on
+	                      every read */
 	int64_t written;   /* samples written out */
 	int64_t limit;     /* exact output length when known, else -1 */
 } holdback;
@@ -120,16 +123,15 @@ static void hold(holdback *h, tool_output *out, tfr_audio_out *a,
 		h->written += (int64_t)n;
 		return;
 	}
-	if (h->n + n > h->cap) {
-		size_t k = h->n + n - h->cap;  /* oldest samples that must go */
-		if (k > h->n)
-			k = h->n;
+	if (h->n + n > h->room) {
+		/* write all but the last cap samples, at once */
+		size_t k = h->n > h->cap ? h->n - h->cap : 0;
 		tool_audio_write(out, a, h->buf, k);
 		h->written += (int64_t)k;
 		memmove(h->buf, h->buf + k, (h->n - k) * sizeof *h->buf);
 		h->n -= k;
 	}
-	while (n > h->cap - h->n) {  /* more than the hold: the oldest go */
+	while (n > h->room - h->n) {  /* more than the room: the oldest go */
 		tool_audio_write(out, a, y, 1);
 		h->written++;
 		y++;
@@ -198,7 +200,8 @@ int main(int argc, char **argv)
 	if (o.have_length && !o.length_auto)
 		h.limit = (int64_t)llround(tfr_quantity_samples(o.length, o.p.sample_rate));
 	h.cap = HOLD_SECONDS * (size_t)ceil(o.p.sample_rate);
-	if (!(h.buf = malloc(h.cap * sizeof *h.buf)))
+	h.room = 2 * h.cap;
+	if (!(h.buf = malloc(h.room * sizeof *h.buf)))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	tfr_diag d;
 	if (tfr_synth_check(&o.p, &d) != TFR_OK)
