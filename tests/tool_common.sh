@@ -27,8 +27,11 @@ for tool in "$TFR_BIN"/tfr-*; do
 	expect_error 2 "$name: unknown option '--no-such-option'" "$tool" --no-such-option
 	[ "$(wc -l < err.txt)" -eq 2 ] || fail "$name: unknown option: $(cat err.txt)"
 	expect_error 2 "$name: unknown option '-%'" "$tool" -%
-	expect_error 2 "$name: --output needs an argument" "$tool" --output
-	expect_error 2 "$name: -o needs an argument" "$tool" -o
+	# (a tool whose outputs are a folder's, tfr-batch, has no -o)
+	if printf '%s\n' "$opts" | grep -qx -- --output; then
+		expect_error 2 "$name: --output needs an argument" "$tool" --output
+		expect_error 2 "$name: -o needs an argument" "$tool" -o
+	fi
 	page="$TFR_SRC/man/$name.1"
 	if [ ! -f "$page" ]; then
 		fail "$name has no man page"

@@ -1,7 +1,6 @@
 #!/bin/sh
 # tool_hyper.sh - tfr-hyper through real pipes: outputs, shapes, options,
-# exit codes and messages, nothing half-written left behind; and the
-# batch script scripts/hyper-batch.
+# exit codes and messages, nothing half-written left behind.
 set -eu
 export LC_ALL=C
 H=$TFR_BIN/tfr-hyper
@@ -84,24 +83,4 @@ set -e
 grep -q '^tfr-hyper: bad.wav: ' err.txt || fail "bad audio message"
 [ ! -e x.npy ] || fail "output left behind after bad input"
 
-# batch: two good files in a tree, one bad; outputs under -o, failures
-# reported, exit 1, and a second run skips what is done
-mkdir -p in/sub out
-cp a.wav in/one.wav
-$TFR_GENSIG -r 22050 -d 0.5 -o in/sub/two.aiff sine:500:0.3
-cp bad.wav in/sub/three.flac
-set +e
-sh "$TFR_SRC/scripts/hyper-batch" -j 2 -b "$H" -o out in -- -i 128 2> berr.txt
-st=$?
-set -e
-[ "$st" -eq 1 ] || fail "batch exit $st"
-grep -q 'three.flac' berr.txt || fail "batch failure not reported"
-[ -s out/one.npy ] && [ -s out/one.png ] && [ -s out/sub/two.npy ] &&
-	[ -s out/sub/two.png ] || fail "batch outputs"
-[ "$(shape out/one.npy)" = "345, 361" ] || fail "batch options not passed"
-[ ! -e out/sub/three.npy ] || fail "batch left a failed output"
-touch -t 200001010000 out/one.npy
-rm in/sub/three.flac
-sh "$TFR_SRC/scripts/hyper-batch" -b "$H" -o out in -- -i 128 || fail "batch rerun"
-[ "$(find out/one.npy -newer a.wav)" = "" ] || fail "batch redid a finished file"
 echo ok

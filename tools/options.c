@@ -99,6 +99,15 @@ static const vocab vocabulary[] = {
 	{ "dot", 0, 1, NULL },
 	{ "title", 0, 1, NULL },
 	{ "bare", 0, 0, NULL },
+	/* batch runs */
+	{ "suffix", 'u', 1, NULL },
+	{ "keep-ext", 'K', 0, NULL },
+	{ "ext", 'e', 1, NULL },
+	{ "force", 0, 0, NULL },
+	{ "dry-run", 0, 0, NULL },
+	{ "parallel", 0, 0, NULL },
+	{ "sshlogin", 0, 1, NULL },
+	{ "quiet", 0, 0, NULL },
 };
 
 enum { NVOCAB = sizeof vocabulary / sizeof vocabulary[0], MAXOPT = 2 * NVOCAB + 1 };
