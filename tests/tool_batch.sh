@@ -256,7 +256,8 @@ if command -v parallel > /dev/null 2>&1 && parallel --version 2>/dev/null | grep
 		for f in a.peaks c.peaks; do
 			cmp -s bout/$f rout/$f || fail "remote and local runs differ: $f"
 		done
-		expect_status 0 "$T" --sshlogin "$TFR_TMP/fakessh fakehost" -u n in rin 'wc -c | cat'
+		# without SHELL (cron, env -i), as parallel needs one there
+		expect_status 0 env -u SHELL "$T" --sshlogin "$TFR_TMP/fakessh fakehost" -u n in rin 'wc -c | cat'
 		(cd rin && find . -type f ! -name .tfr-batch | sort) > d.list
 		cmp -s a.list d.list || fail "remote: other outputs: $(cat d.list)"
 		[ "$(cat "rin/sub/new${nl}line.n")" = "$(wc -c < in/one.wav)" ] || fail "remote: the name with a newline"

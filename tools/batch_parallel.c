@@ -286,6 +286,10 @@ static pid_t spawn_parallel(const batch_state *s, const handoff *h, int in, int 
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setsigmask(&at, &none);
+	/* GNU parallel builds the remote command line around $SHELL; with
+	 * SHELL unset (cron, CI, env -i) remote jobs silently run nothing. */
+	if (!getenv("SHELL"))
+		setenv("SHELL", "/bin/sh", 0);
 	pid_t pid;
 	int e = posix_spawnp(&pid, "parallel", &fa, &at, (char *const *)argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
