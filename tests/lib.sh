@@ -37,6 +37,21 @@ near() {
 	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'
 }
 
+# PNG pictures read back with the inspector of test_picture
+# ($TFR_PNGDUMP, given to the tests that draw):
+# dump FILE [X Y]...: size, pixel digest, chunks, pixels, into dump.txt
+dump() {
+	"$TFR_PNGDUMP" dump "$@" > dump.txt || fail "cannot read $1 back"
+}
+# val KEY: the first chunk KEY of the last dump
+val() {
+	sed -n "s/^$1=//p" dump.txt | head -n 1
+}
+# rgb X Y: the colour of pixel X Y of the last dump
+rgb() {
+	awk -v x="$1" -v y="$2" '$1 == "pixel" && $2 == x && $3 == y { print $4, $5, $6 }' dump.txt
+}
+
 finish() {
 	if [ "$fails" -ne 0 ]; then
 		echo "$fails check(s) failed" >&2

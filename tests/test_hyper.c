@@ -2,6 +2,8 @@
  * test_hyper.c - tfr_hyper against analytic truth: a sine lands in the
  * predicted frequency bin with the predicted energy, a click in the
  * predicted time bin; streaming does not depend on how the input is cut;
+ * rows taken and released while streaming are the whole picture's, in
+ * bounded memory; a sine reads its level in dBFS against the full scale;
  * the fast (decimated) path agrees with the full-rate path; the object
  * contract: each invalid parameter refused with its reason, _reset
  * equal to _new. Plus the .npy header and the colour map.
@@ -158,6 +160,216 @@ static void test_streaming(void)
 	tfr_hyper_free(a);
 	tfr_hyper_free(b);
 	tfr_hyper_free(c);
+	free(x);
+}
+
+/* Streaming in bounded memory: the rows taken as they become final
+ * (tfr_hyper_ready), each then released, are bit for bit the rows of
+ * the whole picture before the threshold (tfr_hyper_end), however the
+ * input is cut and however often rows are taken; the rows held stay
+ * within the reach of a block; a page's threshold is the reference's
+ * rule on that page alone; and a bank releases its histograms
+ * together. */
+typedef struct {
+	float *E;
+	uint32_t *C;
+	size_t rows, maxheld;
+} taken;
+
+static void feed_flush(tfr_hyper *h, const float *x, size_t n, size_t piece);
+
+/* Take (copy) and release the final rows in pages of page rows (the
+ * rest at the end); with thresh, each page thresholded on its own. */
+static void take_rows(tfr_hyper *h, taken *t, size_t page, int thresh, int end)
+{
+	size_t hf, first, n;
+	tfr_hyper_size(h, NULL, &hf);
+	tfr_hyper_ready(h, &first, &n);
+	CHECK("ready: from the rows taken", first == t->rows);
+	if (first + n - t->rows > t->maxheld)
+		t->maxheld = first + n - t->rows;
+	while (n >= page || (end && n > 0)) {
+		size_t k = n < page ? n : page;
+		if (thresh)
+			tfr_hyper_threshold(h, first, k);
+		memcpy(t->E + first * hf, tfr_hyper_energy(h), k * hf * sizeof *t->E);
+		memcpy(t->C + first * hf, tfr_hyper_counts(h), k * hf * sizeof *t->C);
+		CHECK("release", tfr_hyper_release(h, first + k) == TFR_OK);
+		first += k;
+		n -= k;
+		t->rows = first;
+	}
+}
+
+static void test_release(void)
+{
+	tfr_hyper_params p;
+	tfr_hyper_params_default(&p);
+	p.over = 2;
+	p.noct = 24;
+	size_t n = 400001, ht, hf;
+	float *x = malloc(n * sizeof *x);
+	signal_mix(x, n);
+	tfr_hyper *whole = tfr_hyper_new(&p, NULL);
+	feed_flush(whole, x, n / 2, n / 2);  /* reused after a reset */
+	tfr_hyper_reset(whole);
+	for (size_t o = 0; o < n; o += 77777)
+		tfr_hyper_process(whole, x + o, n - o < 77777 ? n - o : 77777);
+	CHECK("end", tfr_hyper_end(whole) == TFR_OK);
+	CHECK("flush after end", tfr_hyper_flush(whole) == TFR_EINVAL);
+	tfr_hyper_size(whole, &ht, &hf);
+	const float *Ew = tfr_hyper_energy(whole);
+	const uint32_t *Cw = tfr_hyper_counts(whole);
+	/* the lag of the final rows behind the input: the longest filter's
+	 * reach lint q / minf, a super-block of 65536 samples, the longest
+	 * block's look-ahead (here 2^17 samples: 8 margins of ~9 q / minf
+	 * plus the interpolator's) and a piece, in rows: 4 super-blocks
+	 * and the reach, with some room */
+	double lag = (p.lint * p.q / p.minf + 4 * 65536.0 + 100003) / (double)p.tdeci;
+	static const size_t pieces[] = { 1000, 65536, 100003 };
+	static const size_t pages[] = { 1, 700, 100000 };
+	for (size_t c = 0; c < 3; c++) {
+		tfr_hyper *h = tfr_hyper_new(&p, NULL);
+		taken t = { malloc(ht * hf * sizeof *t.E), malloc(ht * hf * sizeof *t.C), 0, 0 };
+		double worst_lag = 0;
+		for (size_t o = 0; o < n; o += pieces[c]) {
+			size_t k = n - o < pieces[c] ? n - o : pieces[c];
+			CHECK("process", tfr_hyper_process(h, x + o, k) == TFR_OK);
+			take_rows(h, &t, pages[c], 0, 0);
+			double l = (double)(o + k) / (double)p.tdeci - (double)t.rows;
+			if (l > worst_lag)
+				worst_lag = l;
+		}
+		CHECK("rows final within the reach of a block",
+		      worst_lag <= lag + (double)pages[c]);
+		size_t first, m;
+		tfr_hyper_ready(h, &first, &m);
+		CHECK("release beyond the final rows refused",
+		      tfr_hyper_release(h, first + m + 1) == TFR_EINVAL);
+		CHECK("threshold beyond the final rows refused",
+		      tfr_hyper_threshold(h, first, m + 1) == 0);
+		CHECK("end", tfr_hyper_end(h) == TFR_OK);
+		take_rows(h, &t, pages[c], 0, 1);
+		CHECK("all rows taken", t.rows == ht);
+		CHECK("released rows = the whole picture: energies",
+		      !memcmp(t.E, Ew, ht * hf * sizeof *Ew));
+		CHECK("released rows = the whole picture: counts",
+		      !memcmp(t.C, Cw, ht * hf * sizeof *Cw));
+		printf("release: pieces of %zu, pages of %zu rows: %zu of %zu rows "
+		       "held at most (final rows %.0f behind the input), equal to the "
+		       "whole picture\n", pieces[c], pages[c], t.maxheld, ht, worst_lag);
+		if (pages[c] < 1000)
+			CHECK("rows held bounded", (double)t.maxheld <= lag + (double)pages[c]);
+		tfr_hyper_free(h);
+		free(t.E);
+		free(t.C);
+	}
+	/* pages of 1000 rows thresholded on their own: the reference's rule
+	 * on each page of the whole picture */
+	size_t first = 0, m = 0;
+	tfr_hyper *h = tfr_hyper_new(&p, NULL);
+	taken t = { malloc(ht * hf * sizeof *t.E), malloc(ht * hf * sizeof *t.C), 0, 0 };
+	for (size_t o = 0; o < n; o += 4096) {
+		tfr_hyper_process(h, x + o, n - o < 4096 ? n - o : 4096);
+		take_rows(h, &t, 1000, 1, 0);
+	}
+	tfr_hyper_end(h);
+	take_rows(h, &t, 1000, 1, 1);
+	size_t wrong = 0, zeroed = 0;
+	for (size_t r0 = 0; r0 < ht; r0 += 1000) {
+		size_t r1 = r0 + 1000 < ht ? r0 + 1000 : ht;
+		uint32_t mx = 0;
+		for (size_t i = r0 * hf; i < r1 * hf; i++)
+			mx = Cw[i] > mx ? Cw[i] : mx;
+		for (size_t i = r0 * hf; i < r1 * hf; i++) {
+			float want = (double)Cw[i] < sqrt((double)mx) ? 0 : Ew[i];
+			wrong += t.E[i] != want;
+			zeroed += want == 0 && Ew[i] != 0;
+		}
+	}
+	CHECK("pages: each thresholded on its own", wrong == 0 && zeroed > 0);
+	printf("release: pages of 1000 rows thresholded on their own (%zu bins "
+	       "zeroed)\n", zeroed);
+	/* reset after releases: the whole picture again, as a new object's */
+	tfr_hyper_reset(h);
+	for (size_t o = 0; o < n; o += 50000)
+		tfr_hyper_process(h, x + o, n - o < 50000 ? n - o : 50000);
+	CHECK("end after reset", tfr_hyper_end(h) == TFR_OK);
+	tfr_hyper_ready(h, &first, &m);
+	CHECK("reset after releases: all rows held", first == 0 && m == ht);
+	CHECK("reset after releases = new",
+	      !memcmp(tfr_hyper_energy(h), Ew, ht * hf * sizeof *Ew) &&
+	      !memcmp(tfr_hyper_counts(h), Cw, ht * hf * sizeof *Cw));
+	tfr_hyper_free(h);
+	/* a bank of two q, released together */
+	static const double qs[] = { 1, 4 };
+	tfr_hyper_bank_params bp;
+	tfr_hyper_bank_params_default(&bp);
+	bp.hyper = p;
+	bp.q = qs;
+	bp.nq = 2;
+	tfr_hyper_bank *b = tfr_hyper_bank_new(&bp, NULL);
+	size_t rows = 0, maxn = 0;
+	for (size_t o = 0; o < n; o += 30000) {
+		tfr_hyper_bank_process(b, x + o, n - o < 30000 ? n - o : 30000);
+		tfr_hyper_bank_ready(b, &first, &m);
+		for (size_t i = 0; i < 2; i++) {
+			size_t f1, n1;
+			tfr_hyper_ready(tfr_hyper_bank_get(b, i), &f1, &n1);
+			CHECK("bank: the rows final in every histogram", f1 == first && n1 >= m);
+		}
+		maxn = m > maxn ? m : maxn;
+		CHECK("bank release", tfr_hyper_bank_release(b, first + m) == TFR_OK);
+		rows = first + m;
+	}
+	CHECK("bank end", tfr_hyper_bank_end(b) == TFR_OK);
+	tfr_hyper_bank_ready(b, &first, &m);
+	CHECK("bank: all rows after the end", first == rows && first + m == ht);
+	tfr_hyper_bank_threshold(b, first, m);
+	CHECK("bank: threshold of the rest",
+	      tfr_hyper_max_count(tfr_hyper_bank_get(b, 1)) > 0);
+	tfr_hyper_bank_free(b);
+	free(t.E);
+	free(t.C);
+	tfr_hyper_free(whole);
+	free(x);
+}
+
+/* 0 dBFS: a sine of amplitude a reads 20 log10(a) dBFS in its bin
+ * against tfr_hyper_full_scale, within the +-0.2 dB of the discrete
+ * lines; the closed form agrees at q = 2; pooled channels add. */
+static void test_full_scale(void)
+{
+	tfr_hyper_params p;
+	tfr_hyper_params_default(&p);
+	double fs0 = tfr_hyper_full_scale(&p);
+	double closed = 64 * 4 * 48 * sqrt(M_PI) * erf(0.5) / (8 * M_PI * 2 * log(2));
+	CHECK_NEAR("full scale: the closed form at q = 2", fs0 / closed, 1, 1e-3);
+	size_t n = 20000;
+	float *x = malloc(n * sizeof *x);
+	double worst = 0;
+	for (int i = 0; i < 6; i++) {
+		double f = 0.011 * pow(1.83, i), a = pow(10, -i / 2.0);
+		memset(x, 0, n * sizeof *x);
+		test_add_cos(x, n, 1.0, f, a, 0.7);
+		tfr_hyper *h = run(&p, x, n, n);
+		size_t ht, hf, j = (size_t)lround(48 * log2(0.45 / f));
+		tfr_hyper_size(h, &ht, &hf);
+		double e = 0;
+		for (size_t k = 40; k < ht - 40; k++)
+			e += tfr_hyper_energy(h)[k * hf + j];
+		e /= (double)(ht - 80);
+		double db = 10 * log10(e / fs0) - 20 * log10(a);
+		worst = fabs(db) > worst ? fabs(db) : worst;
+		tfr_hyper_free(h);
+	}
+	CHECK_NEAR("a sine reads its level in dBFS", worst, 0, 0.2);
+	printf("full scale: %.4g (closed form %.4g); sines read their level "
+	       "within %.3f dB\n", fs0, closed, worst);
+	p.channels = 2;
+	CHECK_NEAR("full scale: pooled channels", tfr_hyper_full_scale(&p), 2 * fs0, 1e-9 * fs0);
+	p.q = -1;
+	CHECK("full scale of invalid parameters", tfr_hyper_full_scale(&p) == 0);
 	free(x);
 }
 
@@ -679,6 +891,8 @@ int main(void)
 	test_sine();
 	test_click();
 	test_streaming();
+	test_release();
+	test_full_scale();
 	test_reset();
 	test_fast_vs_exact();
 	test_direct();

@@ -437,6 +437,57 @@ static void levels(void)
 	printf("levels: largest error against 1 - dB/range %.2g\n", worst);
 }
 
+/* Full scales: a layer's level in dBFS is re its own full scale; a
+ * fixed ref is in those units, so layers of different full scales
+ * share one dBFS scale; the matrix's own keys for a sidecar. */
+static void full_scales(void)
+{
+	enum { W = 4, H = 3 };
+	static const float a[W * H] = { 1, 2, 4 }, b[W * H] = { 8 };
+	const float *layers[2] = { a, b };
+	static const double fs[2] = { 2, 8 };
+	static const char *const names[2] = { "q=1", "q=4" };
+	tfr_picture_params p;
+	tfr_picture_params_default(&p);
+	p.width = W;
+	p.height = H;
+	p.layers = layers;
+	p.nlayers = 2;
+	p.dbfs = 1;
+	p.full_scales = fs;
+	p.labels = names;
+	double top;
+	CHECK("several layers at their maxima: relative", !tfr_picture_level_top(&p, &top));
+	p.ref = 0.5;
+	CHECK_NEAR("ref in units of each full scale", tfr_picture_layer_ref(&p, 1), 4, 0);
+	CHECK("one dBFS scale", tfr_picture_level_top(&p, &top));
+	CHECK_NEAR("its top", top, -3.0103, 1e-4);
+	p.full_scales = NULL;
+	p.full_scale = 4;
+	CHECK_NEAR("one full scale", tfr_picture_layer_ref(&p, 0), 2, 0);
+	p.nlayers = 1;
+	p.ref = 0;
+	CHECK("one layer at its maximum: absolute", tfr_picture_level_top(&p, &top) &&
+	      fabs(top - 0) < 1e-12);
+	p.nlayers = 2;
+	p.full_scales = fs;
+	p.ref = 1;
+	tfr_meta *m = tfr_meta_new();
+	CHECK("geometry", tfr_picture_geometry(&p, NULL, m) == TFR_OK);
+	size_t nfs = 0;
+	for (size_t i = 0; i < tfr_meta_count(m); i++)
+		nfs += !strcmp(tfr_meta_key(m, i), "full_scale");
+	CHECK_NEAR("a full scale per layer", nfs, 2, 0);
+	tfr_meta_free(m);
+	m = tfr_meta_new();
+	CHECK("matrix geometry", tfr_picture_matrix_geometry(&p, m) == TFR_OK);
+	CHECK("matrix keys: no picture, no levels", tfr_meta_get(m, "columns") &&
+	      tfr_meta_get(m, "label") && !tfr_meta_get(m, "plot_x") &&
+	      !tfr_meta_get(m, "level_top") && !tfr_meta_get(m, "layout"));
+	tfr_meta_free(m);
+	printf("full scales: layers of different full scales on one dBFS scale\n");
+}
+
 /* ---- splatting ---- */
 
 static void splat(void)
@@ -737,6 +788,7 @@ int main(int argc, char **argv)
 	ticks();
 	font();
 	levels();
+	full_scales();
 	splat();
 	figure();
 	return test_finish("test_picture");

@@ -6,20 +6,7 @@
 . "$TFR_TESTS/lib.sh"
 I=$TFR_BIN/tfr-image
 R=$TFR_BIN/tfr-reassign
-D=$TFR_PNGDUMP
 
-# dump FILE [X Y]...: size, pixel digest, chunks, pixels, into dump.txt
-dump() {
-	"$D" dump "$@" > dump.txt || fail "cannot read $1 back"
-}
-# val KEY: the first chunk KEY of the last dump
-val() {
-	sed -n "s/^$1=//p" dump.txt | head -n 1
-}
-# rgb X Y: the colour of pixel X Y of the last dump
-rgb() {
-	awk -v x="$1" -v y="$2" '$1 == "pixel" && $2 == x && $3 == y { print $4, $5, $6 }' dump.txt
-}
 # where T F: the pixel "X Y" where time T, frequency F are, from the
 # chunks of the last dump (linear axes; a log frequency axis with LOG=1)
 where() {

@@ -1,32 +1,30 @@
 /*
  * tfr-hyper - Gardner & Magnasco hyper-resolution spectrogram (linear
- * reassignment histogram) of an audio file or stream, as .npy matrices
- * and/or PNG pictures. See tfr-hyper(1).
+ * reassignment histogram) of an audio file or stream: PNG figures (or
+ * bare pictures), whole or in pages written as the input is analysed,
+ * and .npy matrices with their geometry in sidecars. See tfr-hyper(1).
  */
 #include "tool.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
-#define MAXQ 8
 #define MAXOUT 4
 
 static void usage(void)
 {
 	printf(
 "usage: tfr-hyper [-hVX] [-o file]... [-F npy|png] [-k file] [-q list]\n"
-"                 [-i len] [-O n] [-N n] [-y freq] [-Y freq] [-z dB]\n"
+"                 [-i len] [-O n] [-N n] [-y freq] [-Y freq] [-z dB] [-Z dBFS]\n"
 "                 [-M map] [-j n] [--lint x] [--channels pool|split]\n"
-"                 [--transpose] [--rounding even|away] [file]\n"
+"                 [--transpose] [--rounding even|away] [--page time]\n"
+"                 [--title text] [--bare] [file]\n"
 "Hyper-resolution spectrogram (Gardner & Magnasco 2006 linear reassignment)\n"
 "of an audio file or standard input.\n"
 "\n"
-"  -o, --output=FILE        .npy (float32 histogram) or .png picture;\n"
-"                           repeatable\n"
+"  -o, --output=FILE        .npy (float32 histogram, and FILE.txt: its axes)\n"
+"                           or .png figure; repeatable\n"
 "  -F, --format=FMT         npy or png (for standard output or other names)\n"
 "  -k, --counts=FILE        also write the point counts (.npy, uint32)\n"
 "  -q, --q=LIST             wavelet Q, comma list (default 2): >1 tones,\n"
@@ -42,8 +40,15 @@ static void usage(void)
 "      --lint=X             locality limit on |eta/xi| (default 0.5)\n"
 "      --channels=MODE      pool (default, as the reference) or split\n"
 "      --transpose          .npy as (frequency, time), not (time, frequency)\n"
+"      --page=TIME          pictures of TIME each, FILE-0001.png, ...,\n"
+"                           written as the input goes: any length in\n"
+"                           bounded memory (a count threshold per page)\n"
 "  -z, --range=DB           picture dynamic range in dB (default 80)\n"
-"  -M, --colormap=NAME      inferno (default), viridis or gray\n"
+"  -Z, --top=DBFS           level at the top of the colour scale (default:\n"
+"                           the picture's maximum)\n"
+"  -M, --colormap=NAME      inferno (default), viridis, gray or print\n"
+"      --title=TEXT         title above the picture\n"
+"      --bare               the histogram's pixels only, no axes\n"
 "      --rounding=MODE      even (default, numpy reference) or away (MATLAB)\n"
 "  -j, --jobs=N             worker threads (default: the number of cores)\n"
 "  -X, --exact              compute every line at the full rate (slow check)\n"
@@ -52,32 +57,26 @@ static void usage(void)
 }
 
 typedef struct {
-	tfr_hyper_params p;
-	double q[MAXQ];
-	size_t nq;
-	tfr_quantity minf, maxf, tdeci;
-	const char *out[MAXOUT];
+	tool_hyper an;
+	const char *out[MAXOUT], *format, *counts, *input;
 	size_t nout;
-	const char *format;
-	const char *counts;
-	int split, transpose;
-	tfr_picture_params pic;
-	const char *input;
+	int transpose;
+	tool_picture_opts look;
 } options;
 
 static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
-		"output", "format", "counts", "q", "tdeci", "over", "noct",
-		"min-freq", "max-freq", "lint", "channels", "transpose", "range",
-		"colormap", "rounding", "jobs", "exact", "help", "version", NULL
+		"output", "format", "counts", "q", "tdeci", "over", "noct", "min-freq",
+		"max-freq", "lint", "channels", "transpose", "page", "range", "top",
+		"colormap", "title", "bare", "rounding", "jobs", "exact", "help",
+		"version", NULL
 	};
 	static const char *const formats[] = { "npy", "png", NULL };
-	static const char *const modes[] = { "pool", "split", NULL };
-	static const char *const roundings[] = { "even", "away", NULL };
-	static const char *const maps[] = { "inferno", "viridis", "gray", "grey", NULL };
 	const char *opt, *arg;
 	while ((opt = tool_next_option(argc, argv, names, &arg, usage))) {
+		if (tool_picture_option(&o->look, opt, arg) || tool_hyper_option(&o->an, opt, arg))
+			continue;
 		if (!strcmp(opt, "output")) {
 			if (o->nout == MAXOUT)
 				tool_usage_error("at most %d outputs", MAXOUT);
@@ -86,211 +85,158 @@ static void parse(int argc, char **argv, options *o)
 			o->format = formats[tool_parse_choice(opt, arg, formats)];
 		} else if (!strcmp(opt, "counts")) {
 			o->counts = arg;
-		} else if (!strcmp(opt, "q")) {
-			o->nq = tool_parse_list(opt, arg, o->q, MAXQ, 1e-3, 1e3);
-		} else if (!strcmp(opt, "tdeci")) {
-			o->tdeci = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
-		} else if (!strcmp(opt, "over")) {
-			o->p.over = (int)tool_parse_int(opt, arg, 1, 1000);
-		} else if (!strcmp(opt, "noct")) {
-			o->p.noct = tool_parse_number(opt, arg, 1e-3, 1e5);
-		} else if (!strcmp(opt, "min-freq")) {
-			o->minf = tool_parse_freq(opt, arg);
-		} else if (!strcmp(opt, "max-freq")) {
-			o->maxf = tool_parse_freq(opt, arg);
-		} else if (!strcmp(opt, "lint")) {
-			o->p.lint = tool_parse_number(opt, arg, 1e-6, 1e3);
-		} else if (!strcmp(opt, "channels")) {
-			o->split = tool_parse_choice(opt, arg, modes);
 		} else if (!strcmp(opt, "transpose")) {
 			o->transpose = 1;
-		} else if (!strcmp(opt, "range")) {
-			o->pic.range_db = tool_parse_number(opt, arg, 1, 1000);
-		} else if (!strcmp(opt, "colormap")) {
-			int m = tool_parse_choice(opt, arg, maps);
-			o->pic.colormap = m == 0 ? TFR_COLORMAP_INFERNO
-			                : m == 1 ? TFR_COLORMAP_VIRIDIS : TFR_COLORMAP_GRAY;
-		} else if (!strcmp(opt, "rounding")) {
-			o->p.round_away = tool_parse_choice(opt, arg, roundings);
-		} else if (!strcmp(opt, "jobs")) {
-			o->p.threads = (int)tool_parse_int(opt, arg, 1, TFR_MAX_THREADS);
-		} else if (!strcmp(opt, "exact")) {
-			o->p.exact = 1;
 		}
 	}
 	o->input = tool_input_operand(argc, argv);
 	if (o->nout == 0)
 		tool_usage_error("no output: give -o FILE.npy and/or -o FILE.png");
-}
-
-/* The format of output path: --format, else the extension. */
-static int is_png(const options *o, const char *path)
-{
-	if (o->format)
-		return !strcmp(o->format, "png");
-	size_t n = strlen(path);
-	if (n > 4 && !strcasecmp(path + n - 4, ".png"))
-		return 1;
-	if (n > 4 && !strcasecmp(path + n - 4, ".npy"))
-		return 0;
-	tool_usage_error("%s: unknown output format (use .npy, .png or -F)", path);
-}
-
-/* Frequencies and the time bin in the analysis' units, with messages in
- * the user's. */
-static void resolve(options *o, const tfr_audio_info *info)
-{
-	double fs = info->sample_rate;
-	double lo = tfr_quantity_hz(o->minf, fs), hi = tfr_quantity_hz(o->maxf, fs);
-	if (!(lo > 0))
-		tool_usage_error("--min-freq: %g Hz must be above 0", lo);
-	if (hi > fs / 2)
-		tool_usage_error("--max-freq: %g Hz is above the Nyquist frequency %g Hz",
-		                 hi, fs / 2);
-	if (!(lo < hi))
-		tool_usage_error("--min-freq: %g Hz is not below --max-freq %g Hz", lo, hi);
-	o->p.minf = lo / fs;
-	o->p.maxf = hi / fs;
-	o->p.tdeci = (long)tool_samples("tdeci", o->tdeci, fs, 1);
-	o->p.channels = o->split ? 1 : info->channels;
-	o->p.frames_hint = info->frames > 0 ? info->frames : 0;
+	for (size_t i = 0; i < o->nout; i++) {
+		(void)tool_matrix_is_png(o->out[i], o->format);
+		tool_check_output(o->out[i], o->input);
+	}
+	if (o->counts)
+		tool_check_output(o->counts, o->input);
 }
 
 typedef struct {
 	tfr_hyper_bank *bank;
-	size_t nh;   /* histograms */
-	size_t ht, hf;
-} analysis;
+	tool_matrix *out;
+	tfr_meta *prov;
+	size_t nh, page;        /* histograms; columns per page (or all) */
+	double fs, length, dt;  /* Hz; s, or -1 not known; s per column */
+	char label[TFR_HYPER_BANK_MAX][40];
+	const char *labels[TFR_HYPER_BANK_MAX];
+	double full[TFR_HYPER_BANK_MAX];     /* each histogram's 0 dBFS */
+} run;
 
-static void analyse(options *o, tfr_audio_in *in, analysis *a)
+static void new_bank(options *o, const tfr_audio_info *ai, run *r)
 {
-	const tfr_audio_info *info = tfr_audio_in_info(in);
 	tfr_hyper_bank_params bp;
-	tfr_hyper_bank_params_default(&bp);
-	bp.hyper = o->p;
-	bp.q = o->q;
-	bp.nq = o->nq;
-	bp.channels = info->channels;
-	bp.split = o->split;
+	/* pages: the picture is never held whole, so none is reserved */
+	tool_hyper_resolve(&o->an, ai, !o->look.have_page, &bp);
 	tfr_diag d;
 	if (tfr_hyper_bank_check(&bp, &d) != TFR_OK)
 		tool_usage_error("%s", d.text);
-	if (!(a->bank = tfr_hyper_bank_new(&bp, &d))) {
+	if (!(r->bank = tfr_hyper_bank_new(&bp, &d))) {
 		if (d.code == TFR_ENOMEM || d.code == TFR_ERANGE)
-			tool_usage_error("picture too large for memory (%.0f frames "
-			                 "at tdeci %ld)", (double)o->p.frames_hint,
-			                 o->p.tdeci);
+			tool_usage_error("picture too large for memory (%.0f frames at tdeci %ld)",
+			                 (double)o->an.p.frames_hint, o->an.p.tdeci);
 		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
 	}
-	a->nh = tfr_hyper_bank_count(a->bank);
+	r->nh = tfr_hyper_bank_count(r->bank);
+	r->fs = ai->sample_rate;
+	r->length = ai->frames >= 0 ? (double)ai->frames / r->fs : -1;
+}
+
+/* The outputs and their axes: histogram i has q i / per and, split,
+ * channel i % per, and its own full scale (which falls with q). */
+static void open_outputs(const options *o, const tfr_audio_info *ai, run *r)
+{
+	size_t per = r->nh / o->an.nq, hf = tfr_hyper_freq_bins(&o->an.p);
+	double dt = r->dt = (double)o->an.p.tdeci / r->fs;
+	tool_matrix_params mp = { .paths = o->out, .npaths = o->nout, .format = o->format,
+		.counts = o->counts, .input = o->input, .rows = hf, .nlayers = r->nh,
+		.bare = o->look.bare, .transpose = o->transpose, .dt = dt,
+		.t0 = tfr_hyper_bin_time(&o->an.p, 0) / r->fs };
+	for (size_t i = 0; i < r->nh; i++) {
+		tfr_hyper_params hp = o->an.p;
+		hp.q = o->an.q[i / per];
+		r->full[i] = tfr_hyper_full_scale(&hp);
+		int n = o->an.nq > 1 ? snprintf(r->label[i], 40, "q=%g", hp.q) : 0;
+		if (per > 1)
+			snprintf(r->label[i] + n, (size_t)(40 - n), "%schannel %zu", n ? " " : "",
+			         i % per + 1);
+		r->labels[i] = r->label[i];
+	}
+	tfr_picture_params_default(&mp.pic);
+	tool_picture_look(&o->look, &mp.pic);
+	mp.pic.rgb = r->nh == 3;
+	mp.pic.labels = r->nh > 1 ? r->labels : NULL;
+	mp.pic.freq_first = tfr_hyper_bin_freq(&o->an.p, 0) * r->fs;
+	mp.pic.freq_last = tfr_hyper_bin_freq(&o->an.p, hf - 1) * r->fs;
+	mp.pic.freq_scale = TFR_AXIS_LOG;
+	mp.pic.dbfs = 1;
+	mp.pic.full_scales = r->full;
+	mp.pic.ref = o->look.have_top ? pow(10, o->look.top / 10) : 0;
+	mp.columns = ai->frames > 0 ? (size_t)((ai->frames + o->an.p.tdeci - 1) / o->an.p.tdeci) : 0;
+	mp.page = o->look.have_page ? (size_t)fmax(2, round(o->look.page / dt)) : 0;
+	r->page = mp.page ? mp.page : SIZE_MAX;
+	r->prov = tool_audio_provenance(o->input, ai);
+	tool_hyper_provenance(&o->an, r->fs, r->prov);
+	/* the count threshold, sqrt(largest count): of the whole input, or
+	   of each page when the input is never held whole */
+	tool_meta_set(r->prov, "threshold", o->look.have_page ? "page" : "whole");
+	tool_meta_set(r->prov, "history", "%s", tool_meta_text(tool_history()));
+	mp.text = r->prov;
+	r->out = tool_matrix_open(&mp);
+}
+
+/* The final columns, a page at a time (at the end, the rest), each
+ * thresholded on its own with pages, written, released. */
+static void take(run *r, int end)
+{
+	const float *E[TFR_HYPER_BANK_MAX];
+	const uint32_t *C[TFR_HYPER_BANK_MAX];
+	size_t first, n;
+	tfr_hyper_bank_ready(r->bank, &first, &n);
+	while (n > 0 && (n >= r->page || end)) {
+		size_t k = n < r->page ? n : r->page;
+		if (r->page != SIZE_MAX)
+			tfr_hyper_bank_threshold(r->bank, first, k);
+		for (size_t i = 0; i < r->nh; i++) {
+			E[i] = tfr_hyper_energy(tfr_hyper_bank_get(r->bank, i));
+			C[i] = tfr_hyper_counts(tfr_hyper_bank_get(r->bank, i));
+		}
+		tool_matrix_put(r->out, E, C, k);
+		tfr_hyper_bank_release(r->bank, first + k);
+		first += k;
+		n -= k;
+	}
+}
+
+static void analyse(const options *o, tfr_audio_in *in, run *r)
+{
 	enum { CHUNK = 8192 };
-	float *buf = malloc(CHUNK * (size_t)info->channels * sizeof *buf);
+	float *buf = malloc(CHUNK * (size_t)tfr_audio_in_info(in)->channels * sizeof *buf);
 	if (!buf)
 		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(TFR_ENOMEM));
 	long n;
 	int e = TFR_OK;
-	while (!e && (n = tool_audio_read(in, buf, CHUNK)) > 0)
-		e = tfr_hyper_bank_process(a->bank, buf, (size_t)n);
+	double done = 0;
+	while (!e && (n = tool_audio_read(in, buf, CHUNK)) > 0) {
+		e = tfr_hyper_bank_process(r->bank, buf, (size_t)n);
+		take(r, 0);
+		done += (double)n / r->fs;
+		tool_progress(done, r->length, r->page == SIZE_MAX ? 0 :
+		              (long long)(done / ((double)r->page * r->dt)) + 1);
+	}
 	if (!e)
-		e = tfr_hyper_bank_flush(a->bank);
+		e = o->look.have_page ? tfr_hyper_bank_end(r->bank) : tfr_hyper_bank_flush(r->bank);
 	if (e)
 		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
-	tfr_hyper_size(tfr_hyper_bank_get(a->bank, 0), &a->ht, &a->hf);
+	take(r, 1);
+	tool_progress_done();
 	free(buf);
-}
-
-/* The histograms (energy or counts), one file. */
-static void write_npy(const char *path, const options *o, const analysis *a,
-                      int counts)
-{
-	const void **m = malloc(a->nh * sizeof *m);
-	if (!m)
-		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(TFR_ENOMEM));
-	for (size_t i = 0; i < a->nh; i++) {
-		const tfr_hyper *h = tfr_hyper_bank_get(a->bank, i);
-		m[i] = counts ? (const void *)tfr_hyper_counts(h)
-		              : (const void *)tfr_hyper_energy(h);
-	}
-	tool_output *out = tool_output_open(path, 1);
-	errno = 0;
-	int e = tfr_npy_write_matrices(tool_output_file(out),
-	                               counts ? TFR_NPY_U32 : TFR_NPY_F32, m,
-	                               a->nh, a->ht, a->hf, o->transpose);
-	if (e == TFR_EIO)
-		tool_output_failed(out);
-	if (e)
-		tool_die(TOOL_EXIT_FAIL, "%s: %s", tool_output_label(out), tfr_strerror(e));
-	tool_output_close(out);
-	free(m);
-}
-
-/* Picture: time left to right, high frequency at the top; three
- * histograms are the R, G, B of one picture, others stacked panels. */
-static void write_png(const char *path, const options *o, const analysis *a)
-{
-	const float **layers = malloc(a->nh * sizeof *layers);
-	if (!layers)
-		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(TFR_ENOMEM));
-	for (size_t i = 0; i < a->nh; i++)
-		layers[i] = tfr_hyper_energy(tfr_hyper_bank_get(a->bank, i));
-	tfr_picture_params pp = o->pic;
-	pp.width = a->ht;
-	pp.height = a->hf;
-	pp.layers = layers;
-	pp.nlayers = a->nh;
-	pp.rgb = a->nh == 3;
-	tool_output *out = tool_output_open(path, 1);
-	tfr_diag d;
-	errno = 0;
-	int e = tfr_picture_write_png(tool_output_file(out), &pp, &d);
-	if (e == TFR_EIO)
-		tool_output_failed(out);
-	if (e != TFR_OK)
-		tool_die_diag(tool_output_label(out), &d);
-	tool_output_close(out);
-	free(layers);
 }
 
 int main(int argc, char **argv)
 {
-	options o;
-	memset(&o, 0, sizeof o);
+	options o = { 0 };
 	tool_init("tfr-hyper", argc, argv);
-	tfr_hyper_params_default(&o.p);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	o.p.threads = ncpu < 1 ? 1 : ncpu > TFR_MAX_THREADS ? TFR_MAX_THREADS : (int)ncpu;
-	o.q[0] = 2;
-	o.nq = 1;
-	o.minf = (tfr_quantity){ 0.0025, TFR_UNIT_FS };
-	o.maxf = (tfr_quantity){ 0.45, TFR_UNIT_FS };
-	o.tdeci = (tfr_quantity){ 64, TFR_UNIT_SAMPLES };
-	tfr_picture_params_default(&o.pic);
+	tool_hyper_default(&o.an);
+	tool_picture_opts_default(&o.look);
 	parse(argc, argv, &o);
-	for (size_t i = 0; i < o.nout; i++) {
-		(void)is_png(&o, o.out[i]);
-		if (!strcmp(o.out[i], "-") && !o.format)
-			tool_usage_error("-o -: give the format with -F");
-		tool_check_output(o.out[i], o.input);
-	}
-	if (o.counts)
-		tool_check_output(o.counts, o.input);
-
 	tfr_audio_in *in = tool_audio_open(o.input);
 	const tfr_audio_info *info = tfr_audio_in_info(in);
-	resolve(&o, info);
-	analysis a;
-	memset(&a, 0, sizeof a);
-	analyse(&o, in, &a);
+	run r = { 0 };
+	new_bank(&o, info, &r);
+	open_outputs(&o, info, &r);
+	analyse(&o, in, &r);
 	tfr_audio_in_free(in);
-
-	for (size_t i = 0; i < o.nout; i++) {
-		if (is_png(&o, o.out[i]))
-			write_png(o.out[i], &o, &a);
-		else
-			write_npy(o.out[i], &o, &a, 0);
-	}
-	if (o.counts)
-		write_npy(o.counts, &o, &a, 1);
-	tfr_hyper_bank_free(a.bank);
+	tool_matrix_close(r.out);
+	tfr_meta_free(r.prov);
+	tfr_hyper_bank_free(r.bank);
 	return TOOL_EXIT_OK;
 }

@@ -6,16 +6,12 @@
  */
 #include "tool.h"
 
-#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAXLAYERS 16
 #define MAX_WIDTH (1 << 20)     /* pixels of one page or picture */
@@ -88,14 +84,13 @@ typedef struct {
 	/* geometry */
 	tfr_quantity minf, maxf;
 	int have_minf, have_maxf, log;
-	double start, duration, page, pps;
-	int have_duration, have_page, have_pps, have_width;
+	double start, duration, pps;
+	int have_duration, have_pps, have_width;
 	long long width, height;
-	/* levels and look */
-	double range, top, dot;
-	int have_top, have_dot, bare;
-	tfr_colormap map;
-	const char *title;
+	/* levels, look and pages */
+	tool_picture_opts look;
+	double dot;
+	int have_dot;
 } options;
 
 static double parse_seconds(const char *opt, const char *arg)
@@ -112,11 +107,6 @@ static void parse(int argc, char **argv, options *o)
 		"bare", "resolution", "window", "window-length", "hop", "fft-size", "channel",
 		"channels", "help", "version", NULL
 	};
-	static const char *const maps[] = { "inferno", "viridis", "gray", "grey",
-	                                    "print", NULL };
-	static const tfr_colormap map_of[] = { TFR_COLORMAP_INFERNO,
-		TFR_COLORMAP_VIRIDIS, TFR_COLORMAP_GRAY, TFR_COLORMAP_GRAY,
-		TFR_COLORMAP_PRINT };
 	static const char *const modes[] = { "pool", "split", NULL };
 	const char *opt, *arg;
 	while ((opt = tool_next_option(argc, argv, names, &arg, usage))) {
@@ -145,25 +135,11 @@ static void parse(int argc, char **argv, options *o)
 			o->have_duration = 1;
 			if (!(o->duration > 0))
 				tool_usage_error("--duration: must be above 0");
-		} else if (!strcmp(opt, "page")) {
-			o->page = parse_seconds(opt, arg);
-			o->have_page = 1;
-			if (!(o->page > 0))
-				tool_usage_error("--page: must be above 0");
-		} else if (!strcmp(opt, "range")) {
-			o->range = tool_parse_number(opt, arg, 1, 1000);
-		} else if (!strcmp(opt, "top")) {
-			o->top = tool_parse_level(opt, arg, 0);
-			o->have_top = 1;
-		} else if (!strcmp(opt, "colormap")) {
-			o->map = map_of[tool_parse_choice(opt, arg, maps)];
+		} else if (tool_picture_option(&o->look, opt, arg)) {
+			continue;
 		} else if (!strcmp(opt, "dot")) {
 			o->dot = tool_parse_number(opt, arg, 0, 100);
 			o->have_dot = 1;
-		} else if (!strcmp(opt, "title")) {
-			o->title = arg;
-		} else if (!strcmp(opt, "bare")) {
-			o->bare = 1;
 		} else if (tool_analysis_option(&o->an, opt, arg)) {
 			continue;
 		} else if (!strcmp(opt, "channel")) {
@@ -175,14 +151,14 @@ static void parse(int argc, char **argv, options *o)
 	o->input = tool_input_operand(argc, argv);
 	if (o->have_pps && o->have_width)
 		tool_usage_error("--width and --pps: give one of them");
-	if (o->have_page && o->output && !strcmp(o->output, "-"))
+	if (o->look.have_page && o->output && !strcmp(o->output, "-"))
 		tool_usage_error("--page writes files: give -o NAME");
-	if (o->have_page && !o->output)
+	if (o->look.have_page && !o->output)
 		tool_usage_error("--page writes files: give -o NAME");
 	if (o->split && o->channel)
 		tool_usage_error("--channels split and --channel: give one of them");
-	if (o->have_pps && o->have_page && o->pps * o->page > MAX_WIDTH)
-		tool_usage_error("--pps: %g pixels per page is above %d", o->pps * o->page,
+	if (o->have_pps && o->look.have_page && o->pps * o->look.page > MAX_WIDTH)
+		tool_usage_error("--pps: %g pixels per page is above %d", o->pps * o->look.page,
 		                 MAX_WIDTH);
 }
 
@@ -228,15 +204,15 @@ static void resolve_time(const options *o, geometry *g, double length)
 {
 	g->start = o->start;
 	g->end = length;
-	g->paged = o->have_page;
+	g->paged = o->look.have_page;
 	g->npages = -1;
 	double span;
-	if (o->have_page) {
-		span = o->page;
+	if (o->look.have_page) {
+		span = o->look.page;
 		if (o->have_duration)
-			g->npages = (long long)ceil(o->duration / o->page - 1e-9);
+			g->npages = (long long)ceil(o->duration / o->look.page - 1e-9);
 		else if (isfinite(length))
-			g->npages = (long long)ceil((length - o->start) / o->page - 1e-9);
+			g->npages = (long long)ceil((length - o->start) / o->look.page - 1e-9);
 	} else if (o->have_duration) {
 		span = o->duration;
 	} else {
@@ -269,10 +245,7 @@ typedef struct {
 	long long page;              /* index of pg[0] */
 	const tfr_meta *prov;        /* provenance of every page */
 	double t_seen;               /* latest time drawn (progress) */
-	struct timespec t0, shown;
-	int tty;                     /* standard error is a terminal */
 	unsigned calls;
-	int progress;                /* a line is on the terminal */
 } plotter;
 
 static double page_left(const plotter *pl, long long k)
@@ -288,9 +261,6 @@ static void plot_start(plotter *pl, const options *o, tool_output *out,
 	pl->prov = prov;
 	pl->page = 0;
 	pl->nopen = pl->g.paged && pl->g.npages != 1 ? 2 : 1;
-	clock_gettime(CLOCK_MONOTONIC, &pl->t0);
-	pl->shown = pl->t0;
-	pl->tty = isatty(STDERR_FILENO);
 	for (int j = 0; j < pl->nopen; j++)
 		for (size_t l = 0; l < pl->g.nlayers; l++) {
 			tfr_splat_params sp;
@@ -303,52 +273,15 @@ static void plot_start(plotter *pl, const options *o, tool_output *out,
 		}
 }
 
-static double seconds_since(const struct timespec *a)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - a->tv_sec) + 1e-9 * (double)(now.tv_nsec - a->tv_nsec);
-}
-
-/* A progress line on a terminal, for work longer than a few seconds. */
+/* A progress line on a terminal, for work longer than a few seconds
+ * (the clock read every 256 records). */
 static void progress(plotter *pl)
 {
-	if (!pl->tty || ++pl->calls % 256 || seconds_since(&pl->t0) < 2 ||
-	    seconds_since(&pl->shown) < 0.5)
+	if (++pl->calls % 256)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &pl->shown);
 	double end = pl->g.paged && pl->g.npages > 0
 	             ? page_left(pl, pl->g.npages) : pl->g.end;
-	/* the cursor back at the start: a message that follows overwrites */
-	char line[96];
-	int n = snprintf(line, sizeof line, "%s: %.1f s", tool_name(), pl->t_seen);
-	if (isfinite(end) && n > 0 && (size_t)n < sizeof line)
-		n += snprintf(line + n, sizeof line - (size_t)n, " of %.1f s", end);
-	if (pl->g.paged && n > 0 && (size_t)n < sizeof line)
-		snprintf(line + n, sizeof line - (size_t)n, ", page %lld", pl->page + 1);
-	fprintf(stderr, "%-60s\r", line);
-	pl->progress = 1;
-}
-
-static void progress_done(plotter *pl)
-{
-	if (pl->progress)
-		fprintf(stderr, "%60s\r", "");
-	pl->progress = 0;
-}
-
-/* NAME-0001.png for page k of NAME.png (or of NAME). */
-static void page_path(const plotter *pl, long long k, char *buf, size_t size)
-{
-	const char *out = pl->o->output;
-	size_t n = strlen(out);
-	int ext = n > 4 && !strcasecmp(out + n - 4, ".png");
-	int digits = 4;
-	for (long long m = pl->g.npages; m >= 10000; m /= 10)
-		digits++;
-	if ((size_t)snprintf(buf, size, "%.*s-%0*lld.png", (int)(ext ? n - 4 : n), out,
-	                     digits, k + 1) >= size)
-		tool_usage_error("-o: name too long");
+	tool_progress(pl->t_seen, isfinite(end) ? end : -1, pl->g.paged ? pl->page + 1 : 0);
 }
 
 /* The largest value of all the panels of a picture. */
@@ -405,10 +338,10 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 	p.height = pl->g.height;
 	p.layers = layers;
 	p.nlayers = pl->g.nlayers;
-	p.range_db = o->range;
+	tool_picture_look(&o->look, &p);
 	double refs[MAXLAYERS];
-	if (o->have_top) {
-		p.ref = pow(10, o->top / 10);
+	if (o->look.have_top) {
+		p.ref = pow(10, o->look.top / 10);
 	} else if (pl->g.nlayers > 1) {
 		/* the panels share the picture's maximum */
 		refs[0] = reference(pl, s);
@@ -416,18 +349,16 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 			refs[l] = refs[0];
 		p.refs = refs;
 	}
-	p.colormap = o->map;
 	p.time_first = ta->first;
 	p.time_last = ta->last;
 	p.freq_first = pl->g.freq.first;
 	p.freq_last = pl->g.freq.last;
 	p.freq_scale = pl->g.freq.scale;
 	p.dbfs = 1;
-	p.title = o->title;
 	p.labels = pl->g.nlayers > 1 ? pl->g.labels : NULL;
 	tfr_meta *text = page_text(pl, k);
 	tfr_meta *bare = NULL;
-	if (o->bare)
+	if (o->look.bare)
 		p.text = bare = bare_text(&p, text);
 	else
 		p.text = text;
@@ -435,21 +366,13 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 	char path[4096];
 	const char *name = o->output;
 	if (pl->g.paged) {
-		page_path(pl, k, path, sizeof path);
+		tool_page_path(o->output, k, pl->g.npages, path, sizeof path);
 		name = path;
 		tool_check_output(name, o->input);
 	}
 	tool_output *out = pl->out ? pl->out : tool_output_open(name, 1);
 	pl->out = NULL;
-	tfr_diag d;
-	errno = 0;
-	int e = o->bare ? tfr_picture_write_png(tool_output_file(out), &p, &d)
-	                : tfr_picture_write_figure(tool_output_file(out), &p, &d);
-	if (e == TFR_EIO)
-		tool_output_failed(out);
-	if (e)
-		tool_die_diag(tool_output_label(out), &d);
-	tool_output_close(out);
+	tool_picture_write(out, &p, o->look.bare);
 	tfr_meta_free(text);
 	tfr_meta_free(bare);
 }
@@ -497,7 +420,7 @@ static void plot_finish(plotter *pl)
 		shift_page(pl);
 	if (pl->page < pl->g.npages)
 		write_page(pl, pl->page, pl->pg[0]);
-	progress_done(pl);
+	tool_progress_done();
 	for (int j = 0; j < 2; j++)
 		for (size_t l = 0; l < pl->g.nlayers; l++)
 			tfr_splat_free(pl->pg[j][l]);
@@ -758,7 +681,7 @@ static void run_stream(const options *o, tool_output *out)
 	pl.g.nlayers = 1;
 	resolve_freq(o, &pl.g);
 	double length = stream_length(r, pl.g.fs);
-	int hold = !o->have_page && !o->have_duration && !isfinite(length);
+	int hold = !o->look.have_page && !o->have_duration && !isfinite(length);
 	double *v = malloc(tfr_stream_reader_ncolumns(r) * sizeof *v);
 	held *kept = NULL;
 	size_t nkept = 0;
@@ -882,14 +805,7 @@ static tfr_meta *audio_meta(const options *o, const tfr_audio_info *ai,
                             const tfr_reassign_params *p)
 {
 	char buf[64];
-	tfr_meta *m = tfr_meta_new();
-	if (!m)
-		meta_or_die(TFR_ENOMEM);
-	meta_or_die(tfr_meta_set_double(m, "sample_rate", ai->sample_rate));
-	meta_or_die(tfr_meta_set(m, "source", tool_meta_text(tool_input_label(o->input))));
-	if (ai->frames >= 0)
-		meta_or_die(tfr_meta_set_int(m, "source_frames", ai->frames));
-	meta_or_die(tfr_meta_set_int(m, "source_channels", ai->channels));
+	tfr_meta *m = tool_audio_provenance(o->input, ai);
 	meta_or_die(o->split ? tfr_meta_set(m, "channel", "split")
 	            : o->channel ? tfr_meta_set_int(m, "channel", o->channel)
 	                         : tfr_meta_set(m, "channel", "mix"));
@@ -959,7 +875,7 @@ static void run_audio(const options *o, tool_output *out)
 	}
 	resolve_freq(o, &pl.g);
 	double length = ai->frames >= 0 ? (double)ai->frames / ai->sample_rate : NAN;
-	if (!isfinite(length) && !o->have_page && !o->have_duration) {
+	if (!isfinite(length) && !o->look.have_page && !o->have_duration) {
 		hold_audio(&a);
 		length = (double)a.nheld / ai->sample_rate;
 	}
@@ -1025,12 +941,11 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	tool_init("tfr-image", argc, argv);
 	tool_analysis_default(&o.an);
-	o.range = 80;
-	o.map = TFR_COLORMAP_INFERNO;
+	tool_picture_opts_default(&o.look);
 	parse(argc, argv, &o);
 	tool_check_output(o.output, o.input);
 	/* one picture: its output now (a terminal is refused before any work) */
-	tool_output *out = o.have_page ? NULL : tool_output_open(o.output, 1);
+	tool_output *out = o.look.have_page ? NULL : tool_output_open(o.output, 1);
 	if (tool_input_is_stream(o.input))
 		run_stream(&o, out);
 	else

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /* The program's name and command line: per-process state of a
  * command-line program, deliberately outside the library. */
@@ -66,9 +68,25 @@ static char *make_history(int argc, char **argv)
 	return h;
 }
 
+/* ---- progress: one line on a terminal, rewritten in place ---- */
+
+static struct {
+	int tty;                   /* -1 not known yet, 0, 1 */
+	int shown;                 /* a line is on the terminal */
+	double t0, last;           /* when the program began, the last line */
+} prog = { -1, 0, 0, 0 };
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 void tool_init(const char *name, int argc, char **argv)
 {
 	progname = name;
+	prog.t0 = prog.last = now();
 	if (!(history = make_history(argc, argv)))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 }
@@ -83,8 +101,38 @@ const char *tool_history(void)
 	return history ? history : progname;
 }
 
+void tool_progress(double done, double total, long long page)
+{
+	if (prog.tty < 0)
+		prog.tty = isatty(STDERR_FILENO);
+	if (!prog.tty)
+		return;
+	/* quiet for short work; at most twice a second */
+	double t = now();
+	if (t - prog.t0 < 2 || t - prog.last < 0.5)
+		return;
+	prog.last = t;
+	char line[96];
+	int n = snprintf(line, sizeof line, "%s: %.1f s", progname, done);
+	if (total >= 0 && n > 0 && (size_t)n < sizeof line)
+		n += snprintf(line + n, sizeof line - (size_t)n, " of %.1f s", total);
+	if (page > 0 && n > 0 && (size_t)n < sizeof line)
+		snprintf(line + n, sizeof line - (size_t)n, ", page %lld", page);
+	/* the cursor back at the start, for the next line */
+	fprintf(stderr, "%-60s\r", line);
+	prog.shown = 1;
+}
+
+void tool_progress_done(void)
+{
+	if (prog.shown)
+		fprintf(stderr, "%60s\r", "");
+	prog.shown = 0;
+}
+
 static void vmessage(const char *fmt, va_list ap)
 {
+	tool_progress_done();
 	fprintf(stderr, "%s: ", progname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

@@ -43,6 +43,14 @@ _Noreturn void tool_usage_error(const char *fmt, ...)
 /* A failure explained by a diag: "name: LABEL:LINE: text", exit 1. */
 _Noreturn void tool_die_diag(const char *label, const tfr_diag *d);
 
+/* A progress line on standard error when it is a terminal and the work
+ * has taken more than 2 s ("name: 12.5 s of 60.0 s, page 3"), rewritten
+ * at most twice a second: done and total in seconds of input (total < 0
+ * or NAN: not known), page 0 for none. Messages erase it first. */
+void tool_progress(double done, double total, long long page);
+/* Erase the line: the work is done. */
+void tool_progress_done(void);
+
 /* Informational output (--help, --version, -P): make sure it reached
  * stdout, then exit 0 (or 1 with "name: stdout: write error: ..."). */
 _Noreturn void tool_print_done(void);
@@ -230,6 +238,33 @@ void tool_stream_write(tool_output *o, tfr_stream_writer *w,
 void tool_stream_close(tool_output *o, tfr_stream_writer *w,
                        const tfr_stream_reader *in, const tfr_meta *trailers);
 
+/* ---- hyper-resolution analysis options (tool_hyper.c) ---- */
+
+#define TOOL_HYPER_MAXQ 8
+
+typedef struct {
+	tfr_hyper_params p;          /* over, noct, lint, rounding, threads,
+	                                exact; the rest once resolved */
+	double q[TOOL_HYPER_MAXQ];   /* -q (2) */
+	size_t nq;
+	tfr_quantity minf, maxf, tdeci;  /* -y, -Y, -i */
+	int split;                   /* --channels split */
+} tool_hyper;
+
+/* The reference's config A, on every processor. */
+void tool_hyper_default(tool_hyper *h);
+/* Take opt if it is one of q, tdeci, over, noct, min-freq, max-freq,
+ * lint, channels, rounding, jobs, exact (returns 1), else 0. */
+int tool_hyper_option(tool_hyper *h, const char *opt, const char *arg);
+/* Frequencies and time bin at the input's rate into h->p (usage errors
+ * in Hz), and the bank's parameters; with hint, the picture reserved
+ * for the input's length. */
+void tool_hyper_resolve(tool_hyper *h, const tfr_audio_info *ai, int hint,
+                        tfr_hyper_bank_params *bp);
+/* The analysis' keys (q, tdeci, over, noct, minf, maxf in Hz, lint,
+ * channels, rounding) into m. */
+void tool_hyper_provenance(const tool_hyper *h, double fs, tfr_meta *m);
+
 /* ---- maps over frequency given as options (tool_map.c) ---- */
 
 typedef struct {
@@ -249,5 +284,95 @@ _Noreturn void tool_map_fault(const tool_map *m, tfr_diag *d);
 /* A metadata value made from text a user gave (a file name): newlines
  * become blanks. The result is in a static buffer. */
 const char *tool_meta_text(const char *s);
+
+/* ---- pictures and matrices (tool_picture.c) ---- */
+
+/* The options of a picture's look and of its pages, as every tool that
+ * draws takes them. */
+typedef struct {
+	double range;          /* -z: dB shown below the top (80) */
+	double top;            /* -Z: dBFS at the top, when have_top (else
+	                          the picture's maximum) */
+	double page;           /* --page: s of input per picture, when
+	                          have_page */
+	int have_top, have_page;
+	int bare;              /* --bare: the matrix's pixels, no axes */
+	tfr_colormap map;      /* -M (inferno) */
+	const char *title;     /* --title, or NULL */
+} tool_picture_opts;
+
+void tool_picture_opts_default(tool_picture_opts *po);
+/* Take opt if it is one of range, top, colormap, title, bare, page
+ * (returns 1), else 0. */
+int tool_picture_option(tool_picture_opts *po, const char *opt, const char *arg);
+/* The look into p: range, colour map, title. */
+void tool_picture_look(const tool_picture_opts *po, tfr_picture_params *p);
+
+/* key = the printf-formatted value (out of memory dies). */
+void tool_meta_set(tfr_meta *m, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* What a picture of audio says of its source first: sample_rate,
+ * source (the input's name), source_frames (when known),
+ * source_channels. */
+tfr_meta *tool_audio_provenance(const char *input, const tfr_audio_info *ai);
+
+/* NAME-0001.png for page k (from 0) of output NAME.png or NAME: four
+ * digits, more when npages (-1: not known) needs them. */
+void tool_page_path(const char *output, long long k, long long npages, char *buf,
+                    size_t size);
+
+/* p as a figure (bare: the matrix's pixels alone) on out, then closed;
+ * failures die. */
+void tool_picture_write(tool_output *out, const tfr_picture_params *p, int bare);
+
+/* The sidecar of the .npy at path (PATH.txt: tfr_picture_sidecar_write)
+ * with m, written as every output is; none for standard output. */
+void tool_sidecar(const char *path, const char *input, const tfr_meta *m);
+
+/* 1 if output path is a PNG, 0 a .npy: by format ("png", "npy"), else
+ * by its extension; another, or - without a format, is a usage error. */
+int tool_matrix_is_png(const char *path, const char *format);
+
+/*
+ * A time-frequency matrix made column by column: nlayers layers of rows
+ * values per column, column-major (tfr_picture.h: the rows top first),
+ * written to PNG pictures and .npy files (the layers' energies) and a
+ * .npy of counts. With page, the pictures are pages of page columns,
+ * NAME-0001.png ..., each written when its columns come (the last one
+ * padded with empty columns), and the .npy files grow as the columns
+ * come (their header made final at the end when the number of columns
+ * is not known). Every .npy gets its sidecar (tool_sidecar): the axes
+ * (tfr_picture_matrix_geometry), axes=[layer,]time,freq, values=energy
+ * or counts, full_scale, then the provenance.
+ */
+typedef struct {
+	const char *const *paths;  /* the outputs: PNG or .npy */
+	size_t npaths;
+	const char *format;        /* "png", "npy", or NULL: by extension */
+	const char *counts;        /* a .npy of the counts, or NULL */
+	const char *input;         /* the input, which no output may be */
+	tfr_picture_params pic;    /* the look, the frequency axis, labels,
+	                              full scale; the rest is set here */
+	double t0, dt;             /* s: the time of column 0, the step */
+	size_t rows, nlayers;
+	size_t columns;            /* all there will be; 0: not known */
+	size_t page;               /* columns per page; 0: one picture */
+	int bare, transpose;       /* pictures without axes; .npy as
+	                              (frequency, time) */
+	const tfr_meta *text;      /* provenance of every output */
+} tool_matrix_params;
+
+typedef struct tool_matrix tool_matrix;
+
+/* Open every output (a usage error for one that cannot be). */
+tool_matrix *tool_matrix_open(const tool_matrix_params *p);
+/* The next n columns of each layer, E[l] (and C[l], for the counts),
+ * n x rows values: without pages all the columns in one call, with
+ * pages one page (fewer for the last). Failures die. */
+void tool_matrix_put(tool_matrix *m, const float *const *E, const uint32_t *const *C,
+                     size_t n);
+/* Every column is in: the .npy files finished, their sidecars. */
+void tool_matrix_close(tool_matrix *m);
 
 #endif /* TFR_TOOL_H */

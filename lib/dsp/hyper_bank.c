@@ -102,14 +102,53 @@ int tfr_hyper_bank_process(tfr_hyper_bank *b, const float *x, size_t nframes)
 	return TFR_OK;
 }
 
-int tfr_hyper_bank_flush(tfr_hyper_bank *b)
+static int each(tfr_hyper_bank *b, int (*f)(tfr_hyper *))
 {
 	for (size_t i = 0; i < b->n; i++) {
-		int e = tfr_hyper_flush(b->h[i]);
+		int e = f(b->h[i]);
 		if (e != TFR_OK)
 			return e;
 	}
 	return TFR_OK;
+}
+
+int tfr_hyper_bank_flush(tfr_hyper_bank *b)
+{
+	return each(b, tfr_hyper_flush);
+}
+
+int tfr_hyper_bank_end(tfr_hyper_bank *b)
+{
+	return each(b, tfr_hyper_end);
+}
+
+/* Histograms of other q reach farther (q / minf): the rows final in
+ * all of them. Released together, they share the first row. */
+void tfr_hyper_bank_ready(const tfr_hyper_bank *b, size_t *first, size_t *n)
+{
+	tfr_hyper_ready(b->h[0], first, n);
+	for (size_t i = 1; i < b->n; i++) {
+		size_t f, m;
+		tfr_hyper_ready(b->h[i], &f, &m);
+		if (m < *n)
+			*n = m;
+	}
+}
+
+int tfr_hyper_bank_release(tfr_hyper_bank *b, size_t upto)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		int e = tfr_hyper_release(b->h[i], upto);
+		if (e != TFR_OK)
+			return e;
+	}
+	return TFR_OK;
+}
+
+void tfr_hyper_bank_threshold(tfr_hyper_bank *b, size_t first, size_t n)
+{
+	for (size_t i = 0; i < b->n; i++)
+		tfr_hyper_threshold(b->h[i], first, n);
 }
 
 size_t tfr_hyper_bank_count(const tfr_hyper_bank *b)

@@ -54,7 +54,9 @@
  *     rows the current super-block can reach (|tins - n| < lint
  *     sigma_t), then added into the growing output picture
  *     (hyper_picture.c). The count threshold is global, so it is
- *     applied in _flush.
+ *     applied in _flush, to the rows held: all of them, unless a caller
+ *     streaming a long input took the rows as they became final and
+ *     released them (tfr_hyper_ready), thresholding them itself.
  */
 #include "tfr_base.h"
 #include "tfr_hyper.h"
@@ -221,6 +223,35 @@ size_t tfr_hyper_freq_bins(const tfr_hyper_params *p)
 double tfr_hyper_bin_freq(const tfr_hyper_params *p, size_t j)
 {
 	return p->maxf * pow(2.0, -(double)j / p->noct);
+}
+
+double tfr_hyper_bin_time(const tfr_hyper_params *p, size_t k)
+{
+	return ((double)k + 0.5) * (double)p->tdeci - 1;
+}
+
+/* exp(-u^2) over the octaves x = log2(f / f0) of the lines that keep a
+ * pure tone's points, u = 2 pi q (2^x - 1) = (f - f0) / sigma. */
+static double tone_weight(double q, double x)
+{
+	double u = 2 * TFR_PI * q * (exp2(x) - 1);
+	return exp(-u * u);
+}
+
+double tfr_hyper_full_scale(const tfr_hyper_params *p)
+{
+	if (tfr_hyper_check(p, NULL) != TFR_OK)
+		return 0;
+	double w = 2 * TFR_PI * p->q, hi = log2(1 + p->lint / w);
+	/* lines far above f keep its points when lint >= 2 pi q: those up
+	 * to maxf, taken here as the whole range above */
+	double lo = p->lint < w ? log2(1 - p->lint / w) : -log2(p->maxf / p->minf);
+	enum { N = 2000 };  /* Simpson: exact to 1e-12 on this smooth bell */
+	double hx = (hi - lo) / N, sum = tone_weight(p->q, lo) + tone_weight(p->q, hi);
+	for (int i = 1; i < N; i++)
+		sum += (i % 2 ? 4 : 2) * tone_weight(p->q, lo + i * hx);
+	double lines = p->over * p->noct * sum * hx / 3;
+	return (double)p->tdeci * p->channels * lines / 4;
 }
 
 /* The reference's frequency bin of fins (numpy port L80), as a double. */

@@ -82,21 +82,31 @@ static void hy_parallel(tfr_hyper *h, int phase)
 			hy_worker_main(&h->wk[t]);
 }
 
+/* The lowest picture row that the points of samples from pos on can
+ * reach (|tins - n| < maxshift), less one for the rounding. */
+static int64_t hy_reach(const tfr_hyper *h, int64_t pos)
+{
+	double lo = floor(((double)pos + 1 - h->win.maxshift) /
+	                  (double)h->p.tdeci) - 1;
+	return lo > 0 ? (int64_t)lo : 0;
+}
+
 /* The super-block at in.pos, whose buffer is full: every channel into
- * the workers' windows, then into the picture. */
+ * the workers' windows, then into the picture; the rows below the next
+ * super-block's reach are then final. */
 static int hy_superblock(tfr_hyper *h)
 {
 	hy_input *in = &h->in;
-	double lo = floor(((double)in->pos + 1 - h->win.maxshift) /
-	                  (double)h->p.tdeci) - 1;
-	h->win.rlo = lo > 0 ? (int64_t)lo : 0;
+	h->win.rlo = hy_reach(h, in->pos);
 	in->nlimit = in->finished ? (double)in->nin : HUGE_VAL;
 	for (int c = 0; c < h->p.channels; c++) {
 		in->chan = c;
 		hy_parallel(h, HY_SPECTRA);
 		hy_parallel(h, HY_LINES);
 	}
-	return tfr_hyper_picture_merge(h);
+	int e = tfr_hyper_picture_merge(h);
+	return e ? e : tfr_hyper_picture_final(h, (size_t)hy_reach(h, in->pos +
+	                                                            HY_SUPER));
 }
 
 /* Drop the first HY_SUPER samples of the buffer: the next super-block. */
@@ -138,7 +148,7 @@ int tfr_hyper_process(tfr_hyper *h, const float *x, size_t nframes)
 	return TFR_OK;
 }
 
-int tfr_hyper_flush(tfr_hyper *h)
+int tfr_hyper_end(tfr_hyper *h)
 {
 	if (!h || h->in.finished)
 		return TFR_EINVAL;
@@ -155,6 +165,17 @@ int tfr_hyper_flush(tfr_hyper *h)
 		hy_slide(in, h->p.channels);
 	}
 	return tfr_hyper_picture_finish(h);
+}
+
+int tfr_hyper_flush(tfr_hyper *h)
+{
+	int e = tfr_hyper_end(h);
+	if (!e) {
+		size_t first, n;
+		tfr_hyper_ready(h, &first, &n);
+		tfr_hyper_threshold(h, first, n);
+	}
+	return e;
 }
 
 /* What _new leaves that the input changes: the buffer (zeros before the

@@ -136,13 +136,18 @@ typedef struct {
 	int64_t rlo;         /* picture row of window row 0 */
 } hy_window;
 
-/* The output picture, ht x hf, row-major (time the slow axis). */
+/* The output picture, ht x hf, row-major (time the slow axis), held
+ * from row base on: a caller streaming a long input releases the rows
+ * it has taken (tfr_hyper_release), and the rest slide down. */
 typedef struct {
 	float *E;            /* energy (zeroed below the threshold) */
 	uint32_t *C;         /* counts */
-	size_t rows_cap;     /* rows allocated */
+	size_t rows_cap;     /* rows allocated, from row base */
+	size_t base;         /* picture row of E[0] and C[0] */
+	size_t hi;           /* rows before it may be nonzero (>= base) */
+	size_t done;         /* rows before it are final */
 	size_t ht;           /* rows of the result (after _flush) */
-	uint32_t maxc;       /* largest count (after _flush) */
+	uint32_t maxc;       /* largest count (after a threshold) */
 } hy_picture;
 
 struct tfr_hyper {
@@ -164,12 +169,14 @@ static inline double hy_round(double x, int away)
 /* hyper_scan.c: line ln of worker w over the current super-block. */
 void tfr_hyper_scan_line(hy_worker *w, const hy_line *ln);
 
-/* hyper_picture.c: room for rows rows (exactly that many if exact);
- * TFR_OK, TFR_ENOMEM or TFR_ERANGE. */
+/* hyper_picture.c: room for the picture up to row rows, exclusive
+ * (exactly that many if exact); TFR_OK, TFR_ENOMEM or TFR_ERANGE. */
 int tfr_hyper_picture_reserve(tfr_hyper *h, size_t rows, int exact);
 /* Add the workers' windows into the picture and clear them. */
 int tfr_hyper_picture_merge(tfr_hyper *h);
-/* The final ht rows, trimmed, and the count threshold. */
+/* Rows before done are final: no later super-block reaches them. */
+int tfr_hyper_picture_final(tfr_hyper *h, size_t done);
+/* The final ht rows, trimmed (no threshold). */
 int tfr_hyper_picture_finish(tfr_hyper *h);
 /* All zero, as a new object's (the allocation is kept). */
 void tfr_hyper_picture_clear(tfr_hyper *h);

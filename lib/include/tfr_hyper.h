@@ -23,7 +23,9 @@
  *
  * Differences from the reference, by design:
  *  - Streaming: the signal is processed in overlapping blocks; memory is
- *    bounded by the block size plus the output histogram, not by N.
+ *    bounded by the block size plus the output histogram, not by N;
+ *    and by the block size alone for a caller that takes the finished
+ *    time bins as they come and releases them (tfr_hyper_ready).
  *  - Ends: samples before 0 and after N-1 are zero (the reference wraps
  *    the signal around circularly, so its first and last ~q/minf samples
  *    differ).
@@ -107,11 +109,40 @@ int tfr_hyper_process(tfr_hyper *h, const float *x, size_t nframes);
 
 /*
  * End of input: the remaining blocks (zeros after the end), then the
- * count threshold. After it, only the accessors below, _reset and _free
- * may be called. TFR_OK, TFR_ENOMEM, TFR_ERANGE; TFR_EINVAL if called
- * twice.
+ * count threshold on the rows held (all of them, the reference's global
+ * threshold, unless some were released). After it, only the accessors
+ * below, _reset and _free may be called. TFR_OK, TFR_ENOMEM, TFR_ERANGE;
+ * TFR_EINVAL if called twice, or after _end.
  */
 int tfr_hyper_flush(tfr_hyper *h);
+
+/* The same without the threshold: for a caller that thresholds the
+ * rows it takes itself (tfr_hyper_threshold). */
+int tfr_hyper_end(tfr_hyper *h);
+
+/*
+ * Streaming a long input in bounded memory. The picture is held from a
+ * first row on; rows [first, first + n) are final: no later input can
+ * change them (a row is final once the analysis has passed it by the
+ * reach of the longest filter, lint q / minf samples, plus a block of
+ * 65536 samples; every row after _end or _flush). Their energies are
+ * before the threshold unless _flush or _threshold applied it.
+ */
+void tfr_hyper_ready(const tfr_hyper *h, size_t *first, size_t *n);
+
+/* Forget the rows before upto (first <= upto <= first + n of _ready):
+ * the picture then starts at row upto (tfr_hyper_energy, _counts).
+ * The rows a caller never releases are kept: without a release the
+ * whole picture is held, as before. TFR_OK, or TFR_EINVAL for rows not
+ * final or not held. */
+int tfr_hyper_release(tfr_hyper *h, size_t upto);
+
+/* The count threshold on final rows [first, first + n) alone: their
+ * energies counted fewer times than the square root of the largest
+ * count among them are zeroed (the reference's rule, on a stretch of
+ * the picture: a page). Returns that largest count (0 if the rows are
+ * not final and held, or n is 0). */
+uint32_t tfr_hyper_threshold(tfr_hyper *h, size_t first, size_t n);
 
 /* Back to the state of a new object on the same parameters (the
  * allocations are kept): the same input then gives the same result. */
@@ -120,17 +151,43 @@ void tfr_hyper_reset(tfr_hyper *h);
 /* Geometry of the result (valid after _flush): ht time x hf freq bins. */
 void tfr_hyper_size(const tfr_hyper *h, size_t *ht, size_t *hf);
 
-/* Energy histogram after the threshold, ht*hf floats, index k*hf + j. */
+/* Energy histogram after the threshold, ht*hf floats, index k*hf + j
+ * (rows from the first held, k - first: tfr_hyper_ready). */
 const float *tfr_hyper_energy(const tfr_hyper *h);
 
 /* Point counts before the threshold, same layout. */
 const uint32_t *tfr_hyper_counts(const tfr_hyper *h);
 
-/* Largest count and the threshold sqrt(max) applied. */
+/* Largest count of the last threshold applied (the threshold was its
+ * square root): after _flush, of the whole picture held. */
 uint32_t tfr_hyper_max_count(const tfr_hyper *h);
 
 /* Centre of frequency bin j in cycles/sample: maxf * 2^(-j/noct). */
 double tfr_hyper_bin_freq(const tfr_hyper_params *p, size_t j);
+
+/* Centre of time bin k in 0-based samples: (k + 1/2) tdeci - 1 (bin k
+ * holds the 1-based tins in [k tdeci, (k+1) tdeci); bin 0 starts at
+ * sample 0, half a sample later). */
+double tfr_hyper_bin_time(const tfr_hyper_params *p, size_t k);
+
+/*
+ * The energy a full-scale sinusoid (amplitude 1, on every one of the
+ * p->channels pooled channels) puts in its frequency bin per time bin,
+ * away from the ends of the signal and of [minf, maxf]: the level of
+ * 0 dBFS. A tone of amplitude a at f puts (a^2/4) G(f - f0)^2 into bin
+ * round(noct log2(maxf/f)) for each of the tdeci samples and each line
+ * f0 with |f - f0| < lint sigma (for a pure tone |mp| = |f - f0| /
+ * sigma); the sum over the lines, whose density is over noct / (f0 ln 2)
+ * per cycle, is the integral
+ *   tdeci over noct / 4 * int exp(-u^2) dx,  u = 2 pi q (2^x - 1),
+ * over the octaves x = log2(f / f0) with |u| < lint, computed here
+ * numerically (the closed form tdeci over noct sqrt(pi) erf(lint) /
+ * (8 pi q ln 2) to 1e-3 at q = 2). The lines being discrete, a given
+ * frequency reads within about +-0.2 dB of it at the default over 4,
+ * noct 48 (the sum's steps of 2 pi q ln 2 / (over noct) in u at the
+ * edges |u| = lint). 0 if p is invalid.
+ */
+double tfr_hyper_full_scale(const tfr_hyper_params *p);
 
 /* Frames consumed so far. */
 int64_t tfr_hyper_frames(const tfr_hyper *h);

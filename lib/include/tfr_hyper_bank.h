@@ -40,6 +40,15 @@ tfr_hyper_bank *tfr_hyper_bank_new(const tfr_hyper_bank_params *p,
 int tfr_hyper_bank_process(tfr_hyper_bank *b, const float *x, size_t nframes);
 /* End of input for every histogram. */
 int tfr_hyper_bank_flush(tfr_hyper_bank *b);
+/* The same without the count threshold (tfr_hyper_end). */
+int tfr_hyper_bank_end(tfr_hyper_bank *b);
+
+/* Streaming (tfr_hyper_ready): the rows final in every histogram, from
+ * the first held; forget those before upto in every one; the count
+ * threshold of rows [first, first + n) of each, on its own. */
+void tfr_hyper_bank_ready(const tfr_hyper_bank *b, size_t *first, size_t *n);
+int tfr_hyper_bank_release(tfr_hyper_bank *b, size_t upto);
+void tfr_hyper_bank_threshold(tfr_hyper_bank *b, size_t first, size_t n);
 
 /* The histograms: q-major (histogram i has q index i / per_q and, split,
  * channel i % per_q, per_q being the channel count or 1). */

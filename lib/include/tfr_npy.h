@@ -44,6 +44,40 @@ int tfr_npy_write_matrices(FILE *f, tfr_npy_type type, const void *const *mats,
                            size_t nmat, size_t rows, size_t cols,
                            int transpose);
 
+/*
+ * A file of nmat matrices of rows x cols elements, as tfr_npy_write_
+ * matrices lays it out, written a few rows at a time as they are made
+ * (a long input's matrix, never held whole). rows 0: not known yet; the
+ * header then holds room for any number and is written again by _close
+ * (the file must be seekable, and hold one matrix, not transposed).
+ * Otherwise the rows of one matrix, not transposed, go out in order,
+ * which a pipe takes; other layouts seek to each matrix's (or
+ * transposed, each column's) place in the file.
+ */
+typedef struct {
+	FILE *f;
+	tfr_npy_type type;
+	size_t nmat, rows, cols;
+	int transpose;
+	int known;           /* rows given at _open */
+	size_t done;         /* rows written so far */
+	size_t head;         /* bytes of the header */
+	long long at;        /* bytes written before the file position */
+} tfr_npy_stream;
+
+/* Write the header. TFR_OK, TFR_EINVAL (no rows known with several
+ * matrices or transposed, a size of 0), TFR_EIO. */
+int tfr_npy_stream_open(tfr_npy_stream *s, FILE *f, tfr_npy_type type,
+                        size_t nmat, size_t rows, size_t cols, int transpose);
+/* The next n rows of each matrix: mats[i] holds n x cols elements of
+ * matrix i, row-major. TFR_OK, TFR_EINVAL (more rows than announced),
+ * TFR_ENOMEM, TFR_EIO (a write or a seek failed: errno says which). */
+int tfr_npy_stream_rows(tfr_npy_stream *s, const void *const *mats, size_t n);
+/* The header's shape made final (rows not known at _open), or a check
+ * that every row announced was written (TFR_EINVAL if not); the file is
+ * left at its end, not closed. TFR_OK, TFR_EINVAL, TFR_EIO. */
+int tfr_npy_stream_close(tfr_npy_stream *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,8 @@
  *   level_ref               max (the top of the scale is the largest
  *                           value) or fixed (the caller's ref)
  *   level_top, level_range  dB at full colour, and the range shown below
+ *   full_scale              with level_unit dBFS: the value of 0 dBFS
+ *                           (when not 1; one per layer with full_scales)
  *   plot_x, plot_y          pixel of the first column and row of the
  *                           (first) panel in the PNG (0 0 when bare)
  *   panel_step              rows from one stacked panel's top to the next
@@ -57,13 +59,20 @@ extern "C" {
 typedef struct {
 	/* the matrix (bare pictures and figures) */
 	size_t width, height;      /* of every layer */
+	size_t filled;             /* columns the layers hold: the rest, to
+	                              width, are drawn empty (the last page
+	                              of a long matrix on its page's time
+	                              axis); 0: all */
 	const float *const *layers;
 	size_t nlayers;            /* >= 1 */
 	int rgb;                   /* 3 layers as R, G, B (each grey level of
 	                              its own layer); else stacked panels */
 	double range_db;           /* dynamic range shown (80) */
-	double ref;                /* the value drawn at full level: 0 for
-	                              each layer's own maximum (default) */
+	double ref;                /* the value drawn at full level, in
+	                              units of each layer's full scale
+	                              (full_scale, full_scales; 1 without):
+	                              0 for each layer's own maximum
+	                              (default) */
 	const double *refs;        /* nlayers references that replace the
 	                              maxima when ref is 0 (pages of one
 	                              matrix: its maxima), or NULL */
@@ -75,9 +84,15 @@ typedef struct {
 	                                  (top) and last rows (height >= 2) */
 	tfr_axis_scale freq_scale;     /* TFR_AXIS_LINEAR (default) or LOG */
 	int dbfs;                  /* the values are energies re full scale
-	                              (a full-scale sinusoid reads 1): the
-	                              colour bar reads dBFS; else dB below
-	                              each layer's reference (default) */
+	                              (a full-scale sinusoid reads
+	                              full_scale): the colour bar reads dBFS;
+	                              else dB below each layer's reference
+	                              (default) */
+	double full_scale;         /* with dbfs: the value of 0 dBFS (0: 1,
+	                              the amp^2 of a full-scale sinusoid) */
+	const double *full_scales; /* nlayers values of 0 dBFS, one per layer
+	                              (layers in units of their own), or
+	                              NULL: full_scale for all */
 	const char *title;         /* above the picture, or NULL */
 	const char *const *labels; /* nlayers names (the RGB legend, the
 	                              panels' labels), or NULL */
@@ -120,12 +135,16 @@ int tfr_picture_frame_of(const tfr_picture_params *p, tfr_picture_frame *fr,
 int tfr_picture_write_figure(FILE *f, const tfr_picture_params *p,
                              tfr_diag *d);
 
-/* The reference (full-level value) of layer i: p->ref, p->refs[i], or
- * the layer's largest value. */
+/* The columns with values: p->filled, or all (p->width). */
+size_t tfr_picture_filled(const tfr_picture_params *p);
+
+/* The reference (full-level value) of layer i: p->ref times the
+ * layer's full scale, p->refs[i], or the layer's largest value. */
 double tfr_picture_layer_ref(const tfr_picture_params *p, size_t i);
 
 /*
- * A page of p: the columns [x0, x1) of the same matrix (no copy: layers,
+ * A page of p (a matrix filled whole): the columns [x0, x1) of the same
+ * matrix (no copy: layers,
  * room for p->nlayers pointers, is filled), its time axis cut to match,
  * and refs (p->nlayers values, from tfr_picture_layer_ref of the whole
  * matrix: compute them once) as its references, so that every page of a
@@ -136,8 +155,9 @@ int tfr_picture_page(const tfr_picture_params *p, size_t x0, size_t x1,
                      const float **layers, const double *refs,
                      tfr_picture_params *page, tfr_diag *d);
 
-/* The top of the colour scale: 1 with *top_db in dBFS when p->dbfs and
- * the scale is one for all layers (a fixed ref, or one layer); else 0
+/* The top of the colour scale: 1 with *top_db in dBFS (re each
+ * layer's full scale) when p->dbfs and the scale is one for all layers
+ * (a fixed ref or refs at one level in dBFS, or one layer); else 0
  * (each layer's top is 0 dB re its reference). */
 int tfr_picture_level_top(const tfr_picture_params *p, double *top_db);
 
@@ -149,6 +169,13 @@ int tfr_picture_level_top(const tfr_picture_params *p, double *top_db);
  */
 int tfr_picture_geometry(const tfr_picture_params *p,
                          const tfr_picture_frame *fr, tfr_meta *m);
+
+/*
+ * The keys of the matrix alone (a .npy's sidecar: no picture, no level
+ * scale): time_first .. layers and the labels, in the order above.
+ * TFR_OK or TFR_ENOMEM.
+ */
+int tfr_picture_matrix_geometry(const tfr_picture_params *p, tfr_meta *m);
 
 /*
  * The sidecar of a matrix written as .npy (NAME.npy.txt beside

@@ -39,6 +39,11 @@ int tfr_picture_check(const tfr_picture_params *p, tfr_diag *d)
 	return TFR_OK;
 }
 
+size_t tfr_picture_filled(const tfr_picture_params *p)
+{
+	return p->filled && p->filled < p->width ? p->filled : p->width;
+}
+
 /* The largest value of a layer. */
 static double layer_max(const float *v, size_t n)
 {
@@ -51,9 +56,11 @@ static double layer_max(const float *v, size_t n)
 
 double tfr_picture_layer_ref(const tfr_picture_params *p, size_t i)
 {
-	if (p->ref > 0)
-		return p->ref;
-	return p->refs ? p->refs[i] : layer_max(p->layers[i], p->width * p->height);
+	if (p->ref > 0) {
+		double fs = p->full_scales ? p->full_scales[i] : p->full_scale;
+		return fs > 0 ? p->ref * fs : p->ref;
+	}
+	return p->refs ? p->refs[i] : layer_max(p->layers[i], tfr_picture_filled(p) * p->height);
 }
 
 int tfr_picture_page(const tfr_picture_params *p, size_t x0, size_t x1,
@@ -72,6 +79,7 @@ int tfr_picture_page(const tfr_picture_params *p, size_t x0, size_t x1,
 	page->layers = layers;
 	page->refs = refs;
 	page->width = x1 - x0;
+	page->filled = 0;
 	/* column x of the matrix, on its time axis */
 	double dt = p->width > 1 ? (p->time_last - p->time_first) / (double)(p->width - 1) : 0;
 	page->time_first = p->time_first + (double)x0 * dt;
@@ -85,7 +93,7 @@ int tfr_picture_write_png(FILE *f, const tfr_picture_params *p, tfr_diag *d)
 	int e = tfr_picture_check(p, d);
 	if (e != TFR_OK)
 		return e;
-	size_t w = p->width, h = p->height, nl = p->nlayers;
+	size_t w = p->width, h = p->height, nl = p->nlayers, nf = tfr_picture_filled(p);
 	size_t panels = p->rgb ? 1 : nl;
 	double *ref = malloc(nl * sizeof *ref);
 	uint8_t *row = calloc(w, 3);
@@ -105,14 +113,14 @@ int tfr_picture_write_png(FILE *f, const tfr_picture_params *p, tfr_diag *d)
 			for (size_t x = 0; x < w; x++) {
 				if (p->rgb) {
 					for (int c = 0; c < 3; c++) {
-						double t = tfr_level_db(p->layers[c][x * h + y],
-						                        ref[c], p->range_db);
+						double t = x < nf ? tfr_level_db(p->layers[c][x * h + y],
+						                                 ref[c], p->range_db) : 0;
 						row[3 * x + (size_t)c] = (uint8_t)lrint(255 * t);
 					}
 				} else {
-					tfr_colormap_rgb(p->colormap,
+					tfr_colormap_rgb(p->colormap, x < nf ?
 					                 tfr_level_db(p->layers[b][x * h + y],
-					                              ref[b], p->range_db),
+					                              ref[b], p->range_db) : 0,
 					                 row + 3 * x);
 				}
 			}

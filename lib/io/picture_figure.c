@@ -443,18 +443,18 @@ static void draw_panel_row(const figure *g, const item *it, long y,
                            uint8_t *row)
 {
 	const tfr_picture_params *p = g->p;
-	size_t h = p->height, r = (size_t)(y - it->y);
+	size_t h = p->height, r = (size_t)(y - it->y), nf = tfr_picture_filled(p);
 	uint8_t *o = row + 3 * it->x;
 	for (size_t x = 0; x < p->width; x++, o += 3) {
 		if (p->rgb) {
 			for (int c = 0; c < 3; c++)
-				o[c] = (uint8_t)lrint(255 * tfr_level_db(p->layers[c][x * h + r],
-				                                         g->ref[c], p->range_db));
+				o[c] = x < nf ? (uint8_t)lrint(255 * tfr_level_db(p->layers[c][x * h + r],
+				                                                  g->ref[c], p->range_db)) : 0;
 		} else {
 			size_t l = it->layer;
-			tfr_colormap_rgb(p->colormap,
+			tfr_colormap_rgb(p->colormap, x < nf ?
 			                 tfr_level_db(p->layers[l][x * h + r], g->ref[l],
-			                              p->range_db), o);
+			                              p->range_db) : 0, o);
 		}
 	}
 }

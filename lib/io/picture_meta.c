@@ -12,23 +12,32 @@
 #include <stdio.h>
 #include <string.h>
 
+static double full_scale_of(const tfr_picture_params *p, size_t i)
+{
+	double fs = p->full_scales ? p->full_scales[i] : p->full_scale;
+	return fs > 0 ? fs : 1;
+}
+
 int tfr_picture_level_top(const tfr_picture_params *p, double *top_db)
 {
 	*top_db = 0;
 	if (!p->dbfs)
 		return 0;
-	/* one absolute scale: a fixed reference, or one layer */
-	if (p->ref <= 0 && p->nlayers != 1) {
-		for (size_t i = 1; p->refs && i < p->nlayers; i++)
-			if (p->refs[i] != p->refs[0])
-				return 0;
-		if (!p->refs)
-			return 0;
-	}
-	double ref = tfr_picture_layer_ref(p, 0);
-	if (!(ref > 0))
+	/* one absolute scale: a fixed reference, references at one level,
+	   or one layer (its maximum) */
+	if (p->ref <= 0 && !p->refs && p->nlayers != 1)
 		return 0;
-	*top_db = 10 * log10(ref);
+	double top = 0;
+	for (size_t i = 0; i < p->nlayers; i++) {
+		double ref = tfr_picture_layer_ref(p, i);
+		if (!(ref > 0))
+			return 0;
+		double t = 10 * log10(ref / full_scale_of(p, i));
+		if (i > 0 && !(fabs(t - top) <= 1e-9 * fmax(1, fabs(top))))
+			return 0;
+		top = i ? top : t;
+	}
+	*top_db = top;
 	return 1;
 }
 
@@ -44,11 +53,9 @@ static const char *layout_name(const tfr_picture_params *p)
 	return p->rgb ? "rgb" : p->nlayers > 1 ? "stacked" : "single";
 }
 
-int tfr_picture_geometry(const tfr_picture_params *p,
-                         const tfr_picture_frame *fr, tfr_meta *m)
+/* time_first .. layers */
+static int axes(const tfr_picture_params *p, tfr_meta *m)
 {
-	double top;
-	int absolute = tfr_picture_level_top(p, &top);
 	int e = set_num(m, "time_first", p->time_first);
 	if (!e) e = set_num(m, "time_last", p->time_last);
 	if (!e) e = set_num(m, "freq_first", p->freq_first);
@@ -58,13 +65,40 @@ int tfr_picture_geometry(const tfr_picture_params *p,
 	if (!e) e = set_num(m, "columns", (double)p->width);
 	if (!e) e = set_num(m, "rows", (double)p->height);
 	if (!e) e = set_num(m, "layers", (double)p->nlayers);
-	if (!e) e = tfr_meta_set(m, "layout", layout_name(p));
+	return e;
+}
+
+static int labels(const tfr_picture_params *p, tfr_meta *m)
+{
+	int e = TFR_OK;
 	for (size_t i = 0; p->labels && i < p->nlayers && !e; i++)
 		e = tfr_meta_add(m, "label", p->labels[i] ? p->labels[i] : "");
+	return e;
+}
+
+int tfr_picture_matrix_geometry(const tfr_picture_params *p, tfr_meta *m)
+{
+	int e = axes(p, m);
+	return e ? e : labels(p, m);
+}
+
+int tfr_picture_geometry(const tfr_picture_params *p,
+                         const tfr_picture_frame *fr, tfr_meta *m)
+{
+	char num[40];
+	double top;
+	int absolute = tfr_picture_level_top(p, &top);
+	int e = axes(p, m);
+	if (!e) e = tfr_meta_set(m, "layout", layout_name(p));
+	if (!e) e = labels(p, m);
 	if (!e) e = tfr_meta_set(m, "level_unit", absolute ? "dBFS" : "dB");
 	if (!e) e = tfr_meta_set(m, "level_ref", p->ref > 0 ? "fixed" : "max");
 	if (!e) e = set_num(m, "level_top", absolute ? round(top * 1e6) / 1e6 : 0);
 	if (!e) e = set_num(m, "level_range", p->range_db);
+	for (size_t i = 0; absolute && i < p->nlayers && !e; i++)
+		if (p->full_scales || (i == 0 && full_scale_of(p, 0) != 1))
+			e = tfr_meta_add(m, "full_scale",
+			                 tfr_tick_label(full_scale_of(p, i), 0, num, sizeof num));
 	if (!e) e = set_num(m, "plot_x", fr ? (double)fr->plot_x : 0);
 	if (!e) e = set_num(m, "plot_y", fr ? (double)fr->plot_y : 0);
 	if (!e && !p->rgb && p->nlayers > 1)
