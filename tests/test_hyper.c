@@ -574,13 +574,54 @@ static void test_params(void)
 	      tfr_hyper_new(&p, &d) == NULL && d.code == TFR_ERANGE &&
 	      !strcmp(d.text, "frames hint too large: the picture does not "
 	              "fit in memory"));
+	/* what a short input could cost: refused by _check, by _new, by a
+	 * bank (the limits hold for all its histograms together) */
 	tfr_hyper_params_default(&p);
 	p.lint = 1e300;
-	CHECK("huge lint",
-	      tfr_hyper_check(&p, NULL) == TFR_OK &&
-	      tfr_hyper_new(&p, &d) == NULL && d.code == TFR_ERANGE &&
-	      !strcmp(d.text, "lint * q / minf too large: a block's reach "
-	              "does not fit in memory"));
+	CHECK("huge lint: memory",
+	      tfr_hyper_check(&p, &d) == TFR_EINVAL &&
+	      !strncmp(d.text, "the analysis would take ", 24) &&
+	      tfr_hyper_new(&p, &d) == NULL && d.code == TFR_EINVAL);
+	tfr_hyper_params_default(&p);
+	p.channels = 1024;  /* 1444 lines each: 89 s on one block */
+	CHECK("1024 channels: lines",
+	      tfr_hyper_lines(&p) == 1444 * 1024 &&
+	      tfr_hyper_check(&p, &d) == TFR_EINVAL &&
+	      !strcmp(d.text, "1444 scan lines x 1024 channels: at most 131072 "
+	              "(fewer channels, bins per octave, scan lines per bin, "
+	              "or a narrower band)"));
+	p.channels = 90;
+	CHECK("90 channels", tfr_hyper_check(&p, &d) == TFR_OK);
+	/* the estimate against what the parts take: 2 threads' windows of
+	 * (65536 + 2 (0.5 * 2 / 0.0025 + 2)) / 64 + 4 rows of 361 bins of
+	 * 12 bytes (3.6 MB each), 90 channels' buffers of 65536 floats and
+	 * the longest block (at least 4 margins of 9 q / minf: 32768), 35
+	 * MB: more than 40 MB; less than that with buffers of 65536 + 3
+	 * blocks of 65536 and 64 groups' spectra of 65536 + 65536 bins */
+	p.threads = 2;
+	double mb = tfr_hyper_memory(&p) / 1048576;
+	printf("memory estimate, 90 channels, 2 threads: %.1f MB\n", mb);
+	CHECK("memory estimate", mb > 40 && mb < 160);
+	tfr_hyper_bank_params bp;
+	tfr_hyper_bank_params_default(&bp);
+	double qs[8] = { 0.5, 1, 2, 3, 4, 5, 6, 8 };
+	bp.q = qs;
+	bp.nq = 8;
+	bp.hyper.tdeci = 1;
+	bp.hyper.threads = 2;
+	/* 0.1 s of audio took 4.8 GB this way */
+	CHECK("8 q at tdeci 1: memory",
+	      tfr_hyper_bank_check(&bp, &d) == TFR_EINVAL &&
+	      !strncmp(d.text, "the analysis would take 4", 25) &&
+	      strstr(d.text, " MB before any input, more than 1024 MB"));
+	bp.hyper.tdeci = 64;
+	CHECK("8 q at tdeci 64", tfr_hyper_bank_check(&bp, &d) == TFR_OK);
+	bp.channels = 16;
+	CHECK("8 q, 16 channels: lines",
+	      tfr_hyper_bank_check(&bp, &d) == TFR_EINVAL &&
+	      !strcmp(d.text, "1444 scan lines x 16 channels x 8 q: at most "
+	              "131072 (fewer channels or q, bins per octave, scan lines "
+	              "per bin, or a narrower band)"));
 	tfr_hyper_free(NULL);
 	tfr_hyper_reset(NULL);
 	/* empty input: a 0 x hf result, no crash */

@@ -82,12 +82,33 @@ static void test_errors(void)
 	expect(1, "1 0 1\n0.5 0 2\n", TFR_MAP_NUMBER,
 	       "M:2:1: time 0.5 after 1: times must not decrease");
 	expect(1, "# nothing\n\n", TFR_MAP_NUMBER, "M:3:1: no breakpoints");
-	/* a file that never ends a line (/dev/zero) is refused, not read */
+	/* a file that never ends a line is refused, not read */
 	char *big = malloc(TFR_MAP_MAX_LINE + 10);
 	memset(big, '0', TFR_MAP_MAX_LINE + 9);
 	big[TFR_MAP_MAX_LINE + 9] = 0;
 	expect(1, big, TFR_MAP_NUMBER, "M:1:1: line longer than 4095 bytes");
+	/* the longest line is taken: 4095 bytes and the newline */
+	memset(big, ' ', TFR_MAP_MAX_LINE + 9);
+	memcpy(big, "0 1", 3);
+	strcpy(big + TFR_MAP_MAX_LINE - 1, "\n");
+	FILE *fp = fmemopen(big, strlen(big), "r");
+	tfr_freqmap *m = NULL;
+	tfr_diag d;
+	CHECK("a line of 4095 bytes", tfr_map_read(fp, TFR_MAP_NUMBER, &m, &d) == TFR_OK);
+	fclose(fp);
+	tfr_freqmap_free(m);
+	big[TFR_MAP_MAX_LINE - 1] = ' ';
+	strcpy(big + TFR_MAP_MAX_LINE, "\n");
+	expect(1, big, TFR_MAP_NUMBER, "M:1:1: line longer than 4095 bytes");
 	free(big);
+	/* /dev/zero: NUL bytes, no line end (it was read without end) */
+	if ((fp = fopen("/dev/zero", "r"))) {
+		char got[300];
+		CHECK("/dev/zero", tfr_map_read(fp, TFR_MAP_NUMBER, &m, &d) == TFR_EFORMAT);
+		fclose(fp);
+		tfr_diag_format(&d, "M", got, sizeof got);
+		CHECK("/dev/zero: message", !strcmp(got, "M:1:1: a NUL byte: not a text file"));
+	}
 }
 
 static void test_file(void)

@@ -347,6 +347,43 @@ static void test_freqmap(void)
 	CHECK_NEAR("beyond last", out[N / 2], 2.0, 0);
 }
 
+/* What a short input could cost: refused by tfr_sdelay_check. */
+static void test_limits(void)
+{
+	tfr_sdelay_params p;
+	tfr_diag d;
+	tfr_sdelay_params_default(&p);
+	/* 10 ms of audio took a minute at N 65536, hop 1 */
+	p.fft_size = 65536;
+	p.hop = 1;
+	CHECK("hop 1 at N 65536", tfr_sdelay_check(&p, &d) == TFR_EINVAL &&
+	      !strcmp(d.text, "hop 1 is too small for FFT size 65536: at least "
+	              "128 (channels x FFT size x FFT size / hop is at most 2^25)"));
+	p.hop = 128;
+	CHECK("hop 128 at N 65536", tfr_sdelay_check(&p, &d) == TFR_OK);
+	p.channels = 2;
+	CHECK("hop 128 at N 65536, stereo", tfr_sdelay_check(&p, &d) == TFR_EINVAL &&
+	      strstr(d.text, "and this many channels: at least 256 ("));
+	tfr_sdelay_params_default(&p);
+	p.hop = 1;
+	CHECK("hop 1 at N 2048", tfr_sdelay_check(&p, &d) == TFR_OK);
+	/* 60 s at hop 1: 2646001 frames of 2050 floats, 20692 MB */
+	tfr_freqmap *m;
+	CHECK("map", tfr_map_parse("60", TFR_MAP_TIME, &m, &d) == TFR_OK);
+	const tfr_freqmap *maps[1] = { m };
+	p.maps[TFR_SDELAY_DELAY] = maps;
+	p.nmaps[TFR_SDELAY_DELAY] = 1;
+	CHECK("60 s delay at hop 1", tfr_sdelay_check(&p, &d) == TFR_EINVAL &&
+	      !strcmp(d.text, "the delay lines would take 20692 MB, more than "
+	              "1024 MB: give a shorter delay, a larger hop or a smaller "
+	              "FFT size"));
+	CHECK("60 s delay at hop 1: new", tfr_sdelay_new(&p, &d) == NULL &&
+	      d.code == TFR_EINVAL);
+	p.hop = 512;  /* 5168 frames: 40 MB */
+	CHECK("60 s delay at hop 512", tfr_sdelay_check(&p, &d) == TFR_OK);
+	tfr_freqmap_free(m);
+}
+
 int main(void)
 {
 	test_identity();
@@ -361,5 +398,6 @@ int main(void)
 	test_stability();
 	test_wola_hops();
 	test_freqmap();
+	test_limits();
 	return test_finish("test_sdelay");
 }

@@ -305,6 +305,9 @@ static int frame_ready(const tfr_bpgrid *g)
 
 static double wrap(double x)
 {
+	if (fabs(x) > 1e6)  /* exact reduction first: far from 0 the
+	                       product below is off by more than 2 pi */
+		x = fmod(x, TFR_2PI);
 	double y = x - TFR_2PI * floor((x + TFR_PI) / TFR_2PI);
 	return y >= TFR_PI ? y - TFR_2PI : y;
 }

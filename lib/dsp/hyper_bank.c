@@ -38,12 +38,27 @@ int tfr_hyper_bank_check(const tfr_hyper_bank_params *p, tfr_diag *d)
 		                     p->split ? p->channels : 1, TFR_HYPER_BANK_MAX);
 	tfr_hyper_params hp = p->hyper;
 	hp.channels = p->split ? 1 : p->channels;
+	double lines = 0, bytes = 0, per_q = p->split ? p->channels : 1;
 	for (size_t i = 0; i < p->nq; i++) {
 		hp.q = p->q[i];
 		int e = tfr_hyper_check(&hp, d);
 		if (e != TFR_OK)
 			return e;
+		lines += per_q * tfr_hyper_lines(&hp);
+		bytes += per_q * tfr_hyper_memory(&hp);
 	}
+	/* the limits of one histogram hold for them all together */
+	if (lines > TFR_HYPER_MAX_LINES)
+		return tfr_diag_setf(d, TFR_EINVAL, "%.0f scan lines x %d channels "
+		                     "x %zu q: at most %d (fewer channels or q, "
+		                     "bins per octave, scan lines per bin, or a "
+		                     "narrower band)", lines / p->channels / (double)p->nq,
+		                     p->channels, p->nq, TFR_HYPER_MAX_LINES);
+	if (bytes > TFR_HYPER_MAX_MEMORY)
+		return tfr_diag_setf(d, TFR_EINVAL, "the analysis would take %.4g MB "
+		                     "before any input, more than %d MB (fewer q, "
+		                     "threads or channels, a longer time bin)",
+		                     bytes / 1048576, TFR_HYPER_MAX_MEMORY >> 20);
 	return TFR_OK;
 }
 

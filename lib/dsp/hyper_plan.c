@@ -175,7 +175,8 @@ static double longest_margin(const tfr_hyper_params *p)
 	return line_margin(ln.f0, ln.sigma, p->q, ln.dlog);
 }
 
-int tfr_hyper_check(const tfr_hyper_params *p, tfr_diag *d)
+/* The parameters each within its range (the costs aside). */
+static int check_params(const tfr_hyper_params *p, tfr_diag *d)
 {
 	const char *w = NULL;
 	if (!p)
@@ -213,9 +214,102 @@ int tfr_hyper_check(const tfr_hyper_params *p, tfr_diag *d)
 	return TFR_OK;
 }
 
+static int setup_lines(tfr_hyper *h, tfr_diag *d);
+static void setup_bins(tfr_hyper *h);
+
+double tfr_hyper_lines(const tfr_hyper_params *p)
+{
+	if (check_params(p, NULL) != TFR_OK)
+		return 0;
+	return hf_real(p) * p->over * p->channels;
+}
+
+/* Band of line ln on blocks of L: what setup_band gives it. */
+static double band_width(const hy_line *ln, double L)
+{
+	double lo = ceil((ln->f0 - (ln->wide ? HY_KF_W : HY_KF) * ln->sigma) * L);
+	double hi = floor((ln->f0 + HY_KF * ln->sigma) * L);
+	lo = fmax(lo, -L / 2 + 1);
+	hi = fmin(hi, L / 2);
+	return hi >= lo ? hi - lo + 1 : 0;
+}
+
+/* What _new allocates for the lines and groups h has planned: the
+ * filters, spectra and transforms, each channel's input buffer, the
+ * workers' windows and scratch (bytes, from above). */
+static double plan_bytes(const tfr_hyper *h)
+{
+	const tfr_hyper_params *p = &h->p;
+	const hy_plan *pl = &h->plan;
+	double hf = (double)h->bins.hf, cpx = sizeof(kiss_fft_cpx);
+	double bytes = (double)pl->nlines * (sizeof(hy_line) + sizeof(hy_group) +
+	                                     2 * sizeof(size_t)) + (hf + 2) * 8;
+	double back = 0, ahead = 0;
+	for (size_t g = 0; g < pl->ngroups; g++) {
+		const hy_group *gr = &pl->group[g];
+		double L = (double)gr->L;
+		double margin = gr->margin ? (double)gr->margin : L / 4;
+		double nblk = ceil(HY_SUPER / (L - 2 * margin));
+		bytes += nblk * ((L / 2 + 1) * cpx + sizeof(double)) + 2 * L * cpx;
+		back = fmax(back, margin);
+		ahead = fmax(ahead, L);
+	}
+	for (size_t l = 0; l < pl->nlines; l++) {
+		const hy_line *ln = &pl->line[l];
+		bytes += 2 * sizeof(float) *
+		         band_width(ln, (double)pl->group[ln->group].L);
+	}
+	/* inverse transforms of every length up to the longest block */
+	bytes += 2 * ahead * cpx;
+	bytes += (double)p->channels * (back + HY_SUPER + ahead) * sizeof(float);
+	double rows = ceil((HY_SUPER + 2 * (p->lint * p->q / p->minf + 2)) /
+	                   (double)p->tdeci) + 4;
+	bytes += (double)p->threads *
+	         (rows * hf * (sizeof(double) + sizeof(uint32_t)) + 4 * ahead * cpx);
+	return bytes;
+}
+
+double tfr_hyper_memory(const tfr_hyper_params *p)
+{
+	if (check_params(p, NULL) != TFR_OK)
+		return 0;
+	tfr_hyper *h = calloc(1, sizeof *h);
+	if (!h)
+		return HUGE_VAL;
+	h->p = *p;
+	setup_bins(h);
+	h->plan.nlines = h->bins.hf * (size_t)p->over;
+	double bytes = setup_lines(h, NULL) == TFR_OK ? plan_bytes(h) : HUGE_VAL;
+	free(h->plan.line);
+	free(h->plan.group);
+	free(h);
+	return bytes;
+}
+
+int tfr_hyper_check(const tfr_hyper_params *p, tfr_diag *d)
+{
+	int e = check_params(p, d);
+	if (e != TFR_OK)
+		return e;
+	double lines = tfr_hyper_lines(p);
+	if (lines > TFR_HYPER_MAX_LINES)
+		return tfr_diag_setf(d, TFR_EINVAL, "%.0f scan lines x %d channels: "
+		                     "at most %d (fewer channels, bins per octave, "
+		                     "scan lines per bin, or a narrower band)",
+		                     lines / p->channels, p->channels,
+		                     TFR_HYPER_MAX_LINES);
+	double bytes = tfr_hyper_memory(p);
+	if (bytes > TFR_HYPER_MAX_MEMORY)
+		return tfr_diag_setf(d, TFR_EINVAL, "the analysis would take %.4g MB "
+		                     "before any input, more than %d MB (fewer "
+		                     "threads or channels, a longer time bin)",
+		                     bytes / 1048576, TFR_HYPER_MAX_MEMORY >> 20);
+	return TFR_OK;
+}
+
 size_t tfr_hyper_freq_bins(const tfr_hyper_params *p)
 {
-	if (tfr_hyper_check(p, NULL) != TFR_OK)
+	if (check_params(p, NULL) != TFR_OK)
 		return 0;
 	return (size_t)hf_real(p);
 }

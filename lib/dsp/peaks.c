@@ -21,6 +21,7 @@
 #include "window_response.h"
 #include "internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -697,7 +698,9 @@ static size_t emit(tfr_peaks *pk, const tfr_point *pts, size_t nc,
 		o->frame = q->frame;
 		o->time = q->time;
 		o->freq = c->freq;
-		o->amp = (float)c->amp;
+		/* corrections of an amplitude near FLT_MAX (an input at the
+		 * float's top) saturate there rather than overflow to inf */
+		o->amp = (float)fmin(c->amp, FLT_MAX);
 		o->phase = q->phase;
 		o->mixed = q->mixed;
 		o->impulse = c->impulse;

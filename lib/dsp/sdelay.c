@@ -96,6 +96,18 @@ int tfr_sdelay_check_map(const tfr_sdelay_params *p, int kind,
 	return TFR_OK;
 }
 
+/* The longest delay of the maps, in whole frames (the core's memory). */
+static size_t longest_delay(const tfr_sdelay_params *p)
+{
+	double dmax = 0;
+	for (int i = 0; i < p->nmaps[TFR_SDELAY_DELAY]; i++) {
+		const tfr_freqmap *m = p->maps[TFR_SDELAY_DELAY][i];
+		for (size_t j = 0; j < m->npoints; j++)
+			dmax = fmax(dmax, floor(to_core(p, TFR_SDELAY_DELAY, m->value[j]) + 0.5));
+	}
+	return (size_t)dmax;
+}
+
 int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 {
 	static const char *const kinds[] = { "delay", "feedback", "gain" };
@@ -135,6 +147,23 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 				return e;
 		}
 	}
+	/* what a small input could otherwise cost without bound */
+	double n = (double)p->fft_size, ch = (double)p->channels;
+	if (ch * n * n / (double)p->hop > TFR_SDELAY_MAX_WORK) {
+		double hmin = ceil(ch * n * n / TFR_SDELAY_MAX_WORK);
+		return tfr_diag_setf(d, TFR_EINVAL, "hop %zu is too small for FFT "
+		                     "size %zu%s: at least %.0f (channels x FFT "
+		                     "size x FFT size / hop is at most 2^25)",
+		                     p->hop, p->fft_size,
+		                     p->channels > 1 ? " and this many channels" : "",
+		                     hmin);
+	}
+	double ring = ch * ((double)longest_delay(p) + 1) * (n + 2) * sizeof(float);
+	if (ring > TFR_SDELAY_MAX_MEMORY)
+		return tfr_diag_setf(d, TFR_EINVAL, "the delay lines would take %.0f "
+		                     "MB, more than %d MB: give a shorter delay, a "
+		                     "larger hop or a smaller FFT size", ring / 1048576,
+		                     TFR_SDELAY_MAX_MEMORY >> 20);
 	return TFR_OK;
 }
 
@@ -146,18 +175,6 @@ int64_t tfr_sdelay_output_frames(const tfr_sdelay_params *p,
 	if (p->tail == TFR_SDELAY_TAIL_TIME)
 		return input_frames + (int64_t)llround(p->tail_time * p->sample_rate);
 	return input_frames;
-}
-
-/* The longest delay of the maps, in whole frames (the core's memory). */
-static size_t longest_delay(const tfr_sdelay_params *p)
-{
-	double dmax = 0;
-	for (int i = 0; i < p->nmaps[TFR_SDELAY_DELAY]; i++) {
-		const tfr_freqmap *m = p->maps[TFR_SDELAY_DELAY][i];
-		for (size_t j = 0; j < m->npoints; j++)
-			dmax = fmax(dmax, floor(to_core(p, TFR_SDELAY_DELAY, m->value[j]) + 0.5));
-	}
-	return (size_t)dmax;
 }
 
 static tfr_sdcore *make_core(const tfr_sdelay_params *p, size_t maxd,

@@ -88,7 +88,31 @@ void tfr_hyper_params_default(tfr_hyper_params *p);
 /* Number of frequency bins for p (0 if p is invalid). */
 size_t tfr_hyper_freq_bins(const tfr_hyper_params *p);
 
-/* TFR_OK (d cleared), or TFR_EINVAL with the first problem of p in d. */
+/*
+ * What one histogram may cost before any input, whatever the
+ * parameters (tfr_base.h's limits), so that a short input cannot take
+ * unbounded time or memory:
+ *  - scan lines (frequency bins * over) times channels, at most
+ *    TFR_HYPER_MAX_LINES: every block of 65536 samples (a short input's
+ *    one block too) runs every line over every channel, ~60 us each;
+ *  - the memory _new allocates (the picture's rows aside, which grow
+ *    with the input), at most TFR_HYPER_MAX_MEMORY bytes: the workers'
+ *    windows (threads * 65536/tdeci rows * frequency bins * 12 bytes),
+ *    each channel's input buffer, the blocks' spectra.
+ */
+#define TFR_HYPER_MAX_LINES (1 << 17)
+#define TFR_HYPER_MAX_MEMORY (1 << 30)
+
+/* Scan lines times channels of p (0 if p is invalid otherwise). */
+double tfr_hyper_lines(const tfr_hyper_params *p);
+
+/* The memory (bytes, an estimate from above) tfr_hyper_new allocates
+ * for p before any input, besides the picture; 0 if p is invalid
+ * otherwise, HUGE_VAL if the plan itself does not fit in memory. */
+double tfr_hyper_memory(const tfr_hyper_params *p);
+
+/* TFR_OK (d cleared), or TFR_EINVAL with the first problem of p in d
+ * (a parameter out of its range, or a cost beyond the limits above). */
 int tfr_hyper_check(const tfr_hyper_params *p, tfr_diag *d);
 
 /* NULL on failure with the code and reason in d: TFR_EINVAL (what

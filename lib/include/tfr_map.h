@@ -32,9 +32,13 @@ typedef enum {
 	TFR_MAP_LEVEL     /* dB: bare, or with dB */
 } tfr_map_values;
 
-/* Longest map file line, and most breakpoints in one map. */
+/* Longest map file line (TFR_MAP_MAX_LINE - 1 bytes before its
+ * newline), most breakpoints in one map, and the most bytes a map file
+ * may have: a file that is no map (/dev/zero, /dev/urandom, an endless
+ * pipe) is refused, not read without end. */
 #define TFR_MAP_MAX_LINE 4096
 #define TFR_MAP_MAX_POINTS (1 << 20)
+#define TFR_MAP_MAX_BYTES (1 << 26)
 
 /* Parse inline text. TFR_OK, TFR_EFORMAT or TFR_ENOMEM (reason in d). */
 int tfr_map_parse(const char *text, tfr_map_values values,

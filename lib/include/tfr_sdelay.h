@@ -55,6 +55,19 @@ enum { TFR_SDELAY_DELAY, TFR_SDELAY_FEEDBACK, TFR_SDELAY_GAIN,
 #define TFR_SDELAY_MAX_GAIN 1000.0   /* linear factor */
 /* An automatic tail never runs longer; it ends at -90 dBFS. */
 #define TFR_SDELAY_MAX_TAIL 600.0    /* s */
+/*
+ * What a small input may cost, whatever the options (tfr_base.h's
+ * limits): every block transforms fft_size samples of every channel and
+ * there are fft_size / hop blocks per fft_size samples, the latency
+ * included, so channels * fft_size * fft_size / hop, the samples
+ * transformed while one FFT's length of input goes through, is at most
+ * TFR_SDELAY_MAX_WORK (2^25, about a second: one channel at fft_size
+ * 65536 needs a hop of at least 128 samples); the delay lines,
+ * channels * (longest delay in frames + 1) * (fft_size + 2) floats, take
+ * at most TFR_SDELAY_MAX_MEMORY bytes. tfr_sdelay_check refuses more.
+ */
+#define TFR_SDELAY_MAX_WORK (1 << 25)
+#define TFR_SDELAY_MAX_MEMORY (1 << 30)
 
 typedef enum {
 	TFR_SDELAY_TAIL_NONE,   /* stop with the input (default) */

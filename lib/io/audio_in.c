@@ -36,6 +36,9 @@ struct tfr_audio_in {
 	int64_t announced;      /* frames the header announces, -1 if it
 	                           says nothing trustworthy */
 	int bytes_per_frame;    /* of plain PCM/float data, else 0 */
+	int64_t file_data;      /* a regular file whose header gives no
+	                           size: the bytes libsndfile takes for its
+	                           data (to the end of the file), else -1 */
 	int64_t delivered;
 	float *mix;             /* interleaved scratch for read_mono */
 	tfr_diag diag;
@@ -113,6 +116,9 @@ static int open_fd(tfr_audio_in *in, int fd, int own,
 	SF_INFO si;
 	memset(&si, 0, sizeof si);
 	int pipe = fd_is_pipe(fd);
+	struct stat st;
+	int64_t size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
+	in->file_data = -1;
 	if (own)
 		in->fd = fd;  /* closed by _free, after libsndfile is done */
 	if (!pipe && nprefix && lseek(fd, -(off_t)nprefix, SEEK_CUR) < 0)
@@ -123,9 +129,7 @@ static int open_fd(tfr_audio_in *in, int fd, int own,
 		if (!in->sf)
 			return d ? d->code : TFR_EAUDIO;
 	} else if (!(in->sf = sf_open_fd(fd, SFM_READ, &si, SF_FALSE))) {
-		const char *e = sf_strerror(NULL);
-		return tfr_diag_set(d, TFR_EAUDIO,
-		                    e && *e ? e : "not a readable audio file");
+		return tfr_audio_open_failed(d, size == 0);
 	}
 	if (si.channels < 1 || si.samplerate < 1)
 		return tfr_diag_set(d, TFR_EAUDIO, "invalid channel count or sample rate");
@@ -156,6 +160,15 @@ static int open_fd(tfr_audio_in *in, int fd, int own,
 	else if ((in->bytes_per_frame && !placeholder(said)) ||
 	         (flac && si.frames > 0 && si.frames < ((sf_count_t)1 << 40)))
 		in->announced = (int64_t)si.frames;
+	/* a file whose header says "unknown": libsndfile takes the data to
+	 * the end of the file (it has left the descriptor at the data's
+	 * start), and silently drops a frame cut short there */
+	if (!pipe && in->announced < 0 && in->bytes_per_frame && size >= 0 &&
+	    placeholder(said)) {
+		off_t at = lseek(fd, 0, SEEK_CUR);
+		if (at >= 0 && at <= size)
+			in->file_data = size - (int64_t)at;
+	}
 	in->info.frames = pipe ? -1 : (int64_t)si.frames;
 	return TFR_OK;
 }
@@ -219,6 +232,8 @@ const tfr_audio_info *tfr_audio_in_info(const tfr_audio_in *in)
 static int truncated(const tfr_audio_in *in)
 {
 	if (in->announced >= 0 && in->delivered < in->announced)
+		return 1;
+	if (in->file_data >= 0 && in->file_data % in->bytes_per_frame != 0)
 		return 1;
 	/* a pipe whose data stops inside a frame (a placeholder size, so
 	 * the header could not tell) */

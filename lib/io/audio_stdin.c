@@ -213,10 +213,17 @@ static int spool(tfr_pipe_source *s, tfr_diag *d)
 	return fd;
 }
 
-static void open_failed(tfr_diag *d)
+int tfr_audio_open_failed(tfr_diag *d, int empty)
 {
 	const char *e = sf_strerror(NULL);
-	tfr_diag_set(d, TFR_EAUDIO, e && *e ? e : "not a readable audio file");
+	if (empty)
+		return tfr_diag_set(d, TFR_EAUDIO, "empty input (no audio file)");
+	/* libsndfile's words for a sample rate or channel count of 0 (or
+	 * beyond INT_MAX) */
+	if (e && strstr(e, "SF_INFO struct incomplete"))
+		return tfr_diag_set(d, TFR_EAUDIO, "the header's sample rate or "
+		                    "channel count is not valid");
+	return tfr_diag_set(d, TFR_EAUDIO, e && *e ? e : "not a readable audio file");
 }
 
 tfr_pipe_source *tfr_pipe_source_open(int fd, const unsigned char *prefix,
@@ -248,7 +255,7 @@ tfr_pipe_source *tfr_pipe_source_open(int fd, const unsigned char *prefix,
 		if (tmp < 0)
 			return NULL;
 		if (!(*sf = sf_open_fd(tmp, SFM_READ, info, SF_TRUE))) {
-			open_failed(d);
+			tfr_audio_open_failed(d, 0);
 			close(tmp);
 		}
 		return NULL;
@@ -256,7 +263,7 @@ tfr_pipe_source *tfr_pipe_source_open(int fd, const unsigned char *prefix,
 	SF_VIRTUAL_IO io = { vio_get_filelen, vio_seek, vio_read, vio_write,
 	                     vio_tell };
 	if (!(*sf = sf_open_virtual(&io, SFM_READ, info, s))) {
-		open_failed(d);
+		tfr_audio_open_failed(d, s->eof && s->base == 0 && s->len == 0);
 		tfr_pipe_source_free(s);
 		return NULL;
 	}

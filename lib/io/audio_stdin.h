@@ -46,4 +46,9 @@ int tfr_pipe_source_whole(const tfr_pipe_source *s);
 
 void tfr_pipe_source_free(tfr_pipe_source *s);
 
+/* libsndfile could not open an input: its reason in d (TFR_EAUDIO), in
+ * this library's words where libsndfile's are about itself; empty: the
+ * input had no bytes at all. Returns TFR_EAUDIO. */
+int tfr_audio_open_failed(tfr_diag *d, int empty);
+
 #endif

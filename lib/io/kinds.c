@@ -11,13 +11,19 @@
 #include "tfr_records.h"
 #include "tfr_stream.h"
 
-#include <float.h>
 #include <stddef.h>
 #include <string.h>
 
 #define TIME_MAX 1e9        /* s: 31 years */
 #define FREQ_MAX 1e9        /* Hz */
-#define INDEX_MAX 9e15      /* frame and partial numbers (exact doubles) */
+/* frame and partial numbers: 2^52, so that frame * hop / rate and every
+ * index arithmetic stays exact in a double */
+#define INDEX_MAX 4503599627370496.0
+
+/* FLT_MAX as the writer prints it (9 digits), which is a little above
+ * FLT_MAX as a double and rounds to it as a float: the largest float
+ * written must read back */
+#define F32_MAX 3.40282347e38
 
 static const char *const need_rate[] = { "sample_rate", NULL };
 
@@ -30,9 +36,9 @@ static const tfr_column points_columns[] = {
 	COL(tfr_point, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
 	/* a reassigned frequency near 0 Hz may be slightly negative */
 	COL(tfr_point, freq, F64, FIXED, 6, -FREQ_MAX, FREQ_MAX, "Hz"),
-	COL(tfr_point, amp, F32, SIG, 9, 0, FLT_MAX, ""),
-	COL(tfr_point, phase, F32, SIG, 9, -FLT_MAX, FLT_MAX, "rad"),
-	COL(tfr_point, mixed, F32, SIG, 9, -FLT_MAX, FLT_MAX, ""),
+	COL(tfr_point, amp, F32, SIG, 9, 0, F32_MAX, ""),
+	COL(tfr_point, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
+	COL(tfr_point, mixed, F32, SIG, 9, -F32_MAX, F32_MAX, ""),
 };
 
 const tfr_schema tfr_points_schema = {
@@ -45,10 +51,10 @@ static const tfr_column peaks_columns[] = {
 	COL(tfr_peak, frame, I64, INT, 0, 0, INDEX_MAX, ""),
 	COL(tfr_peak, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
 	COL(tfr_peak, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
-	COL(tfr_peak, amp, F32, SIG, 9, 0, FLT_MAX, ""),
-	COL(tfr_peak, phase, F32, SIG, 9, -FLT_MAX, FLT_MAX, "rad"),
+	COL(tfr_peak, amp, F32, SIG, 9, 0, F32_MAX, ""),
+	COL(tfr_peak, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
 	COL(tfr_peak, bandwidth, F32, SIG, 9, 0, 1, ""),
-	COL(tfr_peak, mixed, F32, SIG, 9, -FLT_MAX, FLT_MAX, ""),
+	COL(tfr_peak, mixed, F32, SIG, 9, -F32_MAX, F32_MAX, ""),
 	COL(tfr_peak, impulse, I32, INT, 0, 0, 1, ""),
 };
 
@@ -62,8 +68,8 @@ static const tfr_column partials_columns[] = {
 	COL(tfr_breakpoint, partial, I64, INT, 0, 0, INDEX_MAX, ""),
 	COL(tfr_breakpoint, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
 	COL(tfr_breakpoint, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
-	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, FLT_MAX, ""),
-	COL(tfr_breakpoint, phase, F32, SIG, 9, -FLT_MAX, FLT_MAX, "rad"),
+	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, F32_MAX, ""),
+	COL(tfr_breakpoint, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
 	COL(tfr_breakpoint, bandwidth, F32, SIG, 9, 0, 1, ""),
 	COL(tfr_breakpoint, end, I32, INT, 0, 0, 1, ""),
 };

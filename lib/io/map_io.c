@@ -282,29 +282,49 @@ static int file_line(struct builder *b, const char *buf, size_t ln,
 	return add_point(b, v[0], v[1], ln, col[0], col[1]);
 }
 
-/* One line into buf (at most TFR_MAP_MAX_LINE bytes): 1, 0 at the end,
- * TFR_EFORMAT for a longer line (a file that is not a map, /dev/zero). */
-static int read_line(FILE *fp, char *buf)
+/* What is wrong with a file that is no map. */
+enum { LONG_LINE = 1, NUL_BYTE, TOO_LONG };
+
+/* One line into buf (at most TFR_MAP_MAX_LINE - 1 bytes, without its
+ * '\n'), *total counting the file's bytes: 1, 0 at the end, or -1 with
+ * *why for a file that is no map: a longer line, a NUL byte (/dev/zero),
+ * more than TFR_MAP_MAX_BYTES in all (a file that never ends). */
+static int read_line(FILE *fp, char *buf, size_t *total, int *why)
 {
-	if (!fgets(buf, TFR_MAP_MAX_LINE, fp))
-		return 0;
-	size_t n = strlen(buf);
-	if (n == TFR_MAP_MAX_LINE - 1 && buf[n - 1] != '\n' && !feof(fp))
-		return TFR_EFORMAT;
-	return 1;
+	size_t n = 0;
+	int c, any = 0;
+	while ((c = getc_unlocked(fp)) != EOF) {
+		any = 1;
+		if (++*total > TFR_MAP_MAX_BYTES)
+			return *why = TOO_LONG, -1;
+		if (c == '\n')
+			break;
+		if (c == 0)
+			return *why = NUL_BYTE, -1;
+		if (n == TFR_MAP_MAX_LINE - 1)
+			return *why = LONG_LINE, -1;
+		buf[n++] = (char)c;
+	}
+	buf[n] = 0;
+	return any;
 }
 
 static int read_lines(struct builder *b, FILE *fp, tfr_map_values values)
 {
 	char *buf = malloc(TFR_MAP_MAX_LINE);
-	size_t ln = 0;
+	size_t ln = 0, total = 0;
 	int ncols = 0, e = TFR_OK, r;
+	int why = 0;
 	if (!buf)
 		return TFR_ENOMEM;
-	while ((r = read_line(fp, buf)) != 0) {
+	while ((r = read_line(fp, buf, &total, &why)) != 0) {
 		ln++;
 		if (r < 0) {
-			e = fail(b, ln, 1, "line longer than %d bytes", TFR_MAP_MAX_LINE - 1);
+			e = why == LONG_LINE
+			  ? fail(b, ln, 1, "line longer than %d bytes", TFR_MAP_MAX_LINE - 1)
+			  : why == NUL_BYTE ? fail(b, ln, 1, "a NUL byte: not a text file")
+			  : fail(b, ln, 1, "more than %d bytes: not a map file",
+			         TFR_MAP_MAX_BYTES);
 			break;
 		}
 		if ((e = file_line(b, buf, ln, &ncols, values)) != TFR_OK)

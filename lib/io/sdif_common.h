@@ -86,8 +86,13 @@ static inline void sdif_put_f32(unsigned char *p, float v)
 static inline float sdif_phase_in(double q)
 {
 	const double fpi = (double)(float)TFR_PI;
-	if (!(q >= -fpi && q < TFR_2PI))
-		q -= TFR_2PI * floor(q / TFR_2PI);
+	if (!(q >= -fpi && q < TFR_2PI)) {
+		/* fmod is exact: q - 2pi floor(q / 2pi) is not, and far from
+		 * 0 its error exceeds 2pi (1e20 came out as 8185) */
+		q = fmod(q, TFR_2PI);
+		if (q < 0)
+			q += TFR_2PI;
+	}
 	return (float)(q > fpi ? q - TFR_2PI : q);
 }
 
@@ -105,8 +110,10 @@ static inline double sdif_phase_out(float p)
 /* A double phase (grid rows) in [0, 2pi). */
 static inline double sdif_phase_out_double(double p)
 {
+	if (fabs(p) > 1e6)  /* the product below would be inexact */
+		p = fmod(p, TFR_2PI);
 	double q = p - TFR_2PI * floor(p / TFR_2PI);
-	return q < TFR_2PI ? q : 0;
+	return q >= 0 && q < TFR_2PI ? q : 0;
 }
 
 #endif

@@ -10,6 +10,7 @@
 #include "tfr_number.h"
 #include "tfr_stream.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -244,6 +245,8 @@ int tfr_stream_read_header(tfr_stream_reader *r, const tfr_schema *expect)
 	for (;;) {
 		if ((e = next_line(r)) < 0)
 			return e;
+		if (e == 1 && r->line[0] == 0)
+			continue;  /* empty lines are ignored (tfr(5)) */
 		if (e == 0 || r->line[0] != '#') {
 			r->pending = e == 1;
 			r->header_end = r->lineno - r->pending;
@@ -265,12 +268,21 @@ int tfr_stream_read_header(tfr_stream_reader *r, const tfr_schema *expect)
 	return check_columns(r);
 }
 
-/* A trailer comment after the records updates the metadata. */
+/* A trailer comment after the records updates the metadata; the sample
+ * rate, which a stream of a known kind must carry, only to a valid one
+ * (the metadata never holds what the header would have refused). */
 static int trailer(tfr_stream_reader *r)
 {
 	char *key, *value;
-	if (split_meta(r->line, &key, &value) && strcmp(key, "columns") != 0 &&
-	    tfr_meta_set(r->meta, key, value) == TFR_ENOMEM)
+	if (!split_meta(r->line, &key, &value) || !strcmp(key, "columns"))
+		return TFR_OK;
+	double v;
+	if (r->s && !strcmp(key, "sample_rate") &&
+	    (tfr_parse_double(value, &v) != TFR_OK ||
+	     !(v > 0 && v <= TFR_MAX_SAMPLE_RATE)))
+		return fail(r, "trailer: sample_rate not in (0, %d]",
+		            TFR_MAX_SAMPLE_RATE);
+	if (tfr_meta_set(r->meta, key, value) == TFR_ENOMEM)
 		return tfr_diag_set(&r->diag, TFR_ENOMEM, NULL);
 	return TFR_OK;
 }
@@ -329,9 +341,13 @@ static int parse_fields(tfr_stream_reader *r, double *values, size_t nparse)
 	for (size_t i = 0; s && i < s->ncolumns; i++) {
 		const tfr_column *c = &s->columns[i];
 		double v = values[i];
+		/* bounds as exact as their column: whole numbers in full,
+		 * floats to 10 digits (9 tell floats apart, 10 show 1e9 whole) */
+		int whole = c->storage == TFR_COL_I64 || c->storage == TFR_COL_I32;
 		if (!(v >= c->min && v <= c->max))
-			return fail(r, "%s: %.17g is outside [%g, %g]", c->name, v,
-			            c->min, c->max);
+			return fail(r, whole ? "%s: %.17g is outside [%.0f, %.0f]"
+			                     : "%s: %.17g is outside [%.10g, %.10g]",
+			            c->name, v, c->min, c->max);
 		if ((c->storage == TFR_COL_I64 || c->storage == TFR_COL_I32) &&
 		    v != floor(v))
 			return fail(r, "%s: %.17g is not a whole number", c->name, v);
@@ -369,7 +385,9 @@ static void store(const tfr_schema *s, const double *values, char *rec)
 			memcpy(f, &values[i], sizeof(double));
 			break;
 		case TFR_COL_F32: {
-			float v = (float)values[i];
+			/* within the column's range, which may pass FLT_MAX by
+			 * less than half its last place (kinds.c): FLT_MAX */
+			float v = (float)fmax(fmin(values[i], FLT_MAX), -FLT_MAX);
 			memcpy(f, &v, sizeof v);
 			break;
 		}
