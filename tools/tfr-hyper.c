@@ -18,8 +18,8 @@ static void usage(void)
 "usage: tfr-hyper [-hVX] [-o file]... [-F npy|png] [-k file] [-q list]\n"
 "                 [-i len] [-O n] [-N n] [-y freq] [-Y freq] [-z dB] [-Z dBFS]\n"
 "                 [-M map] [-j n] [--lint x] [--channels pool|split]\n"
-"                 [--transpose] [--rounding even|away] [--page time]\n"
-"                 [--title text] [--bare] [file]\n"
+"                 [--transpose] [--rounding even|away] [--start time]\n"
+"                 [--duration time] [--page time] [--title text] [--bare] [file]\n"
 "Hyper-resolution spectrogram (Gardner & Magnasco 2006 linear reassignment)\n"
 "of an audio file or standard input.\n"
 "\n"
@@ -40,6 +40,9 @@ static void usage(void)
 "      --lint=X             locality limit on |eta/xi| (default 0.5)\n"
 "      --channels=MODE      pool (default, as the reference) or split\n"
 "      --transpose          .npy as (frequency, time), not (time, frequency)\n"
+"      --start=TIME         analyse from TIME (s or ms) on; times stay\n"
+"                           absolute (default 0)\n"
+"      --duration=TIME      analyse TIME of the input (default: to the end)\n"
 "      --page=TIME          pictures of TIME each, FILE-0001.png, ...,\n"
 "                           written as the input goes: any length in\n"
 "                           bounded memory (a count threshold per page)\n"
@@ -68,7 +71,7 @@ static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
 		"output", "format", "counts", "q", "tdeci", "over", "noct", "min-freq",
-		"max-freq", "lint", "channels", "transpose", "page", "range", "top",
+		"max-freq", "lint", "channels", "transpose", "start", "duration", "page", "range", "top",
 		"colormap", "title", "bare", "rounding", "jobs", "exact", "help",
 		"version", NULL
 	};
@@ -106,6 +109,7 @@ typedef struct {
 	tfr_meta *prov;
 	size_t nh, page;        /* histograms; columns per page (or all) */
 	double fs, length, dt;  /* Hz; s, or -1 not known; s per column */
+	int64_t frames;         /* analysed, or -1 not known */
 	char label[TFR_HYPER_BANK_MAX][40];
 	const char *labels[TFR_HYPER_BANK_MAX];
 	double full[TFR_HYPER_BANK_MAX];     /* each histogram's 0 dBFS */
@@ -114,8 +118,10 @@ typedef struct {
 static void new_bank(options *o, const tfr_audio_info *ai, run *r)
 {
 	tfr_hyper_bank_params bp;
+	tfr_audio_info span = *ai;  /* the part analysed */
+	span.frames = tool_span_frames(&o->look, ai);
 	/* pages: the picture is never held whole, so none is reserved */
-	tool_hyper_resolve(&o->an, ai, !o->look.have_page, &bp);
+	tool_hyper_resolve(&o->an, &span, !o->look.have_page, &bp);
 	tfr_diag d;
 	if (tfr_hyper_bank_check(&bp, &d) != TFR_OK)
 		tool_usage_error("%s", d.text);
@@ -127,7 +133,8 @@ static void new_bank(options *o, const tfr_audio_info *ai, run *r)
 	}
 	r->nh = tfr_hyper_bank_count(r->bank);
 	r->fs = ai->sample_rate;
-	r->length = ai->frames >= 0 ? (double)ai->frames / r->fs : -1;
+	r->frames = span.frames;
+	r->length = span.frames >= 0 ? (double)span.frames / r->fs : -1;
 }
 
 /* The outputs and their axes: histogram i has q i / per and, split,
@@ -139,7 +146,7 @@ static void open_outputs(const options *o, const tfr_audio_info *ai, run *r)
 	tool_matrix_params mp = { .paths = o->out, .npaths = o->nout, .format = o->format,
 		.counts = o->counts, .input = o->input, .rows = hf, .nlayers = r->nh,
 		.bare = o->look.bare, .transpose = o->transpose, .dt = dt,
-		.t0 = tfr_hyper_bin_time(&o->an.p, 0) / r->fs };
+		.t0 = o->look.start + tfr_hyper_bin_time(&o->an.p, 0) / r->fs };
 	for (size_t i = 0; i < r->nh; i++) {
 		tfr_hyper_params hp = o->an.p;
 		hp.q = o->an.q[i / per];
@@ -160,7 +167,7 @@ static void open_outputs(const options *o, const tfr_audio_info *ai, run *r)
 	mp.pic.dbfs = 1;
 	mp.pic.full_scales = r->full;
 	mp.pic.ref = o->look.have_top ? pow(10, o->look.top / 10) : 0;
-	mp.columns = ai->frames > 0 ? (size_t)((ai->frames + o->an.p.tdeci - 1) / o->an.p.tdeci) : 0;
+	mp.columns = r->frames > 0 ? (size_t)((r->frames + o->an.p.tdeci - 1) / o->an.p.tdeci) : 0;
 	mp.page = o->look.have_page ? (size_t)fmax(2, round(o->look.page / dt)) : 0;
 	r->page = mp.page ? mp.page : SIZE_MAX;
 	r->prov = tool_audio_provenance(o->input, ai);
@@ -205,7 +212,8 @@ static void analyse(const options *o, tfr_audio_in *in, run *r)
 	long n;
 	int e = TFR_OK;
 	double done = 0;
-	while (!e && (n = tool_audio_read(in, buf, CHUNK)) > 0) {
+	int64_t pos = 0;
+	while (!e && (n = tool_audio_read_span(in, &o->look, buf, CHUNK, &pos)) > 0) {
 		e = tfr_hyper_bank_process(r->bank, buf, (size_t)n);
 		take(r, 0);
 		done += (double)n / r->fs;

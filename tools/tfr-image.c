@@ -84,20 +84,14 @@ typedef struct {
 	/* geometry */
 	tfr_quantity minf, maxf;
 	int have_minf, have_maxf, log;
-	double start, duration, pps;
-	int have_duration, have_pps, have_width;
+	double pps;
+	int have_pps, have_width;
 	long long width, height;
 	/* levels, look and pages */
 	tool_picture_opts look;
 	double dot;
 	int have_dot;
 } options;
-
-static double parse_seconds(const char *opt, const char *arg)
-{
-	tfr_quantity q = tool_parse_time(opt, arg, TFR_UNIT_SECONDS);
-	return tfr_quantity_seconds(q, 1);
-}
 
 static void parse(int argc, char **argv, options *o)
 {
@@ -128,13 +122,6 @@ static void parse(int argc, char **argv, options *o)
 			o->have_maxf = 1;
 		} else if (!strcmp(opt, "log")) {
 			o->log = 1;
-		} else if (!strcmp(opt, "start")) {
-			o->start = parse_seconds(opt, arg);
-		} else if (!strcmp(opt, "duration")) {
-			o->duration = parse_seconds(opt, arg);
-			o->have_duration = 1;
-			if (!(o->duration > 0))
-				tool_usage_error("--duration: must be above 0");
 		} else if (tool_picture_option(&o->look, opt, arg)) {
 			continue;
 		} else if (!strcmp(opt, "dot")) {
@@ -202,25 +189,25 @@ static void resolve_freq(const options *o, geometry *g)
  * known, and not needed: pages, or a duration given). */
 static void resolve_time(const options *o, geometry *g, double length)
 {
-	g->start = o->start;
+	g->start = o->look.start;
 	g->end = length;
 	g->paged = o->look.have_page;
 	g->npages = -1;
 	double span;
 	if (o->look.have_page) {
 		span = o->look.page;
-		if (o->have_duration)
-			g->npages = (long long)ceil(o->duration / o->look.page - 1e-9);
+		if (o->look.have_duration)
+			g->npages = (long long)ceil(o->look.duration / o->look.page - 1e-9);
 		else if (isfinite(length))
-			g->npages = (long long)ceil((length - o->start) / o->look.page - 1e-9);
-	} else if (o->have_duration) {
-		span = o->duration;
+			g->npages = (long long)ceil((length - o->look.start) / o->look.page - 1e-9);
+	} else if (o->look.have_duration) {
+		span = o->look.duration;
 	} else {
-		span = length - o->start;
+		span = length - o->look.start;
 	}
-	if (isfinite(length) && !o->have_duration && !(length > o->start))
+	if (isfinite(length) && !o->look.have_duration && !(length > o->look.start))
 		tool_usage_error("--start: %g s is not before the end of the input (%g s)",
-		                 o->start, length);
+		                 o->look.start, length);
 	if (g->npages == 0)
 		g->npages = 1;
 	g->span = span;
@@ -681,7 +668,7 @@ static void run_stream(const options *o, tool_output *out)
 	pl.g.nlayers = 1;
 	resolve_freq(o, &pl.g);
 	double length = stream_length(r, pl.g.fs);
-	int hold = !o->look.have_page && !o->have_duration && !isfinite(length);
+	int hold = !o->look.have_page && !o->look.have_duration && !isfinite(length);
 	double *v = malloc(tfr_stream_reader_ncolumns(r) * sizeof *v);
 	held *kept = NULL;
 	size_t nkept = 0;
@@ -875,7 +862,7 @@ static void run_audio(const options *o, tool_output *out)
 	}
 	resolve_freq(o, &pl.g);
 	double length = ai->frames >= 0 ? (double)ai->frames / ai->sample_rate : NAN;
-	if (!isfinite(length) && !o->look.have_page && !o->have_duration) {
+	if (!isfinite(length) && !o->look.have_page && !o->look.have_duration) {
 		hold_audio(&a);
 		length = (double)a.nheld / ai->sample_rate;
 	}

@@ -295,16 +295,27 @@ typedef struct {
 	                          the picture's maximum) */
 	double page;           /* --page: s of input per picture, when
 	                          have_page */
-	int have_top, have_page;
+	double start;          /* --start: s of input before the left edge */
+	double duration;       /* --duration: s shown, when have_duration */
+	int have_top, have_page, have_duration;
 	int bare;              /* --bare: the matrix's pixels, no axes */
 	tfr_colormap map;      /* -M (inferno) */
 	const char *title;     /* --title, or NULL */
 } tool_picture_opts;
 
 void tool_picture_opts_default(tool_picture_opts *po);
-/* Take opt if it is one of range, top, colormap, title, bare, page
- * (returns 1), else 0. */
+/* Take opt if it is one of range, top, colormap, title, bare, page,
+ * start, duration (returns 1), else 0. */
 int tool_picture_option(tool_picture_opts *po, const char *opt, const char *arg);
+
+/* The audio of [--start, --start + --duration) of in: like
+ * tool_audio_read, *pos counting the input's frames read so far (0 at
+ * first); 0 after the span. An input that ends before --start is a
+ * usage error. */
+long tool_audio_read_span(tfr_audio_in *in, const tool_picture_opts *po, float *buf,
+                          size_t nframes, int64_t *pos);
+/* The frames of that span, -1 when the input's length is not known. */
+int64_t tool_span_frames(const tool_picture_opts *po, const tfr_audio_info *ai);
 /* The look into p: range, colour map, title. */
 void tool_picture_look(const tool_picture_opts *po, tfr_picture_params *p);
 

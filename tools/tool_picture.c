@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -48,6 +49,15 @@ int tool_picture_option(tool_picture_opts *po, const char *opt, const char *arg)
 		po->title = arg;
 	} else if (!strcmp(opt, "bare")) {
 		po->bare = 1;
+	} else if (!strcmp(opt, "start")) {
+		po->start = tfr_quantity_seconds(tool_parse_time(opt, arg, TFR_UNIT_SECONDS), 1);
+		if (!(po->start >= 0))
+			tool_usage_error("--start: must be 0 or later");
+	} else if (!strcmp(opt, "duration")) {
+		po->duration = tfr_quantity_seconds(tool_parse_time(opt, arg, TFR_UNIT_SECONDS), 1);
+		po->have_duration = 1;
+		if (!(po->duration > 0))
+			tool_usage_error("--duration: must be above 0");
 	} else if (!strcmp(opt, "page")) {
 		po->page = tfr_quantity_seconds(tool_parse_time(opt, arg, TFR_UNIT_SECONDS), 1);
 		po->have_page = 1;
@@ -57,6 +67,48 @@ int tool_picture_option(tool_picture_opts *po, const char *opt, const char *arg)
 		return 0;
 	}
 	return 1;
+}
+
+/* First and end frames of the span (end INT64_MAX: to the end). */
+static void span(const tool_picture_opts *po, double fs, int64_t *first, int64_t *end)
+{
+	*first = (int64_t)llround(po->start * fs);
+	*end = po->have_duration ? *first + (int64_t)llround(po->duration * fs) : INT64_MAX;
+}
+
+long tool_audio_read_span(tfr_audio_in *in, const tool_picture_opts *po, float *buf,
+                          size_t nframes, int64_t *pos)
+{
+	const tfr_audio_info *ai = tfr_audio_in_info(in);
+	int64_t first, end;
+	span(po, ai->sample_rate, &first, &end);
+	/* the frames before the span, read and dropped (pipes cannot seek) */
+	while (*pos < first) {
+		int64_t k = first - *pos;
+		long n = tool_audio_read(in, buf, k < (int64_t)nframes ? (size_t)k : nframes);
+		if (n == 0)
+			tool_usage_error("--start: %g s is not before the end of the input "
+			                 "(%g s)", po->start, (double)*pos / ai->sample_rate);
+		*pos += n;
+	}
+	if (*pos >= end)
+		return 0;
+	if (end - *pos < (int64_t)nframes)
+		nframes = (size_t)(end - *pos);
+	long n = tool_audio_read(in, buf, nframes);
+	*pos += n;
+	return n;
+}
+
+int64_t tool_span_frames(const tool_picture_opts *po, const tfr_audio_info *ai)
+{
+	if (ai->frames < 0)
+		return -1;
+	int64_t first, end;
+	span(po, ai->sample_rate, &first, &end);
+	if (end > ai->frames)
+		end = ai->frames;
+	return end > first ? end - first : 0;
 }
 
 void tool_picture_look(const tool_picture_opts *po, tfr_picture_params *p)
