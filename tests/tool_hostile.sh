@@ -120,6 +120,11 @@ mk_bigframe_peaks() {
 	awk -F '\t' -v OFS='\t' '/^#/ { print; next }
 		{ print; $1 = 9000000000000000; print; exit }' a.peaks > bigframe.peaks
 }
+# a peak whose time is 18 hours from its frame's (fuzzing: the phase
+# fit over that gap gave a NaN frequency, written with exit 0)
+mk_fartime_peaks() {
+	printf '#tfr peaks 1\n# sample_rate=8\n# hop=6\n# columns=frame\ttime\tfreq\tamp\tphase\tbandwidth\tmixed\timpulse\n0\t5\t1308.85\t0.\t-2\t0\t7\t0\n1\t66637\t1293\t0\t.998\t.3\t3\t0\n' > fartime.peaks
+}
 mk_frac_points() { edit points frac.points '$1 = 0.5'; }
 # order: the first record twice, the second going back in column C
 # from 5 to 4 (unsorted KIND C OUT)
@@ -517,6 +522,7 @@ tfr-peaks    | ampmax.points | file | - | 0 | -
 # frames beyond 2^52 (their times would not be exact): refused by the
 # stream, not taken for a frequency-order fault by tfr-track
 tfr-track    | bigframe.peaks | file | - | 1 | @:$((rk + 1)): frame: 9000000000000000 is outside [0, 4503599627370496]
+tfr-track    | fartime.peaks  | file | - | 0 | -
 # tfr(5): the peaks of a frame are in ascending frequency
 tfr-track    | freqorder.peaks | file | - | 1 | @:$((rk + 1)): the peaks of a frame are not in ascending frequency
 # header numbers out of range

@@ -138,6 +138,11 @@ double tfr_phasefit_commit(tfr_phasefit_anchor *a,
 	if (max_nudge > 0 && f > 0 && (a->set || n > 1)) {
 		double lim = max_nudge * f;
 		double d = best_nudge(a, pt, n, max_nudge / 4);
+		/* segments so long (a stream's times far from its frames') that
+		 * the nudges' prior is lost in rounding leave the system
+		 * singular: no nudge rather than NaN */
+		if (!isfinite(d))
+			d = 0;
 		f += d < -lim ? -lim : d > lim ? lim : d;
 	}
 	double phi = pt[0].phase;
