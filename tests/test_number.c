@@ -85,6 +85,48 @@ static void parsing(void)
 	              v == 0.12345678901234567890123);
 }
 
+/* Decimal text of every shape the parser's fast path sorts (leading
+ * zeros, zeros after the point, a bare point, an exponent, 1 to 18
+ * digits) reads as strtod reads it under the C locale, bit for bit. */
+static void parsing_against_strtod(void)
+{
+	uint64_t s = 777;
+	size_t bad = 0, n = 0;
+	char t[64];
+	for (int i = 0; i < 300000; i++) {
+		size_t k = 0;
+		if (test_rand(&s) < 0.3)
+			t[k++] = test_rand(&s) < 0.5 ? '-' : '+';
+		int lead = (int)(test_rand(&s) * 4), nint = (int)(test_rand(&s) * 10);
+		int nfrac = (int)(test_rand(&s) * 12), zfrac = (int)(test_rand(&s) * 6);
+		for (int j = 0; j < lead; j++)
+			t[k++] = '0';
+		for (int j = 0; j < nint; j++)
+			t[k++] = (char)('0' + (int)(test_rand(&s) * 10));
+		if (nfrac || zfrac || test_rand(&s) < 0.2) {
+			t[k++] = '.';
+			for (int j = 0; j < zfrac; j++)
+				t[k++] = '0';
+			for (int j = 0; j < nfrac; j++)
+				t[k++] = (char)('0' + (int)(test_rand(&s) * 10));
+		}
+		if (test_rand(&s) < 0.3)
+			k += (size_t)snprintf(t + k, sizeof t - k, "e%d", (int)(test_rand(&s) * 60) - 30);
+		t[k] = 0;
+		const char *u = t + (t[0] == '-' || t[0] == '+');
+		if (!(u[0] >= '0' && u[0] <= '9') && !(u[0] == '.' && u[1] >= '0' && u[1] <= '9'))
+			continue;  /* not a number ("", ".", ".e5") */
+		double v, w = strtod(t, NULL);
+		n++;
+		if (tfr_parse_double(t, &v) != TFR_OK || memcmp(&v, &w, sizeof v)) {
+			if (bad++ < 5)
+				fprintf(stderr, "parse '%s': %.17g, strtod %.17g\n", t, v, w);
+		}
+	}
+	printf("%zu decimal texts parsed as strtod parses them\n", n - bad);
+	CHECK("random decimal text reads as strtod reads it", bad == 0 && n > 200000);
+}
+
 /* The formatters agree with the C library's %.9g and %.*f under the C
  * locale: the same digits, so the same value when read back. */
 static void against_printf(void)
@@ -161,6 +203,7 @@ int main(void)
 {
 	formatting();
 	parsing();
+	parsing_against_strtod();
 	against_printf();
 	units();
 	/* The same under a comma-decimal locale, when the system has one. */

@@ -343,31 +343,32 @@ static int parse_fast(const char *s, char **end, double *v)
 	int neg = 0;
 	if (*q == '+' || *q == '-')
 		neg = *q++ == '-';
+	/* the digits are counted from positions, not one by one: leading
+	 * zeros are skipped first, the rest are all significant (m wraps
+	 * past 19 digits, and more than 15 leave this path anyway) */
+	const char *z = q;
+	while (*q == '0')
+		q++;
+	int any = q > z;
 	uint64_t m = 0;
-	int nd = 0, scale = 0, any = 0;
-	while (*q >= '0' && *q <= '9') {
-		if (m || *q != '0') {
-			if (++nd > 15)
-				return 0;
-			m = m * 10 + (uint64_t)(*q - '0');
-		}
-		q++;
-		any = 1;
-	}
+	const char *d = q;
+	while (*q >= '0' && *q <= '9')
+		m = m * 10 + (uint64_t)(*q++ - '0');
+	long nsig = q - d, scale = 0;
+	any |= nsig > 0;
 	if (*q == '.') {
-		q++;
-		while (*q >= '0' && *q <= '9') {
-			if (m || *q != '0') {
-				if (++nd > 15)
-					return 0;
-			}
-			m = m * 10 + (uint64_t)(*q - '0');
-			scale--;
-			q++;
-			any = 1;
-		}
+		const char *f = ++q;
+		if (!nsig)
+			while (*q == '0')  /* 0.000123: zeros before the first digit */
+				q++;
+		const char *g = q;
+		while (*q >= '0' && *q <= '9')
+			m = m * 10 + (uint64_t)(*q++ - '0');
+		nsig += q - g;
+		scale = -(q - f);
+		any |= q > f;
 	}
-	if (!any)
+	if (!any || nsig > 15)
 		return 0;
 	if (*q == 'e' || *q == 'E') {
 		const char *e = q + 1;

@@ -387,7 +387,8 @@ static void store(const tfr_schema *s, const double *values, char *rec)
 		case TFR_COL_F32: {
 			/* within the column's range, which may pass FLT_MAX by
 			 * less than half its last place (kinds.c): FLT_MAX */
-			float v = (float)fmax(fmin(values[i], FLT_MAX), -FLT_MAX);
+			double x = values[i];
+			float v = x > FLT_MAX ? FLT_MAX : x < -FLT_MAX ? -FLT_MAX : (float)x;
 			memcpy(f, &v, sizeof v);
 			break;
 		}
