@@ -130,6 +130,11 @@ void batch_fail(batch_state *s, batch_job *j, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Run the jobs here, o->jobs at a time. */
 void batch_run_local(batch_state *s);
+/* Start argv[0] (path; searched in PATH with search) in a process group
+ * of its own, every signal unblocked, with in, out and (err >= 0) err as
+ * its standard streams: 0, or an errno value. */
+int batch_spawn(pid_t *pid, const char *path, int search, char *const argv[],
+                char *const env[], int in, int out, int err);
 /* Stop on SIGINT, SIGTERM, SIGHUP; a signal also wakes the wait of the
  * run through batch_signal_fd(). */
 void batch_signals_catch(void);

@@ -275,25 +275,12 @@ static pid_t spawn_parallel(const batch_state *s, const handoff *h, int in, int 
 		argv[n++] = cmd[i];
 	argv[n] = NULL;
 
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t none;
-	sigemptyset(&none);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in, 0);
-	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawnattr_init(&at);
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-	posix_spawnattr_setpgroup(&at, 0);
-	posix_spawnattr_setsigmask(&at, &none);
 	/* GNU parallel builds the remote command line around $SHELL; with
 	 * SHELL unset (cron, CI, env -i) remote jobs silently run nothing. */
 	if (!getenv("SHELL"))
 		setenv("SHELL", "/bin/sh", 0);
 	pid_t pid;
-	int e = posix_spawnp(&pid, "parallel", &fa, &at, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
+	int e = batch_spawn(&pid, "parallel", 1, (char *const *)argv, environ, in, out, -1);
 	free(argv);
 	free(joblog);
 	if (e)

@@ -444,13 +444,9 @@ static int error_file(void)
 	return fd;
 }
 
-static int spawn(batch_state *s, batch_job *j, int in, int out, char **env, size_t nenv)
+int batch_spawn(pid_t *pid, const char *path, int search, char *const argv[],
+                char *const env[], int in, int out, int err)
 {
-	char *vars[3] = { env_var("TFR_INPUT", j->in_path), env_var("TFR_OUTPUT", j->temp),
-	                  env_var("TFR_NAME", j->in_rel) };
-	for (int i = 0; i < 3; i++)
-		env[nenv + (size_t)i] = vars[i];
-	env[nenv + 3] = NULL;
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t none;
@@ -458,15 +454,28 @@ static int spawn(batch_state *s, batch_job *j, int in, int out, char **env, size
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in, 0);
 	posix_spawn_file_actions_adddup2(&fa, out, 1);
-	posix_spawn_file_actions_adddup2(&fa, j->err_fd, 2);
+	if (err >= 0)
+		posix_spawn_file_actions_adddup2(&fa, err, 2);
 	posix_spawnattr_init(&at);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setsigmask(&at, &none);
-	char *argv[] = { "sh", "-c", (char *)s->o->pipeline, NULL };
-	int e = posix_spawn(&j->pid, "/bin/sh", &fa, &at, argv, env);
+	int e = search ? posix_spawnp(pid, path, &fa, &at, argv, env)
+	               : posix_spawn(pid, path, &fa, &at, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
+	return e;
+}
+
+static int spawn(batch_state *s, batch_job *j, int in, int out, char **env, size_t nenv)
+{
+	char *vars[3] = { env_var("TFR_INPUT", j->in_path), env_var("TFR_OUTPUT", j->temp),
+	                  env_var("TFR_NAME", j->in_rel) };
+	for (int i = 0; i < 3; i++)
+		env[nenv + (size_t)i] = vars[i];
+	env[nenv + 3] = NULL;
+	char *argv[] = { "sh", "-c", (char *)s->o->pipeline, NULL };
+	int e = batch_spawn(&j->pid, "/bin/sh", 0, argv, env, in, out, j->err_fd);
 	for (int i = 0; i < 3; i++)
 		free(vars[i]);
 	return e;
