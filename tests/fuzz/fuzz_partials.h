@@ -133,4 +133,105 @@ static inline int fp_same(const tfr_breakpoint *a, const tfr_breakpoint *b,
 	return 1;
 }
 
+/* ---- a partial-file reader read whole, from a pipe and from a file ---- */
+
+/* One reader's calls, behind void pointers (SDIF and SPEAR readers
+ * have the same shape); check runs at a clean end with the breakpoints
+ * read, for what only that reader offers. */
+typedef struct {
+	void *(*open)(FILE *fp, const unsigned char *head, size_t nhead, tfr_diag *d);
+	long (*read)(void *r, tfr_breakpoint *bp, size_t max);
+	const tfr_diag *(*diag)(const void *r);
+	int64_t (*breakpoints)(const void *r);   /* its stats' count */
+	void (*check)(void *r, const tfr_breakpoint *bp, size_t n);
+	void (*close)(void *r);
+} fp_reader;
+
+typedef struct {
+	tfr_breakpoint *bp;
+	size_t n, cap;
+	int err;
+} fp_result;
+
+/* Read fp whole as tfr-convert does (its first TFR_PFORMAT_HEAD bytes
+ * taken for detection and given back as the head), every breakpoint
+ * through the contract, into out. */
+static inline void fp_read_all(const fp_reader *rd, FILE *fp, const uint8_t *data,
+                               size_t size, fp_result *out)
+{
+	enum { CHUNK = 257 };
+	unsigned char head[TFR_PFORMAT_HEAD];
+	size_t nhead = fread(head, 1, sizeof head, fp);
+	FUZZ_CHECK(nhead == (size < sizeof head ? size : sizeof head));
+	FUZZ_CHECK(!memcmp(head, data, nhead));
+	tfr_diag d;
+	memset(out, 0, sizeof *out);
+	void *r = rd->open(fp, head, nhead, &d);
+	if (!r) {
+		FUZZ_CHECK(d.code < 0 && d.text[0]);
+		out->err = d.code;
+		return;
+	}
+	fp_checker c;
+	fp_init(&c);
+	tfr_breakpoint buf[CHUNK];
+	long n;
+	while ((n = rd->read(r, buf, CHUNK)) > 0) {
+		FUZZ_CHECK(n <= CHUNK);
+		for (long i = 0; i < n; i++)
+			fp_take(&c, &buf[i]);
+		if (out->n + (size_t)n > out->cap) {
+			out->cap = 2 * (out->n + (size_t)n);
+			out->bp = realloc(out->bp, out->cap * sizeof *out->bp);
+			FUZZ_CHECK(out->bp);
+		}
+		memcpy(out->bp + out->n, buf, (size_t)n * sizeof *buf);
+		out->n += (size_t)n;
+	}
+	if (n < 0) {
+		const tfr_diag *e = rd->diag(r);
+		FUZZ_CHECK(e->code == n && e->text[0]);
+		out->err = (int)n;
+		fp_discard(&c);
+	} else {
+		FUZZ_CHECK(rd->read(r, buf, CHUNK) == 0);
+		fp_done(&c);
+		FUZZ_CHECK(rd->breakpoints(r) == (int64_t)out->n);
+		rd->check(r, out->bp, out->n);
+	}
+	rd->close(r);
+}
+
+/* The whole harness: the format detected from the first bytes, as
+ * tfr-convert does first; then the input read from a pipe and from a
+ * file, which must agree (the same breakpoints, or the same failure). */
+static inline int fp_pipe_and_file(const fp_reader *rd, const uint8_t *data, size_t size)
+{
+	fp_result a, b;
+	tfr_pformat f = tfr_pformat_detect(data, size < TFR_PFORMAT_HEAD ? size
+	                                                             : TFR_PFORMAT_HEAD);
+	FUZZ_CHECK(f >= TFR_PFORMAT_UNKNOWN && f <= TFR_PFORMAT_SPEAR_FRAMES);
+	FUZZ_CHECK(tfr_pformat_name(f) != NULL);
+	FILE *fp = fuzz_stream(data, size);
+	if (!fp)
+		return 0;
+	fp_read_all(rd, fp, data, size, &a);
+	fclose(fp);
+	fp = fuzz_file(data, size, NULL);
+	if (!fp) {
+		free(a.bp);
+		return 0;
+	}
+	fp_read_all(rd, fp, data, size, &b);
+	fclose(fp);
+	if (a.err != b.err || !fp_same(a.bp, b.bp, a.n, b.n)) {
+		fprintf(stderr, "pipe and file disagree: %d/%zu vs %d/%zu\n",
+		        a.err, a.n, b.err, b.n);
+		abort();
+	}
+	free(a.bp);
+	free(b.bp);
+	return 0;
+}
+
 #endif

@@ -11,87 +11,43 @@
  */
 #include "fuzz_partials.h"
 
-enum { CHUNK = 257 };
-
-typedef struct {
-	tfr_breakpoint *bp;
-	size_t n, cap;
-	int err;
-} result;
-
-static void read_all(FILE *fp, const uint8_t *data, size_t size, result *out)
+static void *open_r(FILE *fp, const unsigned char *head, size_t nhead, tfr_diag *d)
 {
-	unsigned char head[TFR_PFORMAT_HEAD];
-	size_t nhead = fread(head, 1, sizeof head, fp);
-	FUZZ_CHECK(nhead == (size < sizeof head ? size : sizeof head));
-	FUZZ_CHECK(!memcmp(head, data, nhead));
-	tfr_diag d;
-	memset(out, 0, sizeof *out);
-	tfr_spear_reader *r = tfr_spear_reader_new(fp, head, nhead, &d);
-	if (!r) {
-		FUZZ_CHECK(d.code < 0 && d.text[0]);
-		out->err = d.code;
-		return;
-	}
-	fp_checker c;
-	fp_init(&c);
-	tfr_breakpoint buf[CHUNK];
-	long n;
-	while ((n = tfr_spear_reader_read(r, buf, CHUNK)) > 0) {
-		FUZZ_CHECK(n <= CHUNK);
-		for (long i = 0; i < n; i++)
-			fp_take(&c, &buf[i]);
-		if (out->n + (size_t)n > out->cap) {
-			out->cap = 2 * (out->n + (size_t)n);
-			out->bp = realloc(out->bp, out->cap * sizeof *out->bp);
-			FUZZ_CHECK(out->bp);
-		}
-		memcpy(out->bp + out->n, buf, (size_t)n * sizeof *buf);
-		out->n += (size_t)n;
-	}
-	if (n < 0) {
-		const tfr_diag *e = tfr_spear_reader_diag(r);
-		FUZZ_CHECK(e->code == n && e->text[0]);
-		out->err = (int)n;
-		fp_discard(&c);
-	} else {
-		FUZZ_CHECK(tfr_spear_reader_read(r, buf, CHUNK) == 0);
-		fp_done(&c);
-		tfr_spear_stats st;
-		tfr_spear_reader_stats(r, &st);
-		FUZZ_CHECK(st.breakpoints == (int64_t)out->n);
-		FUZZ_CHECK(tfr_spear_reader_format(r) == TFR_SPEAR_PARTIALS ||
-		           tfr_spear_reader_format(r) == TFR_SPEAR_FRAMES);
-	}
+	return tfr_spear_reader_new(fp, head, nhead, d);
+}
+
+static long read_r(void *r, tfr_breakpoint *bp, size_t max)
+{
+	return tfr_spear_reader_read(r, bp, max);
+}
+
+static const tfr_diag *diag_r(const void *r)
+{
+	return tfr_spear_reader_diag(r);
+}
+
+static int64_t count_r(const void *r)
+{
+	tfr_spear_stats st;
+	tfr_spear_reader_stats(r, &st);
+	return st.breakpoints;
+}
+
+static void check_r(void *r, const tfr_breakpoint *bp, size_t n)
+{
+	(void)bp;
+	(void)n;
+	FUZZ_CHECK(tfr_spear_reader_format(r) == TFR_SPEAR_PARTIALS ||
+	           tfr_spear_reader_format(r) == TFR_SPEAR_FRAMES);
+}
+
+static void close_r(void *r)
+{
 	tfr_spear_reader_free(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	result a, b;
-	/* what tfr-convert does first: the format from the first bytes */
-	tfr_pformat f = tfr_pformat_detect(data, size < TFR_PFORMAT_HEAD ? size
-	                                                             : TFR_PFORMAT_HEAD);
-	FUZZ_CHECK(f >= TFR_PFORMAT_UNKNOWN && f <= TFR_PFORMAT_SPEAR_FRAMES);
-	FUZZ_CHECK(tfr_pformat_name(f) != NULL);
-	FILE *fp = fuzz_stream(data, size);
-	if (!fp)
-		return 0;
-	read_all(fp, data, size, &a);
-	fclose(fp);
-	fp = fuzz_file(data, size, NULL);
-	if (!fp) {
-		free(a.bp);
-		return 0;
-	}
-	read_all(fp, data, size, &b);
-	fclose(fp);
-	if (a.err != b.err || !fp_same(a.bp, b.bp, a.n, b.n)) {
-		fprintf(stderr, "pipe and file disagree: %d/%zu vs %d/%zu\n",
-		        a.err, a.n, b.err, b.n);
-		abort();
-	}
-	free(a.bp);
-	free(b.bp);
-	return 0;
+	static const fp_reader rd = { open_r, read_r, diag_r, count_r, check_r, close_r };
+	return fp_pipe_and_file(&rd, data, size);
 }
