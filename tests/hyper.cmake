@@ -3,11 +3,5 @@ tfr_unit_test(test_hyper test_hyper.c)
 tfr_unit_test(test_hyper_ref test_hyper_ref.c)
 tfr_tool_test(tool_hyper tool_hyper.sh)
 tfr_unit_test(test_npy test_npy.c)
-# tfr-hyper's figures, sidecars and pages, read back with the PNG
-# inspector of test_picture; memory is not measured under sanitizers
+# tfr-hyper's figures, sidecars and pages
 tfr_tool_test(tool_hyper_picture tool_hyper_picture.sh)
-set_property(TEST tool_hyper_picture APPEND PROPERTY ENVIRONMENT
-  "TFR_PNGDUMP=$<TARGET_FILE:test_picture>")
-if(TFR_SANITIZE)
-  set_property(TEST tool_hyper_picture APPEND PROPERTY ENVIRONMENT "TFR_SANITIZE=1")
-endif()
