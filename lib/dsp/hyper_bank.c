@@ -2,6 +2,7 @@
  * (tfr_hyper_bank.h): the channel splitting and the q of a picture. */
 #include "tfr_base.h"
 #include "tfr_hyper_bank.h"
+#include "hyper_state.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +42,12 @@ int tfr_hyper_bank_check(const tfr_hyper_bank_params *p, tfr_diag *d)
 	double lines = 0, bytes = 0, per_q = p->split ? p->channels : 1;
 	for (size_t i = 0; i < p->nq; i++) {
 		hp.q = p->q[i];
-		int e = tfr_hyper_check(&hp, d);
+		double l, b;
+		int e = tfr_hyper_check_costs(&hp, &l, &b, d);
 		if (e != TFR_OK)
 			return e;
-		lines += per_q * tfr_hyper_lines(&hp);
-		bytes += per_q * tfr_hyper_memory(&hp);
+		lines += per_q * l;
+		bytes += per_q * b;
 	}
 	/* the limits of one histogram hold for them all together */
 	if (lines > TFR_HYPER_MAX_LINES)

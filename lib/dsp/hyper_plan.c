@@ -286,25 +286,33 @@ double tfr_hyper_memory(const tfr_hyper_params *p)
 	return bytes;
 }
 
-int tfr_hyper_check(const tfr_hyper_params *p, tfr_diag *d)
+int tfr_hyper_check_costs(const tfr_hyper_params *p, double *lines, double *bytes,
+                          tfr_diag *d)
 {
 	int e = check_params(p, d);
 	if (e != TFR_OK)
 		return e;
-	double lines = tfr_hyper_lines(p);
-	if (lines > TFR_HYPER_MAX_LINES)
+	*lines = hf_real(p) * p->over * p->channels;
+	*bytes = 0;
+	if (*lines > TFR_HYPER_MAX_LINES)
 		return tfr_diag_setf(d, TFR_EINVAL, "%.0f scan lines x %d channels: "
 		                     "at most %d (fewer channels, bins per octave, "
 		                     "scan lines per bin, or a narrower band)",
-		                     lines / p->channels, p->channels,
+		                     *lines / p->channels, p->channels,
 		                     TFR_HYPER_MAX_LINES);
-	double bytes = tfr_hyper_memory(p);
-	if (bytes > TFR_HYPER_MAX_MEMORY)
+	*bytes = tfr_hyper_memory(p);
+	if (*bytes > TFR_HYPER_MAX_MEMORY)
 		return tfr_diag_setf(d, TFR_EINVAL, "the analysis would take %.4g MB "
 		                     "before any input, more than %d MB (fewer "
 		                     "threads or channels, a longer time bin)",
-		                     bytes / 1048576, TFR_HYPER_MAX_MEMORY >> 20);
+		                     *bytes / 1048576, TFR_HYPER_MAX_MEMORY >> 20);
 	return TFR_OK;
+}
+
+int tfr_hyper_check(const tfr_hyper_params *p, tfr_diag *d)
+{
+	double lines, bytes;
+	return tfr_hyper_check_costs(p, &lines, &bytes, d);
 }
 
 size_t tfr_hyper_freq_bins(const tfr_hyper_params *p)

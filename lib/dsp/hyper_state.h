@@ -169,6 +169,12 @@ static inline double hy_round(double x, int away)
 /* hyper_scan.c: line ln of worker w over the current super-block. */
 void tfr_hyper_scan_line(hy_worker *w, const hy_line *ln);
 
+/* tfr_hyper_check, which also gives the scan lines times channels and
+ * the memory before input of p (what its limits bound), for a bank to
+ * add up. */
+int tfr_hyper_check_costs(const tfr_hyper_params *p, double *lines, double *bytes,
+                          tfr_diag *d);
+
 /* hyper_picture.c: room for the picture up to row rows, exclusive
  * (exactly that many if exact); TFR_OK, TFR_ENOMEM or TFR_ERANGE. */
 int tfr_hyper_picture_reserve(tfr_hyper *h, size_t rows, int exact);
