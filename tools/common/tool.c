@@ -1,6 +1,6 @@
 /* tool.c - identity, messages and exit of the tfr tools (see tool.h). */
 #include "tool.h"
-#include "tool_private.h"
+#include "tool_temp.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -152,7 +152,7 @@ void tool_die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(fmt, ap);
 	va_end(ap);
-	tool_outputs_abandon();
+	tool_temps_abandon();
 	exit(status);
 }
 
@@ -163,7 +163,7 @@ void tool_usage_error(const char *fmt, ...)
 	vmessage(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", progname);
-	tool_outputs_abandon();
+	tool_temps_abandon();
 	exit(TOOL_EXIT_USAGE);
 }
 

@@ -12,13 +12,12 @@
 #define _XOPEN_SOURCE 700
 
 #include "tool.h"
-#include "tool_private.h"
+#include "tool_temp.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,49 +28,8 @@ struct tool_output {
 	char *final;            /* where a temporary goes on success */
 	int fd;
 	FILE *fp;
-	int slot;               /* index in pending[], or -1 */
+	int slot;               /* its temporary's (tool_temp.h), or -1 */
 };
-
-/* Temporary files not yet renamed into place: removed on failure and by
- * the signal handler (unlink is async-signal-safe; the paths are fixed
- * before the handler can see them). */
-enum { MAX_PENDING = 16 };
-static char pending[MAX_PENDING][PATH_MAX];
-static volatile sig_atomic_t npending_used[MAX_PENDING];
-
-void tool_outputs_abandon(void)
-{
-	for (int i = 0; i < MAX_PENDING; i++)
-		if (npending_used[i]) {
-			unlink(pending[i]);
-			npending_used[i] = 0;
-		}
-}
-
-static void on_signal(int sig)
-{
-	for (int i = 0; i < MAX_PENDING; i++)
-		if (npending_used[i])
-			unlink(pending[i]);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void catch_signals(void)
-{
-	static int done;
-	if (done)
-		return;
-	done = 1;
-	int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, NULL);
-	}
-}
 
 static int is_stdio(const char *path)
 {
@@ -94,21 +52,14 @@ void tool_check_output(const char *output, const char *input)
  * the file it replaces) would have. */
 static int make_temp(tool_output *o, int slot, const struct stat *old)
 {
-	char dir[PATH_MAX], base[PATH_MAX];
+	char dir[PATH_MAX], base[PATH_MAX], name[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", o->final);
 	snprintf(base, sizeof base, "%s", o->final);
-	int n = snprintf(pending[slot], PATH_MAX, "%s/.%s.tfr-XXXXXX",
-	                 dirname(dir), basename(base));
+	int n = snprintf(name, sizeof name, "%s/.%s.tfr-XXXXXX", dirname(dir),
+	                 basename(base));
 	if (n < 0 || n >= PATH_MAX)
 		tool_die(TOOL_EXIT_FAIL, "%s: name too long", o->label);
-	catch_signals();
-	sigset_t all, was;
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &was);
-	int fd = mkstemp(pending[slot]);
-	if (fd >= 0)
-		npending_used[slot] = 1;
-	sigprocmask(SIG_SETMASK, &was, NULL);
+	int fd = tool_temp_create(slot, name);
 	if (fd < 0)
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", o->label, strerror(errno));
 	mode_t mode;
@@ -125,10 +76,10 @@ static int make_temp(tool_output *o, int slot, const struct stat *old)
 
 static int free_slot(void)
 {
-	for (int i = 0; i < MAX_PENDING; i++)
-		if (!npending_used[i])
-			return i;
-	tool_die(TOOL_EXIT_FAIL, "too many outputs");
+	int slot = tool_temp_slot();
+	if (slot < 0)
+		tool_die(TOOL_EXIT_FAIL, "too many outputs");
+	return slot;
 }
 
 tool_output *tool_output_open(const char *path, int binary)
@@ -211,9 +162,8 @@ void tool_output_close(tool_output *o)
 	if (bad)
 		tool_die(TOOL_EXIT_FAIL, "%s: write error: %s", o->label, strerror(err));
 	if (o->slot >= 0) {
-		if (rename(pending[o->slot], o->final) != 0)
+		if (tool_temp_commit(o->slot, o->final) != 0)
 			tool_die(TOOL_EXIT_FAIL, "%s: %s", o->label, strerror(errno));
-		npending_used[o->slot] = 0;
 	}
 	free(o->final);
 	free(o);
