@@ -1,7 +1,7 @@
 /*
- * batch.h - between the parts of tfr-batch (tfr-batch.c and
- * batch_*.c): what a batch is asked to do, the jobs it found, and the
- * state of a run. See tfr-batch(1).
+ * batch.h - between the parts of tfr-batch (tfr-batch.c and the files
+ * of tools/batch): what a batch is asked to do, the jobs it found, and
+ * the state of a run. See tfr-batch(1).
  */
 #ifndef TFR_BATCH_H
 #define TFR_BATCH_H
@@ -73,6 +73,13 @@ typedef struct {
 	int stop;                 /* the signal that stops the run, or 0 */
 } batch_state;
 
+/* ---- batch_name.c: names of files, for every part ---- */
+
+/* "a/b/x.wav" joined to a folder. */
+char *batch_join(const char *dir, const char *rel);
+/* A name as messages print it: control characters as '?'. */
+const char *batch_shown(const char *name);
+
 /* ---- batch_plan.c: the files, their outputs' names, the checks ---- */
 
 /* Walk INDIR (sorted, links followed, loops refused, OUTDIR and hidden
@@ -82,10 +89,6 @@ void batch_plan(const batch_opts *o, batch_list *list, batch_manifest *m);
 /* Mark what is up to date (JOB_SKIP) and what must run (JOB_TODO). */
 void batch_plan_todo(const batch_opts *o, batch_list *list,
                      const batch_manifest *m);
-/* "a/b/x.wav" joined to a folder. */
-char *batch_join(const char *dir, const char *rel);
-/* A name as messages print it: control characters as '?'. */
-const char *batch_shown(const char *name);
 void batch_list_free(batch_list *list);
 
 /* ---- batch_stamp.c: what made each output (OUTDIR/.tfr-batch) ---- */

@@ -33,31 +33,6 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
-char *batch_join(const char *dir, const char *rel)
-{
-	size_t a = strlen(dir), b = strlen(rel);
-	int slash = a > 0 && dir[a - 1] != '/';
-	char *p = xrealloc(NULL, a + slash + b + 1);
-	memcpy(p, dir, a);
-	if (slash)
-		p[a] = '/';
-	memcpy(p + a + slash, rel, b + 1);
-	return p;
-}
-
-const char *batch_shown(const char *name)
-{
-	/* a few at once: one message may name two files */
-	static char ring[4][4096];
-	static int next;
-	char *buf = ring[next++ % 4];
-	size_t i = 0;
-	for (; name[i] && i < sizeof ring[0] - 1; i++)
-		buf[i] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
-	buf[i] = 0;
-	return buf;
-}
-
 /* ---- the walk ---- */
 
 typedef struct {
