@@ -32,9 +32,10 @@ bad=$(matches '\b(v?f?s?n?printf|puts|fputs|putchar|fwrite|fopen|fread|getline|s
 [ -z "$bad" ] || fail "a DSP core formats, parses or does I/O: $bad"
 
 # I/O: no FFTs and no DSP objects
-bad=$(matches '#include[[:space:]]*[<"](kiss_fft[a-z]*\.h|hyper_[a-z]*\.h|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|freqmap|bpgrid)\.h)[>"]' $io)
+# (a window's name is text: tfr_window_spec.h; its shape, tfr_window.h, DSP)
+bad=$(matches '#include[[:space:]]*[<"](kiss_fft[a-z]*\.h|hyper_[a-z]*\.h|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|freqmap|bpgrid|window)\.h)[>"]' $io)
 [ -z "$bad" ] || fail "an I/O module includes a DSP header: $bad"
-bad=$(matches '\b(kiss_fft[a-z]*|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|bpgrid)_[a-z_]*)[[:space:]]*\(' $io)
+bad=$(matches '\b(kiss_fft[a-z]*|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|bpgrid)_[a-z_]*|tfr_window_(fill|lobe_bins))[[:space:]]*\(' $io)
 [ -z "$bad" ] || fail "an I/O module calls a DSP core: $bad"
 
 # every library source includes what it uses, not the umbrella header

@@ -10,6 +10,7 @@
 #include "tfr_number.h"
 #include "tfr_records.h"
 #include "tfr_window.h"
+#include "tfr_window_spec.h"
 #include "tfr_framer.h"
 #include "tfr_reassign.h"
 #include "tfr_audio.h"

@@ -1,11 +1,12 @@
 /*
  * window_name.c - window names as text: parsing the names users type
  * ("hann", "kaiser:90dB", "gaussian:200") and the canonical name written
- * into stream headers (I/O side of tfr_window.h).
+ * into stream headers (tfr_window_spec.h; the shapes are DSP, in
+ * tfr_window.h, which this file does not need).
  */
 #include "tfr_base.h"
 #include "tfr_number.h"
-#include "tfr_window.h"
+#include "tfr_window_spec.h"
 
 #include <stdio.h>
 #include <string.h>
