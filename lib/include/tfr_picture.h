@@ -1,5 +1,6 @@
 /*
- * tfr_picture.h - pictures of time-frequency matrices (I/O module): levels
+ * tfr_picture.h - pictures of time-frequency matrices (lib/picture, the
+ * drawing above the formats: it writes through tfr_png.h): levels
  * on a dB scale, colour maps, several layers as the R, G, B of one
  * picture or as panels stacked top to bottom, written as PNG row by row;
  * either bare (the matrix's pixels only) or as a figure for a paper
@@ -45,6 +46,7 @@
 #define TFR_PICTURE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "tfr_axis.h"
@@ -55,6 +57,30 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- levels and colour maps (colormap.c) ---- */
+
+/* Colour maps: t in [0, 1] (clamped) to 8-bit RGB. */
+typedef enum {
+	TFR_COLORMAP_INFERNO,  /* black - purple - orange - yellow */
+	TFR_COLORMAP_VIRIDIS,  /* blue - green - yellow */
+	TFR_COLORMAP_GRAY,     /* black - white */
+	TFR_COLORMAP_PRINT     /* white - black: black on white, for print */
+} tfr_colormap;
+
+void tfr_colormap_rgb(tfr_colormap map, double t, uint8_t rgb[3]);
+
+/* Parse "inferno", "viridis", "gray" (or "grey") or "print": TFR_OK or
+ * TFR_EINVAL. */
+int tfr_colormap_parse(const char *name, tfr_colormap *map);
+
+/*
+ * Level of value v on a logarithmic scale: 1 at vmax, 0 at range_db
+ * decibels (10 log10, an energy) below it or less (and for v <= 0).
+ */
+double tfr_level_db(double v, double vmax, double range_db);
+
+/* ---- pictures ---- */
 
 typedef struct {
 	/* the matrix (bare pictures and figures) */

@@ -1,6 +1,6 @@
 /*
- * tfr_png.h - PNG writer (I/O, libpng) and the colour maps used to turn
- * a level in [0, 1] into a colour (lib/colormap.c).
+ * tfr_png.h - PNG writer (I/O, libpng). The colour maps that turn a
+ * level into a colour belong to the drawing of pictures (tfr_picture.h).
  *
  * The writer is row by row, so a picture never needs to exist as a
  * whole RGB buffer; text chunks (the picture's geometry and provenance)
@@ -37,26 +37,6 @@ int tfr_png_write_row(tfr_png *png, const uint8_t *rgb);
 /* Finish (after height rows) and free. TFR_OK or TFR_EIO; the object is
  * freed either way; NULL is allowed. */
 int tfr_png_close(tfr_png *png);
-
-/* Colour maps: t in [0, 1] (clamped) to 8-bit RGB. */
-typedef enum {
-	TFR_COLORMAP_INFERNO,  /* black - purple - orange - yellow */
-	TFR_COLORMAP_VIRIDIS,  /* blue - green - yellow */
-	TFR_COLORMAP_GRAY,     /* black - white */
-	TFR_COLORMAP_PRINT     /* white - black: black on white, for print */
-} tfr_colormap;
-
-void tfr_colormap_rgb(tfr_colormap map, double t, uint8_t rgb[3]);
-
-/* Parse "inferno", "viridis", "gray" (or "grey") or "print": TFR_OK or
- * TFR_EINVAL. */
-int tfr_colormap_parse(const char *name, tfr_colormap *map);
-
-/*
- * Level of value v on a logarithmic scale: 1 at vmax, 0 at range_db
- * decibels (10 log10, an energy) below it or less (and for v <= 0).
- */
-double tfr_level_db(double v, double vmax, double range_db);
 
 #ifdef __cplusplus
 }

@@ -5,7 +5,7 @@
  * levels, light for loud (gray) or dark for loud on white paper (print).
  */
 #include "tfr_base.h"
-#include "tfr_png.h"
+#include "tfr_picture.h"
 
 #include <math.h>
 #include <string.h>
