@@ -2,9 +2,12 @@
 # on arrays and records and never touch files, streams, text or parsing;
 # I/O modules never do DSP; picture modules draw above the formats, never
 # do DSP, and I/O never uses them; library sources include what they use,
-# never the umbrella header; nothing in lib/ prints or exits.
+# never the umbrella header; nothing in lib/ prints or exits. In tools/:
+# one file per executable, its other parts in a folder of its own, and no
+# two files of a folder calling each other.
 . "$TFR_TESTS/lib.sh"
 L=$TFR_SRC/lib
+T=$TFR_SRC/tools
 
 # list FILES PATTERN: the lines of FILES matching the extended regex,
 # comments left out (a line starting with /* or * or //)
@@ -57,12 +60,58 @@ bad=$(matches '#include[[:space:]]*"tfr\.h"' $all)
 bad=$(matches '\b(stdout|stderr|exit|abort|_Exit|perror)\b' $all)
 [ -z "$bad" ] || fail "the library prints or exits: $bad"
 
-# the lint itself works: a DSP file with printf would be caught, and an
-# I/O file that includes DSP or picture headers or draws
+# tools/: the executables (tfr-NAME.c), the skeleton (common/) and the
+# other parts of a tool too big for one file (NAME/, beside tfr-NAME.c)
+for f in "$T"/*; do
+	n=${f##*/}
+	case $n in
+	tfr-*.c | common) continue ;;
+	esac
+	[ -d "$f" ] && [ -f "$T/tfr-$n.c" ] ||
+		fail "tools/$n: tools/ holds tfr-*.c, common/ and a folder per tool (NAME/ for tfr-NAME.c) only"
+done
+
+# exported FILE: the functions FILE defines for other files: a name and
+# '(' on a line that starts in the first column with a type, not static
+# (the skeleton's style: the type and name of a definition on one line)
+exported() {
+	grep -vE '^(static|typedef|extern)\b' "$1" |
+		sed -nE 's/^[A-Za-z_][^(;=]*[^A-Za-z0-9_(]([A-Za-z_][A-Za-z0-9_]*)\(.*/\1/p'
+}
+# calls A B: 1 when A calls a function that B defines
+calls() {
+	names=$(exported "$2" | sort -u | paste -sd '|' -)
+	[ -n "$names" ] && [ -n "$(matches "\\b($names)[[:space:]]*\\(" "$1")" ]
+}
+# loops FILE...: the files that call each other, through any number of
+# others (tsort's complaint), or nothing when their calls are layered
+loops() {
+	for a; do
+		echo "$a $a"
+		for b; do
+			[ "$a" = "$b" ] || ! calls "$a" "$b" || echo "$b $a"
+		done
+	done | tsort 2>&1 >/dev/null | grep -v 'input contains a loop' | sed 's/^tsort: //' | paste -sd ' ' - || true
+}
+# no .c files of a tool's folder call each other: its parts are layered
+for d in "$T"/*/; do
+	set -- "$d"*.c
+	[ -e "$1" ] || continue
+	bad=$(cd "$d" && loops *.c)
+	[ -z "$bad" ] || fail "tools/${d#"$T"/}: these files call each other: $bad"
+done
+
+# the lint itself works: a DSP file with printf would be caught, and so
+# would two files that call each other (and one that calls the other not)
 printf '#include <stdio.h>\nvoid f(void) { printf("x"); }\n' > fake.c
 [ -n "$(matches '\b(v?f?s?n?printf)[[:space:]]*\(' fake.c)" ] || fail "lint pattern misses printf"
 printf '#include "tfr_window.h"\n#include "tfr_picture.h"\nvoid g(void) { tfr_colormap_rgb(0, 0, 0); }\n' > fake_io.c
 [ -n "$(matches "$dsp_include" fake_io.c)" ] || fail "lint pattern misses tfr_window.h"
 [ -n "$(matches "$picture_include" fake_io.c)" ] || fail "lint pattern misses tfr_picture.h"
 [ -n "$(matches "$picture_call" fake_io.c)" ] || fail "lint pattern misses a colour map"
+printf 'static int helper(void);\nvoid a_one(int x)\n{\n\tb_two(x);\n}\n' > fake_a.c
+printf '#include "a.h"\nconst char *b_two(int x)\n{\n\treturn x ? a_one(x), "" : "";\n}\nstatic void b_three(void)\n{\n}\n' > fake_b.c
+printf 'int c_four(void)\n{\n\treturn b_three();\n}\n' > fake_c.c
+[ -n "$(loops fake_a.c fake_b.c fake_c.c)" ] || fail "lint misses a cycle"
+[ -z "$(loops fake_b.c fake_c.c)" ] || fail "lint takes a static function for a call between files"
 finish
