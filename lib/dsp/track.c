@@ -51,6 +51,8 @@
 struct held {
 	double time, fmeas, freq;
 	float amp, phase, bw;
+	tfr_phasefit_mid mid;  /* a breakpoint to write before this one */
+	float mid_amp, mid_bw;
 };
 
 struct partial {
@@ -63,6 +65,7 @@ struct partial {
 	double ht[HIST], hf[HIST];
 	double last_time, last_freq, last_db;
 	tfr_phasefit_anchor anchor;
+	float anchor_amp, anchor_bw;  /* of the anchor's breakpoint */
 	int cn;               /* the last CURV_BACK breakpoints fixed */
 	double ct[CURV_BACK], cf[CURV_BACK];  /* (times, measured freqs) */
 	struct held *bp;      /* ring of held breakpoints, cap a power of 2 */
@@ -105,6 +108,9 @@ struct keyed {
 
 struct tfr_track {
 	tfr_track_params p;
+	tfr_phasefit_params fit;
+	double spacing;       /* s: least time between breakpoints of a
+	                         partial (> 0) */
 	int max_gap;
 	double amp_floor, hold_frames;
 	double range_factor;  /* 10^(-range_db / 20) */
@@ -162,6 +168,8 @@ void tfr_track_params_default(tfr_track_params *p)
 	p->range_decay = 0;
 	p->phase_correct = 1;
 	p->max_nudge = 0.002;
+	p->phase_tolerance = 0.05;
+	p->min_spacing = 0;
 }
 
 int tfr_track_check(const tfr_track_params *p, tfr_diag *d)
@@ -198,6 +206,12 @@ int tfr_track_check(const tfr_track_params *p, tfr_diag *d)
 		return tfr_diag_set(d, TFR_EINVAL, "phase_correct must be 0 or 1");
 	if (!(p->max_nudge >= 0 && p->max_nudge <= 0.1))
 		return tfr_diag_set(d, TFR_EINVAL, "max_nudge must be 0 to 0.1");
+	if (!(p->phase_tolerance > 0 && p->phase_tolerance <= TFR_PI))
+		return tfr_diag_set(d, TFR_EINVAL,
+		                    "phase_tolerance must be above 0 and at most pi rad");
+	if (!(p->min_spacing >= 0 && p->min_spacing <= p->frame_period))
+		return tfr_diag_set(d, TFR_EINVAL,
+		                    "min_spacing must be 0 to one frame period");
 	if (!(p->window_m2 >= 0 && p->window_m2 <= 1e6))
 		return tfr_diag_set(d, TFR_EINVAL,
 		                    "window_m2 must be 0 to 10^6 s^2");
@@ -251,6 +265,9 @@ tfr_track *tfr_track_new(const tfr_track_params *p, tfr_diag *d)
 	t->decay_factor = pow(10, -p->range_decay * p->frame_period / 20);
 	t->hold_frames = ceil(p->min_duration / p->frame_period) + t->max_gap +
 	                 HOLD_EXTRA;
+	t->spacing = p->min_spacing > 0 ? p->min_spacing : 0.25 * p->frame_period;
+	t->fit = (tfr_phasefit_params){ p->max_nudge, t->spacing,
+	                                p->phase_tolerance };
 	tfr_track_reset(t);
 	return t;
 }
@@ -383,8 +400,7 @@ static void parabola(const double *x, const double *f, int n, double *d1,
 }
 
 /* The breakpoint j of the sequence (t, f) (n of them) corrected for the
- * window's averaging (tfr_track.h): frequency and phase into *pt,
- * its f'' into pt->curv. */
+ * window's averaging (tfr_track.h): frequency and phase into *pt. */
 static void curvature_correct(double m2, const double *t, const double *f,
                               int n, int j, float phase,
                               tfr_phasefit_point *pt)
@@ -405,44 +421,51 @@ static void curvature_correct(double m2, const double *t, const double *f,
 	pt->time = t[j];
 	pt->freq = f[j] - (df < -lim ? -lim : df > lim ? lim : df);
 	pt->phase = phase - 0.5 * atan(TFR_2PI * d1 * m2);
-	pt->curv = d2;
+}
+
+/* The midpoint m of q before h: amplitude and bandwidth halfway
+ * between the anchor's and h's (it lies halfway in time). */
+static void fill_mid(const struct partial *q, struct held *h,
+                     const tfr_phasefit_mid *m)
+{
+	h->mid = *m;
+	h->mid_amp = 0.5f * (q->anchor_amp + h->amp);
+	h->mid_bw = 0.5f * (q->anchor_bw + h->bw);
 }
 
 /* Fix the frequency of the next breakpoint not yet fixed: correct it
- * and the next ones in the phase fit's window for curvature, then fit. */
+ * for curvature (seeing CURV_AHEAD breakpoints ahead), then make it
+ * agree with the phases (phasefit.c). */
 static void commit_one(const tfr_track *t, struct partial *q)
 {
 	struct held *h = held_at(q, q->committed);
-	if (!t->p.phase_correct && !(t->p.window_m2 > 0)) {
-		h->freq = h->fmeas;
-		q->committed++;
-		return;
+	h->mid.set = 0;
+	tfr_phasefit_point pt = { h->time, h->fmeas, h->phase };
+	if (t->p.window_m2 > 0) {
+		enum { SPAN = CURV_BACK + 1 + CURV_AHEAD };
+		double ts[SPAN], fs[SPAN];
+		int n0 = q->cn, n = n0;
+		for (int k = 0; k < n0; k++) {
+			ts[k] = q->ct[k];
+			fs[k] = q->cf[k];
+		}
+		for (size_t i = q->committed; i < q->count && n < SPAN; i++, n++) {
+			ts[n] = held_at(q, i)->time;
+			fs[n] = held_at(q, i)->fmeas;
+		}
+		curvature_correct(t->p.window_m2, ts, fs, n, n0, h->phase, &pt);
 	}
-	enum { SPAN = CURV_BACK + TFR_PHASEFIT_WINDOW + CURV_AHEAD };
-	double ts[SPAN], fs[SPAN];
-	int n0 = q->cn, n = n0;
-	for (int k = 0; k < n0; k++) {
-		ts[k] = q->ct[k];
-		fs[k] = q->cf[k];
+	h->phase = (float)pt.phase;
+	if (t->p.phase_correct) {
+		tfr_phasefit_mid m;
+		h->freq = tfr_phasefit_commit(&q->anchor, &pt, &t->fit, &m);
+		if (m.set)
+			fill_mid(q, h, &m);
+		q->anchor_amp = h->amp;
+		q->anchor_bw = h->bw;
+	} else {
+		h->freq = pt.freq;
 	}
-	for (size_t i = q->committed; i < q->count && n < SPAN; i++, n++) {
-		ts[n] = held_at(q, i)->time;
-		fs[n] = held_at(q, i)->fmeas;
-	}
-	tfr_phasefit_point pt[TFR_PHASEFIT_WINDOW] = { { 0 } };
-	int np = n - n0 < TFR_PHASEFIT_WINDOW ? n - n0 : TFR_PHASEFIT_WINDOW;
-	for (int j = 0; j < np; j++) {
-		const struct held *b = held_at(q, q->committed + (size_t)j);
-		pt[j] = (tfr_phasefit_point){ b->time, b->fmeas, b->phase, 0 };
-		if (t->p.window_m2 > 0)
-			curvature_correct(t->p.window_m2, ts, fs, n, n0 + j, b->phase,
-			                  &pt[j]);
-	}
-	h->phase = (float)pt[0].phase;
-	if (t->p.phase_correct)
-		h->freq = tfr_phasefit_commit(&q->anchor, pt, np, t->p.max_nudge);
-	else
-		h->freq = pt[0].freq;
 	/* the history keeps measured frequencies: the parabola is fitted
 	 * to what the frames saw */
 	if (q->cn == CURV_BACK) {
@@ -458,8 +481,7 @@ static void commit_one(const tfr_track *t, struct partial *q)
 /* Fix every frequency whose lookahead is complete (all, once ended). */
 static void commit_ready(const tfr_track *t, struct partial *q)
 {
-	size_t look = t->p.phase_correct || t->p.window_m2 > 0
-	              ? TFR_PHASEFIT_WINDOW - 1 : 0;
+	size_t look = t->p.window_m2 > 0 ? CURV_AHEAD : 0;
 	while (q->committed < q->count &&
 	       (!q->alive || q->count - 1 - q->committed >= look))
 		commit_one(t, q);
@@ -502,20 +524,34 @@ static void append(tfr_track *t, int s, int64_t frame, const tfr_peak *pk,
                    double level)
 {
 	struct partial *q = &t->pool[s];
+	/* the first frames' reassigned times can be before the sound's
+	 * start, where importers (Loris) refuse partials: such a
+	 * breakpoint moves to 0, its phase advanced as a steady sinusoid's */
+	double time = pk->time > 0 ? pk->time : 0;
+	float phase = pk->time > 0 ? pk->phase
+	            : (float)remainder(pk->phase - TFR_2PI * pk->freq * pk->time, TFR_2PI);
+	if (q->count && time < q->last_time + t->spacing) {
+		/* a peak closer than the spacing to the partial's last
+		 * breakpoint (frames either side of an onset, reassigned to
+		 * it) continues the partial without a breakpoint of its own */
+		q->last_frame = frame;
+		t->st.merged++;
+		return;
+	}
 	struct held *h = &q->bp[(q->head + q->count) & (q->cap - 1)];
-	h->time = pk->time;
+	h->time = time;
 	h->fmeas = h->freq = pk->freq;
 	h->amp = pk->amp;
-	h->phase = pk->phase;
+	h->phase = phase;
 	h->bw = pk->bandwidth;
 	q->count++;
 	t->held++;
-	q->ht[q->hpos] = pk->time;
+	q->ht[q->hpos] = time;
 	q->hf[q->hpos] = pk->freq;
 	q->hpos = (q->hpos + 1) % HIST;
 	if (q->hn < HIST)
 		q->hn++;
-	q->last_time = pk->time;
+	q->last_time = time;
 	q->last_freq = pk->freq;
 	q->last_db = level;
 	if (pk->amp > q->peak_amp)
@@ -857,10 +893,10 @@ static int reserve_frame(tfr_track *t, size_t n)
 	    grow(&t->key, &t->key_cap, slots, sizeof *t->key) ||
 	    grow(&t->keyed, &t->keyed_cap, slots, sizeof *t->keyed) ||
 	    grow(&t->level, &t->level_cap, n, sizeof *t->level) ||
-	    grow(&t->rel, &t->rel_cap, total, sizeof *t->rel) ||
-	    grow(&t->order, &t->order_cap, total, sizeof *t->order) ||
-	    grow(&t->order2, &t->order2_cap, total, sizeof *t->order2) ||
-	    grow(&t->out, &t->out_cap, t->nout + total, sizeof *t->out))
+	    grow(&t->rel, &t->rel_cap, 2 * total, sizeof *t->rel) ||
+	    grow(&t->order, &t->order_cap, 2 * total, sizeof *t->order) ||
+	    grow(&t->order2, &t->order2_cap, 2 * total, sizeof *t->order2) ||
+	    grow(&t->out, &t->out_cap, t->nout + 2 * total, sizeof *t->out))
 		return TFR_ENOMEM;
 	return TFR_OK;
 }
@@ -946,6 +982,9 @@ static void trim_quiet(tfr_track *t, int64_t m)
 			}
 			pop_front(t, q);
 		}
+		/* the partial now starts here: nothing before it */
+		if (q->count)
+			held_at(q, 0)->mid.set = 0;
 	}
 }
 
@@ -986,6 +1025,12 @@ static int is_final(const struct partial *q, size_t i)
 	return i < q->committed && (i + 1 < q->count || !q->alive);
 }
 
+/* The time of held breakpoint b's output: its midpoint's, if any. */
+static double held_start(const struct held *b)
+{
+	return b->mid.set ? b->mid.time : b->time;
+}
+
 /* The release time: no breakpoint still to come, and none held that is
  * not final, is earlier. */
 static double release_time(const tfr_track *t, double horizon)
@@ -996,12 +1041,17 @@ static double release_time(const tfr_track *t, double horizon)
 		if (!q->in_use || !q->count)
 			continue;
 		if (!q->kept) {
-			double h = held_at(q, 0)->time;
+			double h = held_start(held_at(q, 0));
 			r = h < r ? h : r;
 		} else if (q->alive) {
 			size_t j = q->committed < q->count - 1 ? q->committed
 			                                        : q->count - 1;
-			double h = held_at(q, j)->time;
+			double h = held_start(held_at(q, j));
+			/* the midpoint fixed with breakpoint `committed` will lie
+			 * after the anchor, the breakpoint before it */
+			if (q->committed < q->count && q->anchor.set &&
+			    q->anchor.time < h)
+				h = q->anchor.time;
 			r = h < r ? h : r;
 		}
 	}
@@ -1018,7 +1068,21 @@ static size_t gather(tfr_track *t, double r)
 		struct partial *q = &t->pool[s];
 		if (!q->in_use || !q->kept)
 			continue;
-		while (q->count && is_final(q, 0) && held_at(q, 0)->time <= r) {
+		while (q->count && is_final(q, 0) && held_start(held_at(q, 0)) <= r) {
+			struct held *b = held_at(q, 0);
+			if (b->mid.set) {
+				/* written on its own: the breakpoint after it may
+				 * be later than r */
+				struct held m = { .time = b->mid.time,
+				                  .freq = b->mid.freq,
+				                  .amp = b->mid_amp,
+				                  .phase = (float)b->mid.phase,
+				                  .bw = b->mid_bw };
+				t->order[n] = (struct rel_key){ m.time, q->serial, n };
+				t->rel[n++] = (struct rel){ s, 0, m };
+				b->mid.set = 0;
+				continue;
+			}
 			struct rel_key *o = &t->order[n];
 			struct rel *x = &t->rel[n];
 			o->time = held_at(q, 0)->time;
@@ -1130,10 +1194,11 @@ int tfr_track_process(tfr_track *t, int64_t frame, const tfr_peak *peaks,
 int tfr_track_flush(tfr_track *t)
 {
 	out_begin(t);
-	if (grow(&t->rel, &t->rel_cap, t->held, sizeof *t->rel) ||
-	    grow(&t->order, &t->order_cap, t->held, sizeof *t->order) ||
-	    grow(&t->order2, &t->order2_cap, t->held, sizeof *t->order2) ||
-	    grow(&t->out, &t->out_cap, t->nout + t->held, sizeof *t->out))
+	/* each breakpoint held may bring a midpoint */
+	if (grow(&t->rel, &t->rel_cap, 2 * t->held, sizeof *t->rel) ||
+	    grow(&t->order, &t->order_cap, 2 * t->held, sizeof *t->order) ||
+	    grow(&t->order2, &t->order2_cap, 2 * t->held, sizeof *t->order2) ||
+	    grow(&t->out, &t->out_cap, t->nout + 2 * t->held, sizeof *t->out))
 		return TFR_ENOMEM;
 	for (size_t i = 0; i < t->nlive; i++) {
 		int s = t->live.v[i];

@@ -131,8 +131,14 @@ typedef struct {
 	                           after a loud one is judged on its own */
 	int phase_correct;      /* frequencies agree with phases (1) */
 	double max_nudge;       /* largest relative frequency change made
-	                           by phase correction (default 0.002,
-	                           [0, 0.1]) */
+	                           by phase correction's pull (default
+	                           0.002, [0, 0.1]) */
+	double phase_tolerance; /* rad: largest phase error left at a
+	                           breakpoint before a midpoint is inserted
+	                           (default 0.05, (0, pi]) */
+	double min_spacing;     /* s: least time between two breakpoints of
+	                           a partial (default 0: a quarter of
+	                           frame_period; at most frame_period) */
 	double window_m2;       /* s^2: the analysis window's second moment
 	                           sum (n - L/2)^2 w[n] / sum w[n] / fs^2,
 	                           for the curvature corrections below
@@ -179,6 +185,9 @@ typedef struct {
 	int64_t dropped;       /* partials dropped by the filters */
 	int64_t late;          /* peaks left out: earlier than output
 	                          already written */
+	int64_t merged;        /* peaks that continued a partial without a
+	                          breakpoint: closer than min_spacing to
+	                          its last one */
 	int64_t held;          /* breakpoints held back now */
 	int64_t alive;         /* partials held now (continuing, or ended
 	                          with breakpoints not yet written) */
