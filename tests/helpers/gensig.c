@@ -10,6 +10,10 @@
  *   chirp:F0:RATE:AMP              AMP*cos(2 pi (F0 t + RATE t^2/2))
  *   impulse:SAMPLE:AMP             AMP at sample index SAMPLE
  *   noise:AMP:SEED                 uniform white noise in [-AMP, AMP)
+ *   drum:TIME:AMP:TAU:SEED         noise burst from TIME s, decaying
+ *                                  exp(-t/TAU), nothing before TIME
+ *   pluck:F0:TIME:AMP              Karplus-Strong string from TIME s
+ *   voice:F0:VIB:AMP               vowel "a" with 5.5 Hz, +-VIB vibrato
  *   chan:K                         following components only in channel K
  *                                  (1-based; chan:0 = all channels again)
  */
@@ -100,6 +104,13 @@ int main(int argc, char **argv)
 				mono[(size_t)v[0]] = (float)v[1];
 		} else if (component(argv[i], "noise", v) == 2) {
 			test_add_noise(mono, len, v[0], (uint64_t)v[1]);
+		} else if (component(argv[i], "drum", v) == 4) {
+			test_add_drum(mono, len, rate, v[0] * rate, v[1], v[2],
+			              (uint64_t)v[3]);
+		} else if (component(argv[i], "pluck", v) == 3) {
+			test_add_pluck(mono, len, rate, v[0], v[1] * rate, v[2]);
+		} else if (component(argv[i], "voice", v) == 3) {
+			test_add_voice(mono, len, rate, v[0], v[1], v[2]);
 		} else {
 			die("unknown component");
 		}

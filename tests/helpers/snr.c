@@ -12,6 +12,23 @@
  *   steady=DB     the same between them
  *   spectral=DB   magnitude-spectrum SNR: sum |X|^2 / sum (|X|-|Y|)^2 over
  *                 Hann-windowed 2048-sample frames, hop 512
+ *   lsd=DB        log-spectral distance: the RMS over bins of
+ *                 10 log10 (|X|^2 / |Y|^2), both floored at -100 dB re a
+ *                 full-scale sine, per Hann-windowed 2048-sample frame
+ *                 (hop 512), averaged over the frames where the
+ *                 reference is not silent (its energy above the floor):
+ *                 what is missing or added at any level counts, as the
+ *                 ear hears it, which waveform SNR cannot see
+ *   preecho=DB    the median over the reference's onsets of the test's
+ *                 energy over the reference's in the 20 ms before each
+ *                 onset (0: no pre-echo; nan if no onset). An onset is
+ *                 a 2.5 ms block whose energy rises 10 dB above the
+ *                 mean of the 20 ms before it and is above -50 dBFS,
+ *                 at least 50 ms after the previous onset
+ *   onsets=N      their count
+ *   attack=DB     the median over the onsets of the test's energy over
+ *                 the reference's in the 20 ms from each onset (0: the
+ *                 attack kept; negative: lost)
  *   frames=N      the reference's length; test_frames=M the test's
  * Mono (the first channel of each file). Exit 1 on unreadable input.
  */
@@ -89,6 +106,106 @@ static double spectral(const float *x, const float *y, size_t xlen, size_t ylen)
 	return e > 0 ? 10 * log10(s / e) : INFINITY;
 }
 
+/* The log-spectral distance (see the top of the file). */
+static double lsd(const float *x, const float *y, size_t xlen, size_t ylen)
+{
+	enum { N = 2048, H = 512 };
+	kiss_fftr_cfg cfg = kiss_fftr_alloc(N, 0, NULL, NULL);
+	float bx[N], by[N];
+	kiss_fft_cpx fx[N / 2 + 1], fy[N / 2 + 1];
+	/* |X|^2 of a full-scale sine under a Hann window of N: (N/4)^2 */
+	double floor_p = 1e-10 * (N / 4.0) * (N / 4.0);
+	double sum = 0;
+	size_t frames = 0;
+	for (size_t start = 0; start + N <= xlen; start += H) {
+		for (size_t n = 0; n < N; n++) {
+			float w = (float)(0.5 - 0.5 * cos(2 * PI * (double)n / N));
+			bx[n] = w * x[start + n];
+			by[n] = start + n < ylen ? w * y[start + n] : 0;
+		}
+		kiss_fftr(cfg, bx, fx);
+		kiss_fftr(cfg, by, fy);
+		double d2 = 0, ex = 0;
+		for (size_t k = 0; k <= N / 2; k++) {
+			double px = (double)fx[k].r * fx[k].r + (double)fx[k].i * fx[k].i;
+			double py = (double)fy[k].r * fy[k].r + (double)fy[k].i * fy[k].i;
+			ex += px;
+			px = px > floor_p ? px : floor_p;
+			py = py > floor_p ? py : floor_p;
+			double d = 10 * log10(px / py);
+			d2 += d * d;
+		}
+		if (ex <= floor_p * (N / 2 + 1))
+			continue;
+		sum += sqrt(d2 / (N / 2 + 1));
+		frames++;
+	}
+	kiss_fftr_free(cfg);
+	return frames ? sum / (double)frames : NAN;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double u = *(const double *)a, v = *(const double *)b;
+	return (u > v) - (u < v);
+}
+
+static double median(double *v, size_t n)
+{
+	if (!n)
+		return NAN;
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static double energy(const float *x, size_t len, size_t a, size_t b)
+{
+	double e = 0;
+	for (size_t i = a; i < b && i < len; i++)
+		e += (double)x[i] * x[i];
+	return e;
+}
+
+/* Pre-echo and attack figures at the reference's onsets (see the top of
+ * the file). */
+static void onsets(const float *x, const float *y, size_t xlen, size_t ylen,
+                   double rate, double *pre, double *att, size_t *count)
+{
+	size_t blk = (size_t)(0.0025 * rate), win = (size_t)(0.020 * rate);
+	size_t nb = blk ? xlen / blk : 0, hist = win / (blk ? blk : 1);
+	double *be = malloc((nb + 1) * sizeof *be);
+	double *pv = malloc((nb + 1) * sizeof *pv), *av = malloc((nb + 1) * sizeof *av);
+	size_t n = 0, last = 0;
+	int any = 0;
+	for (size_t b = 0; be && b < nb; b++)
+		be[b] = energy(x, xlen, b * blk, (b + 1) * blk) / (double)blk;
+	for (size_t b = hist; be && pv && av && b < nb; b++) {
+		double before = 0;
+		for (size_t k = b - hist; k < b; k++)
+			before += be[k];
+		before /= (double)hist;
+		/* -50 dBFS: mean square of a full-scale sine is 0.5 */
+		if (be[b] < 0.5e-5 || be[b] < 10 * before)
+			continue;
+		size_t at = b * blk;
+		if (any && at < last + (size_t)(0.05 * rate))
+			continue;
+		any = 1;
+		last = at;
+		double ex = energy(x, xlen, at - win, at), ey = energy(y, ylen, at - win, at);
+		double ax = energy(x, xlen, at, at + win), ay = energy(y, ylen, at, at + win);
+		pv[n] = 10 * log10((ey + 1e-20) / (ex + 1e-20));
+		av[n] = 10 * log10((ay + 1e-20) / (ax + 1e-20));
+		n++;
+	}
+	*pre = pv ? median(pv, n) : NAN;
+	*att = av ? median(av, n) : NAN;
+	*count = n;
+	free(be);
+	free(pv);
+	free(av);
+}
+
 int main(int argc, char **argv)
 {
 	double edge_s = 0.1;
@@ -120,9 +237,13 @@ int main(int argc, char **argv)
 		sx += (double)x[k] * x[k];
 		ee += (x[k] - v) * (x[k] - v);
 	}
-	printf("snr=%.2f edges=%.2f steady=%.2f spectral=%.2f frames=%zu test_frames=%zu\n",
+	double pre, att;
+	size_t nons;
+	onsets(x, y, xl, yl, rx, &pre, &att, &nons);
+	printf("snr=%.2f edges=%.2f steady=%.2f spectral=%.2f lsd=%.2f "
+	       "preecho=%.1f onsets=%zu attack=%.1f frames=%zu test_frames=%zu\n",
 	       s_all, ee > 0 ? 10 * log10(sx / ee) : INFINITY, snr(x, y, yl, e, xl - e),
-	       spectral(x, y, xl, yl), xl, yl);
+	       spectral(x, y, xl, yl), lsd(x, y, xl, yl), pre, nons, att, xl, yl);
 	free(x);
 	free(y);
 	return 0;

@@ -70,6 +70,88 @@ void test_add_noise(float *x, size_t len, double amp, uint64_t seed)
 		x[n] += (float)(amp * (2 * test_rand(&s) - 1));
 }
 
+void test_add_drum(float *x, size_t len, double fs, double at, double amp,
+                   double tau, uint64_t seed)
+{
+	uint64_t s = seed ? seed : 88172645463325252ULL;
+	for (size_t n = at > 0 ? (size_t)at : 0; n < len; n++) {
+		double t = ((double)n - at) / fs;
+		x[n] += (float)(amp * exp(-t / tau) * (2 * test_rand(&s) - 1));
+	}
+}
+
+void test_add_pluck(float *x, size_t len, double fs, double f0, double at,
+                    double amp)
+{
+	/* the loop's delay is P + 1/2 samples (the average adds half) */
+	double period = fs / f0 - 0.5;
+	size_t p = (size_t)period;
+	double frac = period - (double)p;
+	/* first-order allpass for the fractional part */
+	double c = (1 - frac) / (1 + frac);
+	double *line = calloc(p + 1, sizeof *line);
+	if (!line)
+		return;
+	uint64_t s = 12345;
+	for (size_t k = 0; k <= p; k++)
+		line[k] = amp * (2 * test_rand(&s) - 1);
+	size_t i = 0, start = at > 0 ? (size_t)at : 0;
+	double prev = 0, ap_x = 0, ap_y = 0;
+	for (size_t n = start; n < len; n++) {
+		double y = line[i];
+		x[n] += (float)y;
+		double avg = 0.5 * (y + prev) * 0.999;
+		prev = y;
+		double ap = c * avg + ap_x - c * ap_y;
+		ap_x = avg;
+		ap_y = ap;
+		line[i] = ap;
+		i = i == p - 1 ? 0 : i + 1;
+	}
+	free(line);
+}
+
+/* The gain of a resonance at f (centre fc, bandwidth bw), 1 at fc. */
+static double formant(double f, double fc, double bw)
+{
+	double d = (f * f - fc * fc) / (f * bw);
+	return 1 / sqrt(1 + d * d);
+}
+
+void test_add_voice(float *x, size_t len, double fs, double f0, double vib,
+                    double amp)
+{
+	static const double fc[3] = { 700, 1220, 2600 }, bw[3] = { 130, 70, 160 };
+	static const double g[3] = { 1, 0.5, 0.25 };
+	int nh = (int)(0.45 * fs / (f0 * (1 + vib)));
+	double *ph = calloc((size_t)nh + 1, sizeof *ph);
+	double *w = calloc((size_t)nh + 1, sizeof *w);
+	if (!ph || !w) {
+		free(ph);
+		free(w);
+		return;
+	}
+	double sum = 0;
+	for (int k = 1; k <= nh; k++) {
+		for (int j = 0; j < 3; j++)
+			w[k] += g[j] * formant(k * f0, fc[j], bw[j]);
+		w[k] /= k;
+		sum += w[k];
+	}
+	for (size_t n = 0; n < len; n++) {
+		double t = (double)n / fs;
+		double f = f0 * (1 + vib * sin(2 * M_PI * 5.5 * t));
+		double v = 0;
+		for (int k = 1; k <= nh; k++) {
+			ph[k] += 2 * M_PI * k * f / fs;
+			v += w[k] * sin(ph[k]);
+		}
+		x[n] += (float)(amp * v / sum);
+	}
+	free(ph);
+	free(w);
+}
+
 const char *test_data_path(const char *name)
 {
 	static char buf[4096];

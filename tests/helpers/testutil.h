@@ -38,6 +38,20 @@ void test_add_chirp(float *x, size_t len, double fs, double f0, double rate,
                     double amp, double phase);
 /* Uniform white noise in [-amp, amp), deterministic for a seed. */
 void test_add_noise(float *x, size_t len, double amp, uint64_t seed);
+/* A drum hit: white noise from sample `at` on, amplitude amp decaying
+ * by exp(-t / tau), with a sharp onset (nothing before `at`). */
+void test_add_drum(float *x, size_t len, double fs, double at, double amp,
+                   double tau, uint64_t seed);
+/* A plucked string (Karplus-Strong): a delay line of fs/f0 samples
+ * filled with noise at sample `at`, fed back through a two-point
+ * average (a fractional delay keeps the pitch at f0), peak amp. */
+void test_add_pluck(float *x, size_t len, double fs, double f0, double at,
+                    double amp);
+/* A sung vowel: a band-limited sawtooth of f0 with 5.5 Hz, +-vib
+ * (relative) vibrato, each harmonic weighted by three formant
+ * resonances (700, 1220, 2600 Hz: "a"), peak about amp. */
+void test_add_voice(float *x, size_t len, double fs, double f0, double vib,
+                    double amp);
 
 /* Deterministic uniform random number in [0, 1) (xorshift64*). */
 double test_rand(uint64_t *state);
