@@ -201,6 +201,8 @@ static void reader_errors(void)
 	const tfr_schema *P = &tfr_points_schema;
 	expect_error(HDR "1\t2\t0.5\t100\t0.1\t0\t0\n", P, "");
 	expect_error(HDR "1\t2\t0.5\t100\t0.1\t0\t0\r\n2\t2\t0.5\t100\t0.1\t0\t0\r\n", P, "");
+	/* what awk writes back (spaces), runs of blanks, blanks at the ends */
+	expect_error(HDR "1 2 0.5 100 0.1 0 0\n  2\t 2  0.5\t\t100 0.1 0 0 \t\n", P, "");
 	expect_error("", P, "in: empty input (expected a tfr points stream)");
 	expect_error("hello\n", P, "in:1: not a tfr stream (expected a first line '#tfr points VERSION')");
 	expect_error("#tfr peaks 1\n", P, "in:1: expected a 'points' stream, got 'peaks'");
@@ -220,7 +222,10 @@ static void reader_errors(void)
 	expect_error(HDR "1\t2\t0.5\tnan\t0.1\t0\t0\n", P, "in:4: freq: 'nan' is not a finite number");
 	expect_error(HDR "1\t2\t0.5\tinf\t0.1\t0\t0\n", P, "in:4: freq: 'inf' is not a finite number");
 	expect_error(HDR "1\t2\t0,5\t100\t0.1\t0\t0\n", P, "in:4: time: '0,5' is not a finite number");
-	expect_error(HDR "1\t2\t\t100\t0.1\t0\t0\n", P, "in:4: time: '' is not a finite number");
+	/* fields are split on runs of blanks, as awk splits them: an
+	 * empty field is a missing one */
+	expect_error(HDR "1\t2\t\t100\t0.1\t0\t0\n", P, "in:4: expected 7 fields, got 6");
+	expect_error(HDR "1 2  0.5x 100\t0.1\t0\t0\n", P, "in:4: time: '0.5x' is not a finite number");
 	expect_error(HDR "# a comment\n\n1\t2\t0.5\t100\t0.1\t0\t0\n1\t2\t0.5\t100\t0.1\t0\n", P,
 	             "in:7: expected 7 fields, got 6");
 	/* the order column */

@@ -941,9 +941,29 @@ static void t_errors(void)
 	tfr_breakpoint b[2] = { ok, ok };
 	b[1] = (tfr_breakpoint){ 2, 0.05, 440, 0.5f, 0, 0, 0 };
 	expect_error("time going back", b, 2, TFR_EFORMAT, "time goes back");
-	b[1] = ok;
-	expect_error("a partial's time repeated", b, 2, TFR_EFORMAT,
-	             "do not increase");
+	{
+		/* a partial's time repeated (an edit's rounding): merged into
+		 * the breakpoint before, its end kept; less than a sample
+		 * later too; a sample later is a breakpoint of its own */
+		tfr_synth_params p = params();
+		tfr_synth *s = tfr_synth_new(&p, NULL);
+		tfr_breakpoint c[4] = { ok, ok, ok, ok };
+		c[1].time += 0.5 / p.sample_rate;
+		c[2].time += 1.0 / p.sample_rate;
+		c[3].time = c[2].time;
+		c[3].end = 1;
+		tfr_synth_stats st;
+		int e = tfr_synth_process(s, c, 4);
+		tfr_synth_get_stats(s, &st);
+		CHECK("a partial's time repeated: taken", e == TFR_OK);
+		CHECK("and merged (2 of 4)", st.merged == 2 && st.breakpoints == 2);
+		tfr_breakpoint more = ok;
+		more.time = 0.2;
+		CHECK("the merged end ended the partial: its id starts anew",
+		      tfr_synth_process(s, &more, 1) == TFR_OK &&
+		      (tfr_synth_get_stats(s, &st), st.partials == 2));
+		tfr_synth_free(s);
+	}
 	b[1] = ok;
 	b[1].partial = 3;
 	b[1].amp = NAN;

@@ -238,9 +238,12 @@ int main(int argc, char **argv)
 	if (o.verbose) {
 		tfr_synth_stats st;
 		tfr_synth_get_stats(s, &st);
-		tool_warn("%lld partials, %lld breakpoints, %lld samples (%.3f s at %g Hz); "
+		tool_warn("%lld partials, %lld breakpoints (%lld more merged: less than "
+		          "a sample after their partial's previous one), %lld samples "
+		          "(%.3f s at %g Hz); "
 		          "segments: %lld on their stored phases, %lld bent, %lld free",
 		          (long long)st.partials, (long long)st.breakpoints,
+		          (long long)st.merged,
 		          (long long)h.written, (double)h.written / o.p.sample_rate,
 		          o.p.sample_rate, (long long)st.seg_stored,
 		          (long long)st.seg_bent, (long long)st.seg_free);

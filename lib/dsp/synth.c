@@ -578,9 +578,17 @@ static int sy_take(tfr_synth *s, const tfr_breakpoint *b)
 	sy_partial *pt;
 	if (slot) {
 		pt = &s->parts[slot->idx];
-		if (!(b->time > pt->last_time))
-			return tfr_diag_set(&s->diag, TFR_EFORMAT,
-			                    "a partial's times do not increase");
+		/* times rounded into collision by an edit (awk prints 6
+		 * digits) are merged, not refused: the stream's order makes
+		 * b no earlier than the partial's last breakpoint */
+		if (b->time * s->p.sample_rate < pt->last_time * s->p.sample_rate + 1) {
+			s->st.merged++;
+			if (b->end) {
+				pt->ended = 1;
+				sy_map_del(s, slot);
+			}
+			return TFR_OK;
+		}
 	} else if (sy_start(s, b, &pt) != TFR_OK) {
 		return tfr_diag_set(&s->diag, TFR_ENOMEM, "out of memory");
 	}

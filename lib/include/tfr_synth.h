@@ -139,6 +139,10 @@ const tfr_diag *tfr_synth_diag(const tfr_synth *s);
 typedef struct {
 	int64_t partials;       /* partials started */
 	int64_t breakpoints;    /* breakpoints taken */
+	int64_t merged;         /* breakpoints merged into their partial's
+	                           previous one: less than a sample after
+	                           it (an edit that rounded times, as awk's
+	                           6 digits do, into collision) */
 	int64_t samples;        /* output samples read */
 	int64_t seg_stored;     /* segments that reached their stored phase */
 	int64_t seg_bent;       /* AUTO: pulled toward it by max_bend only */

@@ -176,7 +176,7 @@ static int split_meta(char *line, char **key, char **value)
 static int set_columns(tfr_stream_reader *r, char *value)
 {
 	char *save = NULL;
-	for (char *c = strtok_r(value, "\t", &save); c; c = strtok_r(NULL, "\t", &save)) {
+	for (char *c = strtok_r(value, " \t", &save); c; c = strtok_r(NULL, " \t", &save)) {
 		if (r->ncolumns == MAX_COLUMNS)
 			return fail(r, "more than %d columns", MAX_COLUMNS);
 		size_t n = strlen(c) + 1;
@@ -308,32 +308,41 @@ static const char *column_name(const tfr_stream_reader *r, size_t i)
 	return i < r->ncolumns ? r->columns[i] : "?";
 }
 
+static int blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /*
  * Split the current line into its fields as numbers: values[i] for
- * i < nparse, the rest only counted. Checks the field count and, for
- * schema columns, the range.
+ * i < nparse, the rest only counted. Fields are separated by any run of
+ * tabs and spaces, as awk, cut -w and sort see columns: a line that awk
+ * rewrote (spaces) reads as the tabs tfr writes. Checks the field count
+ * and, for schema columns, the range.
  */
 static int parse_fields(tfr_stream_reader *r, double *values, size_t nparse)
 {
 	char *p = r->line;
 	size_t got = 0;
-	for (;;) {
+	while (blank(*p))
+		p++;
+	while (*p) {
 		if (got < nparse) {
 			char *end;
 			int pe = tfr_parse_double_prefix(p, &end, &values[got]);
-			if (pe != TFR_OK || (*end != '\t' && *end != 0)) {
-				size_t n = strcspn(p, "\t");
+			if (pe != TFR_OK || (!blank(*end) && *end != 0)) {
+				size_t n = strcspn(p, " \t");
 				return fail(r, "%s: '%.*s' is not a finite number",
 				            column_name(r, got), (int)(n > 40 ? 40 : n), p);
 			}
 			p = end;
 		} else {
-			p += strcspn(p, "\t");
+			while (*p && !blank(*p))
+				p++;
 		}
 		got++;
-		if (*p == 0)
-			break;
-		p++;
+		while (blank(*p))
+			p++;
 	}
 	if (got != r->ncolumns)
 		return fail(r, "expected %zu fields, got %zu", r->ncolumns, got);
