@@ -259,7 +259,11 @@ static void steady(tfr_track_link link, const char *name)
  * from frame 50: the number of partials made. */
 static int64_t gap_case(tfr_track_link link, int g)
 {
-	tfr_track *t = make(link, 1);
+	/* linking alone: a partial back after silent frames is an onset's,
+	 * which would add a silent breakpoint before it (onsets()) */
+	tfr_track_params p = params(link);
+	p.onsets = 0;
+	tfr_track *t = make_p(&p);
 	bp_list l = { 0 };
 	uint64_t rs = 5;
 	for (int64_t m = 0; m < 150; m++) {
@@ -636,6 +640,84 @@ static void phase_correction(void)
 	free(meas.b);
 }
 
+/* ---- onsets ---- */
+
+/* A quiet 1 kHz partial (-60 dB) throughout; at t_on = 100 T a hit: 30
+ * partials at 0.3 from frame 100 on, decaying, their reassigned times
+ * after t_on in the frames whose windows straddle it, plus two weak
+ * peaks of those frames reassigned 2 ms before it (noise). Returns the
+ * largest amplitude a partial reaches before t_on (the quiet one's
+ * 0.001 if nothing rings early), in *ramp the largest amplitude ratio
+ * across t_on of a segment (a ramp up that starts before the hit) and
+ * in *starts the partials that start silent. */
+static double onset_case(int onsets, double *ramp, int *starts)
+{
+	tfr_track_params p = params(TFR_TRACK_PREDICT);
+	p.onsets = onsets;
+	tfr_track *t = make_p(&p);
+	bp_list l = { 0 };
+	const double t_on = 100 * T;
+	for (int64_t m = 0; m < 200; m++) {
+		tfr_peak pk[40];
+		size_t n = 0;
+		double tm = (double)m * T;
+		pk[n++] = peak(tm, 1000, 0.001, (float)wrap(2 * M_PI * 1000 * tm));
+		if (m >= 98) {
+			for (int k = 0; k < 30; k++) {
+				double f = 1003 + 517.3 * k;
+				/* frames before the hit's see it at their window's end */
+				double tt = m < 100 ? t_on + 0.0003 * (k % 5) : tm;
+				double a = 0.3 * exp(-(double)(m - 100) * T / 0.2);
+				pk[n++] = peak(tt, f, m < 100 ? 0.05 : a,
+				               (float)wrap(2 * M_PI * f * (tt - t_on)));
+			}
+			if (m < 102) {
+				pk[n++] = peak(t_on - 0.002, 700, 0.004, 0);
+				pk[n++] = peak(t_on - 0.002, 15000, 0.004, 0);
+			}
+		}
+		feed(t, m, pk, n, &l);
+	}
+	finish(t, &l);
+	check_stream("onsets: stream", &l);
+	int64_t np = count_partials(&l);
+	const tfr_breakpoint **last = calloc((size_t)np + 1, sizeof *last);
+	double early = 0;
+	*ramp = 0;
+	*starts = 0;
+	for (size_t i = 0; i < l.n; i++) {
+		const tfr_breakpoint *b = &l.b[i], *a = last[b->partial];
+		if (b->time < t_on)
+			early = fmax(early, b->amp);
+		if (!a && b->amp == 0)
+			(*starts)++;
+		if (a && a->time < t_on && b->time >= t_on && a->amp > 0)
+			*ramp = fmax(*ramp, b->amp / a->amp);
+		last[b->partial] = b;
+	}
+	free(last);
+	free(l.b);
+	tfr_track_free(t);
+	return early;
+}
+
+static void onsets(void)
+{
+	double ramp, ramp0;
+	int starts, starts0;
+	double early = onset_case(1, &ramp, &starts);
+	double early0 = onset_case(0, &ramp0, &starts0);
+	printf("onsets: loudest before the hit %.4f (without %.4f); largest ramp "
+	       "across it x%.1f (without x%.1f); %d partials start silent\n",
+	       early, early0, ramp, ramp0, starts);
+	/* without, the test fails: the hit's partials sound before it */
+	CHECK("onsets: without them, pre-echo", early0 > 0.01 || ramp0 > 2);
+	CHECK_NEAR("onsets: nothing louder than the quiet partial before the hit",
+	           early, 0.001, 1e-6);
+	CHECK("onsets: no ramp across the hit", ramp <= 2);
+	CHECK("onsets: the hit's 30 partials start silent", starts >= 30);
+}
+
 /* ---- filters ---- */
 
 /* Partials of known duration and level (1 kHz apart, 50 frames):
@@ -651,6 +733,7 @@ static void filters(void)
 	tfr_track_params p = params(TFR_TRACK_PREDICT);
 	p.min_duration = 0.1;
 	p.min_amp_db = -40;
+	p.onsets = 0;  /* the fifth's 40 dB rise would be an onset's */
 	tfr_track *t = make_p(&p);
 	bp_list l = { 0 };
 	for (int64_t m = 0; m < 150; m++) {
@@ -1208,6 +1291,9 @@ static speech_fig speech_case(const speech_input *in, tfr_track_link link,
 	tfr_track_params p = params(link);
 	p.min_duration = min_duration;
 	p.phase_correct = phase_correct;
+	/* the linker's and phase figures: the generator's syllables start
+	 * in one frame, which onsets would cut (onsets() tests them) */
+	p.onsets = 0;
 	tfr_track *t = make_p(&p);
 	bp_list l = { 0 };
 	double cpu = 0;
@@ -1446,6 +1532,7 @@ int main(void)
 	curvature();
 	filters();
 	range_filter();
+	onsets();
 	random_invariants();
 	reset_is_fresh();
 	bounded();

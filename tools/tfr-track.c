@@ -28,8 +28,8 @@ static void usage(void)
 	printf(
 "usage: tfr-track [-hVv] [-R Hz] [--link predict|nearest] [--max-drift Hz]\n"
 "                 [--max-gap frames|time] [--min-duration time]\n"
-"                 [--min-amp dBFS] [-z dB] [--phase-correct on|off] [-o file]\n"
-"                 [file]\n"
+"                 [--min-amp dBFS] [-z dB] [--phase-correct on|off]\n"
+"                 [--onsets on|off] [-o file] [file]\n"
 "Partials from a tfr peaks stream (tfr-peaks): one breakpoint per line,\n"
 "tagged with its partial, in time order.\n"
 "\n"
@@ -53,6 +53,8 @@ static void usage(void)
 "      --phase-correct=on|off  frequencies that integrate to the phases:\n"
 "                           a pull of at most 0.2 %% and midpoints where\n"
 "                           needed (default on; tfr-track(1))\n"
+"      --onsets=on|off      partials start silent at onsets (drum hits,\n"
+"                           plucks): no pre-echo (default on; predict)\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -v, --verbose            print the parameters and counts on stderr\n"
 "  -h, --help               show this help and exit\n"
@@ -81,7 +83,7 @@ static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
 		"link", "resolution", "max-drift", "max-gap", "min-duration",
-		"min-amp", "range", "phase-correct", "output", "verbose", "help",
+		"min-amp", "range", "phase-correct", "onsets", "output", "verbose", "help",
 		"version", NULL
 	};
 	static const char *const links[] = { "predict", "nearest", NULL };
@@ -113,6 +115,8 @@ static void parse(int argc, char **argv, options *o)
 		}
 		else if (!strcmp(opt, "phase-correct"))
 			o->p.phase_correct = tool_parse_choice(opt, arg, onoff);
+		else if (!strcmp(opt, "onsets"))
+			o->p.onsets = tool_parse_choice(opt, arg, onoff);
 		else if (!strcmp(opt, "output"))
 			o->output = arg;
 		else if (!strcmp(opt, "verbose"))
@@ -185,10 +189,13 @@ static void print_params(const options *o)
 	          p->max_drift, o->resolution > 0 ? " (0.6 resolution)" : "",
 	          p->link == TFR_TRACK_NEAREST ? 0 : p->max_gap);
 	tool_warn("partials shorter than %g s, below %g dBFS or more than %g dB "
-	          "below the loudest peak dropped; phase correction %s (nudges "
-	          "up to %g %%)", p->min_duration, p->min_amp_db, p->range_db,
-	          p->phase_correct ? "on" : "off",
-	          100 * p->max_nudge);
+	          "below the loudest peak dropped; phase correction %s (pulls "
+	          "up to %g %%, midpoints beyond %g rad); breakpoints %g s apart "
+	          "or more; onsets %s", p->min_duration, p->min_amp_db, p->range_db,
+	          p->phase_correct ? "on" : "off", 100 * p->max_nudge,
+	          p->phase_tolerance, p->min_spacing > 0 ? p->min_spacing
+	                                                 : 0.25 * p->frame_period,
+	          p->onsets && p->link == TFR_TRACK_PREDICT ? "on" : "off");
 }
 
 static tfr_meta *make_meta(const options *o)
@@ -204,6 +211,7 @@ static tfr_meta *make_meta(const options *o)
 	if (!e && isfinite(p->range_db))
 		e = tfr_meta_set_double(m, "track_range_db", p->range_db);
 	if (!e) e = tfr_meta_set(m, "track_phase_correct", p->phase_correct ? "on" : "off");
+	if (!e) e = tfr_meta_set(m, "track_onsets", p->onsets ? "on" : "off");
 	if (e)
 		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
 	return m;
@@ -257,10 +265,13 @@ int main(int argc, char **argv)
 		tfr_track_stats st;
 		tfr_track_get_stats(t, &st);
 		tool_warn("%lld partials, %lld breakpoints (%.1f per partial), %lld "
-		          "partials dropped by the filters", (long long)st.partials,
-		          (long long)st.breakpoints,
+		          "partials dropped by the filters; %lld onsets, %lld partials "
+		          "started at them; %lld peaks merged into their partial's "
+		          "previous breakpoint (closer than the spacing)",
+		          (long long)st.partials, (long long)st.breakpoints,
 		          st.partials ? (double)st.breakpoints / (double)st.partials : 0.0,
-		          (long long)st.dropped);
+		          (long long)st.dropped, (long long)st.onsets,
+		          (long long)st.onset_starts, (long long)st.merged);
 	}
 	tool_stream_close(out, w, in, NULL);
 

@@ -77,6 +77,18 @@
  * a breakpoint already written cannot start a partial: it is counted in
  * stats.late and left out.
  *
+ * Onsets (onsets = 1, TFR_TRACK_PREDICT). A frame whose peaks' energy
+ * (sum of squared amplitudes) rises more than 12 dB over the previous
+ * frame's, above -80 dBFS, is an onset's (frames skipped count as
+ * silent; the input's frame 0 is never one). Its time is the 5 %
+ * quantile of the frame's reassigned peak times weighted by energy. In
+ * that frame and the next three, a link whose level rises more than
+ * 6 dB is cut, and a partial starting within two frame periods of the
+ * onset starts silent there: a breakpoint of amplitude 0 at the onset,
+ * then its peak (moved to a spacing after the onset if it was earlier).
+ * A fade-in or an amplitude ramp reaching back before a drum hit sounds
+ * as pre-echo (+27 dB over the input in the 20 ms before the hit).
+ *
  * Output order (the partials stream, tfr(5)): breakpoints in
  * nondecreasing time; the last breakpoint of a partial has end = 1;
  * partial ids are given in order of the partials' first breakpoints and
@@ -136,6 +148,8 @@ typedef struct {
 	double phase_tolerance; /* rad: largest phase error left at a
 	                           breakpoint before a midpoint is inserted
 	                           (default 0.05, (0, pi]) */
+	int onsets;             /* partials start silent at onsets (1;
+	                           TFR_TRACK_PREDICT only; see below) */
 	double min_spacing;     /* s: least time between two breakpoints of
 	                           a partial (default 0: a quarter of
 	                           frame_period; at most frame_period) */
@@ -185,6 +199,8 @@ typedef struct {
 	int64_t dropped;       /* partials dropped by the filters */
 	int64_t late;          /* peaks left out: earlier than output
 	                          already written */
+	int64_t onsets;        /* frames taken for onsets */
+	int64_t onset_starts;  /* partials started silent at an onset */
 	int64_t merged;        /* peaks that continued a partial without a
 	                          breakpoint: closer than min_spacing to
 	                          its last one */

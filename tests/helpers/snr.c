@@ -21,7 +21,9 @@
  *                 ear hears it, which waveform SNR cannot see
  *   preecho=DB    the median over the reference's onsets of the test's
  *                 energy over the reference's in the 20 ms before each
- *                 onset (0: no pre-echo; nan if no onset). An onset is
+ *                 onset, both floored at 50 dB below the reference's
+ *                 20 ms after it (0: no pre-echo; nan if no onset;
+ *                 +50 at most). An onset is
  *                 a 2.5 ms block whose energy rises 10 dB above the
  *                 mean of the 20 ms before it and is above -50 dBFS,
  *                 at least 50 ms after the previous onset
@@ -194,7 +196,11 @@ static void onsets(const float *x, const float *y, size_t xlen, size_t ylen,
 		last = at;
 		double ex = energy(x, xlen, at - win, at), ey = energy(y, ylen, at - win, at);
 		double ax = energy(x, xlen, at, at + win), ay = energy(y, ylen, at, at + win);
-		pv[n] = 10 * log10((ey + 1e-20) / (ex + 1e-20));
+		/* what is 50 dB below the attack is inaudible before it: the
+		 * floor of both energies (else silence before an onset makes
+		 * any pre-echo infinite) */
+		double fl = 1e-5 * ax + 1e-20;
+		pv[n] = 10 * log10((ey + fl) / (ex + fl));
 		av[n] = 10 * log10((ay + 1e-20) / (ax + 1e-20));
 		n++;
 	}

@@ -55,6 +55,7 @@ static const vocab vocabulary[] = {
 	{ "seed", 'S', 1, NULL },
 	{ "phase", 'p', 1, NULL },
 	{ "phase-correct", 0, 1, NULL },
+	{ "onsets", 0, 1, NULL },
 	{ "frame-period", 0, 1, NULL },
 	{ "precision", 0, 1, NULL },
 	/* audio output */
