@@ -513,6 +513,51 @@ static void test_bpgrid(void)
 	tfr_bpgrid_free(fresh);
 }
 
+/* partials_of(seed) shifted by -0.1 s and clipped to [0, 0.3]: the
+ * breakpoints out. */
+static size_t pclip_run(tfr_pclip *c, int seed, tfr_breakpoint *out)
+{
+	static tfr_breakpoint bp[256];
+	size_t n = partials_of(seed, bp), m;
+	for (size_t i = 0; i < n; i++)
+		bp[i].time -= 0.1;
+	tfr_pclip_process(c, bp, n);
+	tfr_pclip_flush(c);
+	const tfr_breakpoint *r = tfr_pclip_ready(c, &m);
+	memcpy(out, r, m * sizeof *r);
+	return m;
+}
+
+static void test_pclip(void)
+{
+	tfr_pclip_params p;
+	tfr_diag d;
+	static tfr_breakpoint b1[256], b2[256];
+	tfr_pclip_free(NULL);
+	tfr_pclip_params_default(&p);
+	p.to = 0.3;
+	CHECK("pclip: parameters pass _check", tfr_pclip_check(&p, &d) == 0);
+	p.to = -1;
+	check_refusal("pclip to<from", tfr_pclip_check(&p, &d), &d);
+	check_new_refuses("pclip to<from", tfr_pclip_new(&p, &d), &d);
+	p.to = 0.3;
+	tfr_pclip *used = tfr_pclip_new(&p, &d), *fresh = tfr_pclip_new(&p, &d);
+	CHECK("pclip: _new", used && fresh);
+	if (used && fresh) {
+		pclip_run(used, 0, b1);
+		tfr_pclip_reset(used);
+		size_t n1 = pclip_run(used, 1, b1);
+		size_t n2 = pclip_run(fresh, 1, b2);
+		/* 3 partials of 0, 0.01 ... 0.3 s: the breakpoint at 0 itself
+		 * replaces the ones before it */
+		CHECK("pclip: 3 partials of 31 breakpoints", n1 == 93);
+		CHECK("pclip: _reset = new",
+		      n1 == n2 && memcmp(b1, b2, n1 * sizeof *b1) == 0);
+	}
+	tfr_pclip_free(used);
+	tfr_pclip_free(fresh);
+}
+
 int main(void)
 {
 	make_signals();
@@ -525,5 +570,6 @@ int main(void)
 	test_track();
 	test_synth();
 	test_bpgrid();
+	test_pclip();
 	return test_finish("test_contract");
 }

@@ -66,6 +66,20 @@ grep -q 'loses the breakpoint times' warn.txt || fail "1TRC loss warning"
 [ "$(grep -c '^#' pts.tsv)" = 0 ] || fail "TSV has comment lines"
 awk -F '\t' 'NR > 1 && $1 >= 2 && $1 <= 14 && ($4 < 990 || $4 > 1010) { bad = 1 } END { exit bad || NR < 2 }' pts.tsv || fail "TSV values"
 
+# exports hold what importers accept (Loris refuses partials before 0):
+# an edited stream's breakpoints before 0 move there (phase advanced),
+# a partial past the source's end ends there, on its line
+printf '#tfr partials 1\n# sample_rate=44100\n# source_frames=44100\n# columns=partial\ttime\tfreq\tamp\tphase\tbandwidth\tend\n0 -0.01 440 0.5 0 0 0\n0 0.5 440 0.5 1 0 0\n0 1.2 640 0.5 1 0 1\n' > edge.partials
+for f in rbep spear-partials 1trc; do
+	"$B/tfr-convert" -v -F $f -o edge.$f edge.partials 2> clip.txt || fail "$f: export refused"
+	grep -q "1 breakpoints moved to 0 s, 1 dropped, 1 partials ended" clip.txt || fail "$f: no clip count: $(cat clip.txt)"
+	"$B/tfr-convert" edge.$f 2> /dev/null | awk '!/^#/ { if ($2 < 0 || $2 > 1) bad = 1; n++ } END { exit bad || !n }' ||
+		fail "$f: a breakpoint outside [0, 1 s]"
+done
+# 440 Hz at 0.5 s to 640 Hz at 1.2 s: 582.857 Hz at 1 s
+"$B/tfr-convert" edge.rbep 2> /dev/null | awk '!/^#/ && $7 == 1 { e = $2; f = $3 } END { exit !(e == 1 && f > 582.856 && f < 582.858) }' ||
+	fail "rbep: the partial does not end at 1 s at 582.857 Hz"
+
 # hostile input: one line with the position, exit 1, no output left
 head -c 100 "$A/loris_tone_main.rbep.sdif" > cut.sdif
 expect_error 1 "tfr-convert: cut.sdif: byte 56: input ends inside a matrix row" "$B/tfr-convert" cut.sdif -o out.partials

@@ -180,6 +180,56 @@ static void close_source(source *s)
 
 /* ---- the output ---- */
 
+/* The clip of an export (tfr_pclip.h): from 0 to the source's end, if
+ * the stream's header says it (a trailer comes too late to stream),
+ * less `margin` (the frame formats' rows of partials' deaths come a
+ * frame after their ends). */
+static tfr_pclip *export_clip(const source *s, double margin)
+{
+	tfr_pclip_params p;
+	tfr_pclip_params_default(&p);
+	if (s->tfr) {
+		double rate = tool_stream_meta(s->tfr, "sample_rate", 0, INFINITY);
+		double frames = tool_stream_meta_or(s->tfr, "source_frames", 1, 0x1p62, -1);
+		if (frames > 0 && frames / rate > 2 * margin)
+			p.to = frames / rate - margin;
+	}
+	tfr_diag d;
+	tfr_pclip *c = tfr_pclip_new(&p, &d);
+	if (!c)
+		tool_die_diag(s->label, &d);
+	return c;
+}
+
+/* The next breakpoints of the source within the clip: the count (*bp
+ * points at them), 0 at the end. */
+static size_t read_clipped(source *s, tfr_pclip *c, tfr_breakpoint *buf,
+                           size_t max, const tfr_breakpoint **bp)
+{
+	size_t n, m = 0;
+	while (!m && (n = read_source(s, buf, max)) > 0) {
+		int e = tfr_pclip_process(c, buf, n);
+		if (e == TFR_ENOMEM)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		if (e != TFR_OK)
+			tool_die(TOOL_EXIT_FAIL, "%s: breakpoints not in time order", s->label);
+		*bp = tfr_pclip_ready(c, &m);
+	}
+	return m;
+}
+
+/* Under -v: what the clip changed. */
+static void clip_report(const tfr_pclip *c)
+{
+	tfr_pclip_stats st;
+	tfr_pclip_get_stats(c, &st);
+	if (st.moved || st.dropped || st.ended)
+		tool_warn("%lld breakpoints moved to 0 s, %lld dropped, %lld partials "
+		          "ended at the source's end: importers refuse what lies "
+		          "outside the sound", (long long)st.moved,
+		          (long long)st.dropped, (long long)st.ended);
+}
+
 static const char *out_name(int f)
 {
 	return f == CSV ? "csv" : f == TSV ? "tsv" : tfr_pformat_name((tfr_pformat)f);
@@ -331,9 +381,11 @@ int main(int argc, char **argv)
 		               : (void *)tfr_spear_partials_writer_new(fp, &d);
 		if (!w)
 			tool_die_diag(tool_output_label(out), &d);
-		while ((n = read_source(&s, bp, BATCH)) > 0) {
-			int e = rbep ? tfr_sdif_write_breakpoints(w, bp, n)
-			             : tfr_spear_partials_write(w, bp, n);
+		tfr_pclip *c = export_clip(&s, 0);
+		const tfr_breakpoint *cb;
+		while ((n = read_clipped(&s, c, bp, BATCH, &cb)) > 0) {
+			int e = rbep ? tfr_sdif_write_breakpoints(w, cb, n)
+			             : tfr_spear_partials_write(w, cb, n);
 			if (e == TFR_EIO)
 				tool_output_failed(out);
 			if (e != TFR_OK)
@@ -344,6 +396,9 @@ int main(int argc, char **argv)
 		if ((rbep ? tfr_sdif_writer_close(w) : tfr_spear_partials_writer_close(w)) != TFR_OK)
 			tool_output_failed(out);
 		tool_output_close(out);
+		if (o.verbose)
+			clip_report(c);
+		tfr_pclip_free(c);
 	} else {
 		/* frame formats: the partials resampled on a grid */
 		int sdif = o.format == TFR_PFORMAT_1TRC;
@@ -360,8 +415,10 @@ int main(int argc, char **argv)
 		if (!w)
 			tool_die_diag(tool_output_label(out), &d);
 		frame_writer put = sdif ? put_sdif_frame : put_spear_frame;
-		while ((n = read_source(&s, bp, BATCH)) > 0) {
-			if (tfr_bpgrid_process(g, bp, n) != TFR_OK)
+		tfr_pclip *c = export_clip(&s, o.period);
+		const tfr_breakpoint *cb;
+		while ((n = read_clipped(&s, c, bp, BATCH, &cb)) > 0) {
+			if (tfr_bpgrid_process(g, cb, n) != TFR_OK)
 				tool_die_diag(s.label, tfr_bpgrid_diag(g));
 			drain_grid(g, put, w, out);
 			total += n;
@@ -373,6 +430,9 @@ int main(int argc, char **argv)
 			tool_output_failed(out);
 		tool_output_close(out);
 		tfr_bpgrid_free(g);
+		if (o.verbose)
+			clip_report(c);
+		tfr_pclip_free(c);
 	}
 	if (o.verbose && !table)
 		tool_warn("%s (%s) to %s: %zu breakpoints", s.label,

@@ -567,6 +567,7 @@ static void append(tfr_track *t, int s, int64_t frame, const tfr_peak *pk,
 	}
 	struct held *h = &q->bp[(q->head + q->count) & (q->cap - 1)];
 	h->time = time;
+	h->mid.set = 0;  /* until it is committed */
 	h->fmeas = h->freq = pk->freq;
 	h->amp = pk->amp;
 	h->phase = phase;

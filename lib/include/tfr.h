@@ -33,6 +33,7 @@
 #include "tfr_units.h"
 #include "tfr_grid.h"
 #include "tfr_bpgrid.h"
+#include "tfr_pclip.h"
 #include "tfr_pformat.h"
 #include "tfr_sdif.h"
 #include "tfr_spear.h"

@@ -1,8 +1,9 @@
 /*
  * idmap.h - a hash map from partial indexes (non-negative 64-bit
- * integers) to 64-bit values, private to the partial-file readers and
- * writers: they meet indexes in whatever order a file holds them and
- * need each one's state in constant time.
+ * integers) to 64-bit values, private to libtfr: the partial-file
+ * readers and writers and the partials' time clip meet indexes in
+ * whatever order a stream holds them and need each one's state in
+ * constant time.
  */
 #ifndef TFR_IDMAP_H
 #define TFR_IDMAP_H

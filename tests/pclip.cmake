@@ -1,0 +1,1 @@
+tfr_unit_test(test_pclip test_pclip.c)
