@@ -73,14 +73,8 @@ tfr_pclip *tfr_pclip_new(const tfr_pclip_params *p, tfr_diag *d)
 
 static int push(tfr_pclip *c, const tfr_breakpoint *b)
 {
-	if (c->nout == c->capout) {
-		size_t cap = c->capout ? 2 * c->capout : 64;
-		tfr_breakpoint *o = realloc(c->out, tfr_size_mul(cap, sizeof *o));
-		if (!o)
-			return TFR_ENOMEM;
-		c->out = o;
-		c->capout = cap;
-	}
+	if (tfr_grow((void **)&c->out, &c->capout, c->nout + 1, sizeof *c->out))
+		return TFR_ENOMEM;
 	c->out[c->nout++] = *b;
 	return TFR_OK;
 }
@@ -97,15 +91,9 @@ static struct state *state_of(tfr_pclip *c, int64_t id, int what)
 		if (c->nfree) {
 			c->nfree--;
 		} else {
-			if (c->nst == c->capst) {
-				size_t cap = c->capst ? 2 * c->capst : 64;
-				struct state *s = realloc(c->st, tfr_size_mul(cap, sizeof *s));
-				if (!s) {
-					idmap_remove(&c->at, (uint64_t)id);
-					return NULL;
-				}
-				c->st = s;
-				c->capst = cap;
+			if (tfr_grow((void **)&c->st, &c->capst, c->nst + 1, sizeof *c->st)) {
+				idmap_remove(&c->at, (uint64_t)id);
+				return NULL;
 			}
 			c->nst++;
 		}
@@ -119,14 +107,8 @@ static int forget(tfr_pclip *c, int64_t id)
 	int64_t *i = idmap_find(&c->at, (uint64_t)id);
 	if (!i)
 		return TFR_OK;
-	if (c->nfree == c->capfree) {
-		size_t cap = c->capfree ? 2 * c->capfree : 64;
-		int64_t *f = realloc(c->freeidx, tfr_size_mul(cap, sizeof *f));
-		if (!f)
-			return TFR_ENOMEM;
-		c->freeidx = f;
-		c->capfree = cap;
-	}
+	if (tfr_grow((void **)&c->freeidx, &c->capfree, c->nfree + 1, sizeof *c->freeidx))
+		return TFR_ENOMEM;
 	c->freeidx[c->nfree++] = *i;
 	idmap_remove(&c->at, (uint64_t)id);
 	return TFR_OK;

@@ -83,21 +83,30 @@ static double snr(const float *x, const float *y, size_t ylen, size_t a, size_t 
 	return e > 0 ? 10 * log10(s / e) : INFINITY;
 }
 
+enum { N = 2048, H = 512 };
+
+/* The spectra of the Hann-windowed frames of x and y at start. */
+static void frame_spectra(kiss_fftr_cfg cfg, const float *x, const float *y,
+                          size_t ylen, size_t start, kiss_fft_cpx *fx,
+                          kiss_fft_cpx *fy)
+{
+	float bx[N], by[N];
+	for (size_t n = 0; n < N; n++) {
+		float w = (float)(0.5 - 0.5 * cos(2 * PI * (double)n / N));
+		bx[n] = w * x[start + n];
+		by[n] = start + n < ylen ? w * y[start + n] : 0;
+	}
+	kiss_fftr(cfg, bx, fx);
+	kiss_fftr(cfg, by, fy);
+}
+
 static double spectral(const float *x, const float *y, size_t xlen, size_t ylen)
 {
-	enum { N = 2048, H = 512 };
 	kiss_fftr_cfg cfg = kiss_fftr_alloc(N, 0, NULL, NULL);
-	float bx[N], by[N];
 	kiss_fft_cpx fx[N / 2 + 1], fy[N / 2 + 1];
 	double s = 0, e = 0;
 	for (size_t start = 0; start + N <= xlen; start += H) {
-		for (size_t n = 0; n < N; n++) {
-			float w = (float)(0.5 - 0.5 * cos(2 * PI * (double)n / N));
-			bx[n] = w * x[start + n];
-			by[n] = start + n < ylen ? w * y[start + n] : 0;
-		}
-		kiss_fftr(cfg, bx, fx);
-		kiss_fftr(cfg, by, fy);
+		frame_spectra(cfg, x, y, ylen, start, fx, fy);
 		for (size_t k = 0; k <= N / 2; k++) {
 			double mx = hypot(fx[k].r, fx[k].i), my = hypot(fy[k].r, fy[k].i);
 			s += mx * mx;
@@ -111,22 +120,14 @@ static double spectral(const float *x, const float *y, size_t xlen, size_t ylen)
 /* The log-spectral distance (see the top of the file). */
 static double lsd(const float *x, const float *y, size_t xlen, size_t ylen)
 {
-	enum { N = 2048, H = 512 };
 	kiss_fftr_cfg cfg = kiss_fftr_alloc(N, 0, NULL, NULL);
-	float bx[N], by[N];
 	kiss_fft_cpx fx[N / 2 + 1], fy[N / 2 + 1];
 	/* |X|^2 of a full-scale sine under a Hann window of N: (N/4)^2 */
 	double floor_p = 1e-10 * (N / 4.0) * (N / 4.0);
 	double sum = 0;
 	size_t frames = 0;
 	for (size_t start = 0; start + N <= xlen; start += H) {
-		for (size_t n = 0; n < N; n++) {
-			float w = (float)(0.5 - 0.5 * cos(2 * PI * (double)n / N));
-			bx[n] = w * x[start + n];
-			by[n] = start + n < ylen ? w * y[start + n] : 0;
-		}
-		kiss_fftr(cfg, bx, fx);
-		kiss_fftr(cfg, by, fy);
+		frame_spectra(cfg, x, y, ylen, start, fx, fy);
 		double d2 = 0, ex = 0;
 		for (size_t k = 0; k <= N / 2; k++) {
 			double px = (double)fx[k].r * fx[k].r + (double)fx[k].i * fx[k].i;
