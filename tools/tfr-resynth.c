@@ -219,12 +219,19 @@ int main(int argc, char **argv)
 	float y[CHUNK];
 	size_t n;
 	tfr_breakpoint bp;
+	/* output is read once the stream has gone a chunk further: reading
+	 * looks at every partial held, and after every breakpoint that cost
+	 * more than the oscillators (the samples are the same either way) */
+	double next_read = -INFINITY;
 	while (tool_stream_read(in, &bp) > 0) {
 		if (tfr_synth_process(s, &bp, 1) != TFR_OK) {
 			tfr_diag f = *tfr_synth_diag(s);
 			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
 			tool_die_diag(tool_input_label(o.input), &f);
 		}
+		if (bp.time < next_read)
+			continue;
+		next_read = bp.time + CHUNK / o.p.sample_rate;
 		while ((n = tfr_synth_read(s, y, CHUNK)) > 0)
 			hold(&h, out, a, y, n);
 	}
