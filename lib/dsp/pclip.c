@@ -67,6 +67,12 @@ tfr_pclip *tfr_pclip_new(const tfr_pclip_params *p, tfr_diag *d)
 	}
 	c->p = *p;
 	idmap_init(&c->at);
+	/* _ready never returns NULL */
+	if (tfr_grow((void **)&c->out, &c->capout, 1, sizeof *c->out)) {
+		free(c);
+		tfr_diag_set(d, TFR_ENOMEM, "out of memory");
+		return NULL;
+	}
 	tfr_pclip_reset(c);
 	return c;
 }

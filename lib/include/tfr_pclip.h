@@ -51,7 +51,7 @@ int tfr_pclip_process(tfr_pclip *c, const tfr_breakpoint *b, size_t n);
 /* End of input (nothing is held past it; kept for the contract). */
 int tfr_pclip_flush(tfr_pclip *c);
 /* What became ready since the last call, in stream order; valid until
- * the next call on c. */
+ * the next call on c. Never NULL. */
 const tfr_breakpoint *tfr_pclip_ready(tfr_pclip *c, size_t *n);
 
 typedef struct {
