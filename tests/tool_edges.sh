@@ -152,12 +152,15 @@ for t in tfr-peaks tfr-track tfr-resynth tfr-convert; do
 	: > empty.txt
 	if [ $t = tfr-convert ]; then
 		expect_error 1 "$t: empty.txt: not a partials file (a tfr stream, SDIF or SPEAR text)" "$B/$t" -o "$o" empty.txt
-		expect_error 1 "$t: stdin:1: expected a 'partials' stream, got 'points'" sh -c "'$B/$t' -o '$o' < a.points"
+		expect_error 1 "$t: stdin:1: expected a 'partials' stream (made by tfr-track), got 'points' (made by tfr-reassign)" sh -c "'$B/$t' -o '$o' < a.points"
 	else
 		expect_error 1 "$t: empty.txt: empty input (expected a tfr $k stream)" "$B/$t" -o "$o" empty.txt
 		other=a.points
 		[ $k = points ] && other=a.peaks
-		expect_error 1 "$t: stdin:1: expected a '$k' stream, got '$(head -n 1 $other | cut -d' ' -f2)'" sh -c "'$B/$t' -o '$o' < $other"
+		# which tool makes the kind expected, and the one given
+		maker() { case $1 in points) echo tfr-reassign ;; peaks) echo tfr-peaks ;; *) echo tfr-track ;; esac; }
+		ok=$(head -n 1 $other | cut -d' ' -f2)
+		expect_error 1 "$t: stdin:1: expected a '$k' stream (made by $(maker $k)), got '$ok' (made by $(maker $ok))" sh -c "'$B/$t' -o '$o' < $other"
 	fi
 	n=$(($(wc -l < $i) - 3))
 	head -n $n $i > cut.txt

@@ -65,6 +65,9 @@ mk_1sample_wav() { { wavhdr 1 44100 1 16 2; printf '\000\100'; } > 1sample.wav; 
 mk_text_wav() { echo "this is not audio" > text.wav; }
 mk_s001_wav() { "$G" -d 0.01 -o s001.wav sine:440:0.5; }
 mk_s01_wav() { "$G" -d 0.1 -o s01.wav sine:440:0.5; }
+# FLAC needs sox: its cases are left out without it
+HAVE_SOX=$(command -v sox > /dev/null && echo 1 || true)
+mk_a_flac() { mk_a_wav; sox a.wav -b 16 a.flac; }
 
 # streams: a short real analysis, then edits of it
 analysis() {
@@ -355,6 +358,10 @@ $t | ch2.wav      | pipe | $O | 0 | -
 $t | ch8.wav      | file | $O | 0 | -
 $t | ch8.wav      | pipe | $O | 0 | -
 $t | ratemax.wav  | file | $O | 0 | -
+# a tfr stream where audio belongs: said, with what the tool reads
+$t | a.points     | file | $O | 1 | @ is a tfr points stream, not audio; $t reads audio (WAV, FLAC, AIFF, Ogg, ...)
+$t | a.partials   | pipe | $O | 1 | @ is a tfr partials stream, not audio; $t reads audio (WAV, FLAC, AIFF, Ogg, ...)
+$t | unknown.kind | pipe | $O | 1 | @ is a tfr mystery stream, not audio; $t reads audio (WAV, FLAC, AIFF, Ogg, ...)
 EOF
 done
 table <<EOF
@@ -444,10 +451,24 @@ ncases=$((ncases + 1))
 for t in tfr-peaks tfr-track tfr-resynth tfr-convert; do
 	# column 4 and its range
 	case $t in
-	tfr-peaks) k=points o=peaks n=7 c4="freq: 1e+308 is outside [-1000000000, 1000000000]" ;;
-	tfr-track) k=peaks o=points n=8 c4="amp: 1e+308 is outside [0, 3.40282347e+38]" ;;
-	*) k=partials o=points n=7 c4="amp: 1e+308 is outside [0, 3.40282347e+38]" ;;
+	tfr-peaks) k=points o=peaks n=7 c4="freq: 1e+308 is outside [-1000000000, 1000000000]"
+		km=tfr-reassign om=tfr-peaks pl="" ;;
+	tfr-track) k=peaks o=points n=8 c4="amp: 1e+308 is outside [0, 3.40282347e+38]"
+		km=tfr-peaks om=tfr-reassign pl=" {bar} tfr-peaks" ;;
+	*) k=partials o=points n=7 c4="amp: 1e+308 is outside [0, 3.40282347e+38]"
+		km=tfr-track om=tfr-reassign pl=" {bar} tfr-peaks {bar} tfr-track" ;;
 	esac
+	# audio: what the tool reads, and the pipeline that makes it
+	reads="$t reads the $k of $km"
+	audio_cases() {
+		pre=
+		[ $t = tfr-convert ] && pre="known |"  # KNOWN: tfr-convert reads its head itself: needs tool_refuse_audio
+		for f in a.wav ${HAVE_SOX:+a.flac}; do
+			case $f in *.wav) a="a WAV" ;; *) a="a FLAC" ;; esac
+			echo "$pre $t | $f | file | - | 1 | @ is $a file; $reads: tfr-reassign $f$pl {bar} $t"
+			echo "$pre $t | $f | pipe | - | 1 | @ is $a file; $reads: tfr-reassign a.wav$pl {bar} $t"
+		done
+	}
 	# the line of the first record
 	analysis
 	r=$(awk '!/^#/ { print NR; exit }' a.$k)
@@ -455,11 +476,11 @@ for t in tfr-peaks tfr-track tfr-resynth tfr-convert; do
 	# tfr-convert reads any partial file, a tfr stream only of partials
 	if [ $t = tfr-convert ]; then
 		EMPTY="@: not a partials file (a tfr stream, SDIF or SPEAR text)"
-		OTHER="@:1: expected a 'partials' stream, got 'points'"
+		OTHER="@:1: expected a 'partials' stream (made by tfr-track), got 'points' (made by tfr-reassign)"
 		NOTFR=$EMPTY
 	else
 		EMPTY="@: empty input (expected a tfr $k stream)"
-		OTHER="@:1: expected a '$k' stream, got '$o'"
+		OTHER="@:1: expected a '$k' stream (made by $km), got '$o' (made by $om)"
 		NOTFR="@:1: not a tfr stream (expected a first line '#tfr $k VERSION')"
 	fi
 	AMPMAX="3.4028235677973366e+38 is outside [0, 3.40282347e+38]"
@@ -489,6 +510,7 @@ $t | longline.$k     | pipe | - | 1 | @:$r: line longer than 65536 bytes
 $t | nul.$k          | file | - | 1 | @:21: NUL byte in text
 $t | crlf.$k         | file | - | 0 | -
 $t | crlf.$k         | pipe | - | 0 | -
+$(audio_cases)
 EOF
 done
 # the first record's line of each kind
@@ -530,7 +552,7 @@ tfr-peaks    | hugewin.points  | file | - | 1 | @:$((rp - 1)): header: 'window_l
 tfr-peaks    | badwin.points   | file | - | 1 | @:$((rp - 1)): header: unknown window 'triangle'
 tfr-track    | hop0.peaks      | file | - | 1 | @:$((rk - 1)): header: 'hop' is not a number in range
 tfr-resynth  | hugerate.partials | file | - | 0 | -
-tfr-convert  | unknown.kind    | file | - | 1 | @:1: expected a 'partials' stream, got 'mystery'
+tfr-convert  | unknown.kind    | file | - | 1 | @:1: expected a 'partials' stream (made by tfr-track), got 'mystery'
 tfr-convert  | unknown.kind    | file | -F csv | 0 | -
 # partial files
 tfr-convert  | a.sdif          | file | - | 0 | -

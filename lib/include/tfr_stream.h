@@ -75,6 +75,11 @@ const tfr_schema *tfr_schema_find(const char *kind);
 /* The index of a column of s by name, or -1. */
 int tfr_schema_column(const tfr_schema *s, const char *name);
 
+/* 1 when content starting with head[0..n-1] is a tfr stream (its first
+ * line "#tfr KIND ..."), with KIND in kind (size bytes, cut to fit);
+ * else 0. For messages that say what an input is. */
+int tfr_stream_detect(const void *head, size_t n, char *kind, size_t size);
+
 /* ---- writer ---- */
 typedef struct tfr_stream_writer tfr_stream_writer;
 
@@ -162,6 +167,13 @@ int tfr_stream_read_frame(tfr_stream_reader *r, const void **records,
 
 /* Longest line the reader takes (bytes, end of line included). */
 #define TFR_STREAM_MAX_LINE 65536
+
+/* When the header was refused because the input is audio (its first
+ * bytes are a container's: tfr_audio_detect), the container's name
+ * ("WAV", "FLAC", ...); else NULL. The kind named by a first line that
+ * was read whole is tfr_stream_reader_kind's (empty otherwise), so a
+ * caller can tell a stream of another kind from text that is none. */
+const char *tfr_stream_reader_audio(const tfr_stream_reader *r);
 
 /* The detail of the last failure (line number in its position). */
 const tfr_diag *tfr_stream_reader_diag(const tfr_stream_reader *r);

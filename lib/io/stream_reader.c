@@ -5,6 +5,7 @@
  * memchr and numbers parsed by the library's locale-free parser, so that
  * reading a point stream costs about as much as writing it.
  */
+#include "tfr_audio.h"
 #include "tfr_base.h"
 #include "tfr_meta.h"
 #include "tfr_number.h"
@@ -34,6 +35,7 @@ struct tfr_stream_reader {
 	const tfr_schema *s;  /* NULL: an unknown kind, read generically */
 	char kind[64];
 	int version;
+	const char *audio;    /* the input is audio of this container */
 	size_t ncolumns;      /* columns the header declares */
 	char *columns[MAX_COLUMNS];
 	tfr_meta *meta;
@@ -190,6 +192,15 @@ static int set_columns(tfr_stream_reader *r, char *value)
 static int read_kind(tfr_stream_reader *r, const tfr_schema *expect)
 {
 	const char *want = expect ? expect->kind : "KIND";
+	/* audio where a stream was expected: say what it is, not that its
+	 * first "line" holds a NUL byte */
+	if (r->lineno == 0 && !r->pending) {
+		if (r->end - r->start < TFR_AUDIO_DETECT_HEAD && refill(r) < 0)
+			return TFR_EIO;
+		if ((r->audio = tfr_audio_detect(r->buf + r->start, r->end - r->start)))
+			return tfr_diag_setf(&r->diag, TFR_EFORMAT,
+			                     "a %s file, not a tfr stream", r->audio);
+	}
 	int e = next_line(r);
 	if (e < 0)
 		return e;
@@ -200,9 +211,11 @@ static int read_kind(tfr_stream_reader *r, const tfr_schema *expect)
 	int v, used = 0;
 	if (strncmp(r->line, "#tfr ", 5) != 0 ||
 	    sscanf(r->line + 5, "%63s %d%n", r->kind, &v, &used) != 2 ||
-	    r->line[5 + used] != 0)
+	    r->line[5 + used] != 0) {
+		r->kind[0] = 0;  /* no kind: the line is not a stream's first */
 		return fail(r, "not a tfr stream (expected a first line '#tfr %s VERSION')",
 		            want);
+	}
 	if (expect && strcmp(r->kind, expect->kind) != 0)
 		return fail(r, "expected a '%s' stream, got '%s'", expect->kind, r->kind);
 	r->s = expect ? expect : tfr_schema_find(r->kind);
@@ -520,6 +533,30 @@ int tfr_stream_reader_find(const tfr_stream_reader *r, const char *name)
 		if (!strcmp(r->columns[i], name))
 			return (int)i;
 	return -1;
+}
+
+const char *tfr_stream_reader_audio(const tfr_stream_reader *r)
+{
+	return r->audio;
+}
+
+int tfr_stream_detect(const void *head, size_t n, char *kind, size_t size)
+{
+	const char *p = head;
+	if (n < 6 || memcmp(p, "#tfr ", 5) != 0)
+		return 0;
+	size_t i = 5, k = 0;
+	while (i < n && p[i] == ' ')
+		i++;
+	while (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r' &&
+	       p[i] != 0) {
+		if (size && k + 1 < size)
+			kind[k++] = p[i];
+		i++;
+	}
+	if (size)
+		kind[k] = 0;
+	return k > 0;
 }
 
 const tfr_diag *tfr_stream_reader_diag(const tfr_stream_reader *r)

@@ -163,6 +163,14 @@ tfr_stream_reader *tool_stream_open(const char *path, const tfr_schema *expect);
 /* The same on a stream already open (label names it in messages). */
 tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
                                        const tfr_schema *expect);
+/* Audio where a stream of kind expect (NULL: any) is read, seen from
+ * its first bytes head[0..n-1] (TFR_AUDIO_DETECT_HEAD suffice): "LABEL
+ * is a WAV file; TOOL reads the partials of tfr-track: tfr-reassign
+ * LABEL | tfr-peaks | tfr-track | TOOL", exit 1; returns when it is not
+ * audio. tool_stream_open says so itself: this is for a tool that reads
+ * the first bytes of its input before (tfr-convert). */
+void tool_refuse_audio(const char *label, const void *head, size_t n,
+                       const tfr_schema *expect);
 /* Read a record / a frame; failures die with FILE:LINE. */
 int tool_stream_read(tfr_stream_reader *r, void *record);
 int tool_stream_read_frame(tfr_stream_reader *r, const void **records,

@@ -57,14 +57,52 @@ int tool_input_is_stream(const char *path)
 	return 0;
 }
 
+/* A tfr stream where audio is expected: one line that says so. */
+static void refuse_stream(const char *label, const unsigned char *head, size_t n)
+{
+	char kind[32];
+	if (tfr_stream_detect(head, n, kind, sizeof kind))
+		tool_die(TOOL_EXIT_FAIL, "%s is a tfr %s stream, not audio; %s reads "
+		         "audio (WAV, FLAC, AIFF, Ogg, ...)", label, kind, tool_name());
+}
+
+enum { HEAD_LINE = 64 };
+
 tfr_audio_in *tool_audio_open(const char *path)
 {
 	refuse_terminal(path);
 	audio_label = tool_input_label(path);
 	tfr_diag d;
 	int std = !path || !strcmp(path, "-");
-	tfr_audio_in *in = std && nprobed ? tfr_audio_in_new_probed(&probed, nprobed, &d)
-	                                  : tfr_audio_in_new(path, &d);
+	unsigned char head[HEAD_LINE];
+	size_t n = 0;
+	if (!std) {
+		FILE *f = fopen(path, "rb");
+		if (f) {  /* (a file that cannot be opened: the reader says why) */
+			n = fread(head, 1, sizeof head, f);
+			fclose(f);
+			refuse_stream(audio_label, head, n);
+		}
+	} else if (nprobed) {  /* tool_input_is_stream took a byte: not '#' */
+		head[0] = probed;
+		n = nprobed;
+	} else {
+		/* the first byte, and a text line's first bytes when it is '#'
+		 * (no audio container starts so): given back to the reader */
+		ssize_t got;
+		while (n < sizeof head) {
+			do
+				got = read(STDIN_FILENO, head + n, 1);
+			while (got < 0 && errno == EINTR);
+			if (got <= 0 || (head[n++] != '#' && n == 1) || head[n - 1] == '\n')
+				break;
+		}
+		if (got < 0)
+			tool_die(TOOL_EXIT_FAIL, "stdin: %s", strerror(errno));
+		refuse_stream(audio_label, head, n);
+	}
+	tfr_audio_in *in = std ? tfr_audio_in_new_probed(head, n, &d)
+	                       : tfr_audio_in_new(path, &d);
 	if (!in)
 		tool_die_diag(tool_input_label(path), &d);
 	return in;
@@ -100,6 +138,71 @@ tfr_stream_reader *tool_stream_open(const char *path, const tfr_schema *expect)
 	return tool_stream_open_fp(fp, label, expect);
 }
 
+/* The tool that makes each kind, and a pipeline from audio to it. */
+static const struct {
+	const char *kind, *maker, *pipeline;
+} makers[] = {
+	{ "points", "tfr-reassign", "tfr-reassign %s" },
+	{ "peaks", "tfr-peaks", "tfr-reassign %s | tfr-peaks" },
+	{ "partials", "tfr-track", "tfr-reassign %s | tfr-peaks | tfr-track" },
+};
+
+static int maker_of(const char *kind)
+{
+	for (int i = 0; i < (int)(sizeof makers / sizeof makers[0]); i++)
+		if (!strcmp(kind, makers[i].kind))
+			return i;
+	return -1;
+}
+
+/* Audio (a container's name) where a stream of kind expect is read. */
+static _Noreturn void audio_refused(const char *label, const char *audio,
+                                    const tfr_schema *expect)
+{
+	int want = expect ? maker_of(expect->kind) : -1;
+	const char *an = strchr("AEIMOR", audio[0]) ? "n" : "";  /* an AIFF */
+	if (want < 0)
+		tool_die(TOOL_EXIT_FAIL, "%s is a%s %s file, not a tfr stream", label,
+		         an, audio);
+	char pipeline[256];
+	snprintf(pipeline, sizeof pipeline, makers[want].pipeline,
+	         strcmp(label, "stdin") ? label : "a.wav");
+	tool_die(TOOL_EXIT_FAIL, "%s is a%s %s file; %s reads the %s of %s: %s | %s",
+	         label, an, audio, tool_name(), expect->kind, makers[want].maker,
+	         pipeline, tool_name());
+}
+
+void tool_refuse_audio(const char *label, const void *head, size_t n,
+                       const tfr_schema *expect)
+{
+	const char *audio = tfr_audio_detect(head, n);
+	if (audio)
+		audio_refused(label, audio, expect);
+}
+
+/* The header was refused: audio, or a stream of another kind, are said
+ * with the tool that makes what this one reads; the rest as the reader
+ * words it. */
+static _Noreturn void stream_refused(const tfr_stream_reader *r, const char *label,
+                                     const tfr_schema *expect)
+{
+	const char *kind = tfr_stream_reader_kind(r);
+	int want = expect ? maker_of(expect->kind) : -1;
+	if (tfr_stream_reader_audio(r))
+		audio_refused(label, tfr_stream_reader_audio(r), expect);
+	if (expect && kind[0] && strcmp(kind, expect->kind)) {
+		int got = maker_of(kind);
+		char made[64] = "";
+		if (got >= 0)
+			snprintf(made, sizeof made, " (made by %s)", makers[got].maker);
+		tool_die(TOOL_EXIT_FAIL, "%s:%ld: expected a '%s' stream%s%s%s, got '%s'%s",
+		         label, tfr_stream_reader_diag(r)->line, expect->kind,
+		         want >= 0 ? " (made by " : "", want >= 0 ? makers[want].maker : "",
+		         want >= 0 ? ")" : "", kind, made);
+	}
+	tool_die_diag(label, tfr_stream_reader_diag(r));
+}
+
 tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
                                        const tfr_schema *expect)
 {
@@ -110,7 +213,7 @@ tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
 	if (!r)
 		tool_die_diag(label, &d);
 	if (tfr_stream_read_header(r, expect) != TFR_OK)
-		tool_die_diag(label, tfr_stream_reader_diag(r));
+		stream_refused(r, label, expect);
 	return r;
 }
 
