@@ -5,6 +5,7 @@
 # must exit 0 and print something or write a file. Displays that show a
 # file's contents or a stream are not commands; examples whose program is
 # missing here (sox, arecord, python3 with numpy) are skipped and counted.
+# An example with awk runs once with each awk installed (mawk, gawk).
 . "$TFR_TESTS/lib.sh"
 PATH=$TFR_BIN:$PATH
 export PATH
@@ -58,14 +59,25 @@ for page in tfr-reassign.1 tfr-hyper.1 tfr-sdelay.1 tfr-peaks.1 tfr-track.1 \
 				continue
 			fi ;;
 		esac
-		n=$((n + 1))
-		touch stamp
-		sleep 0.01
-		if ! sh -c "$cmd" > ex.out 2> ex.err; then
-			fail "$page: '$cmd' failed: $(head -n 1 ex.err)"
-		elif [ ! -s ex.out ] && [ -z "$(find . -newer stamp ! -name 'ex.*' -type f)" ]; then
-			fail "$page: '$cmd' printed nothing and wrote nothing"
-		fi
+		# a recipe with awk runs with every awk here (mawk is Debian's
+		# default, gawk the GNU one): each in turn answers to "awk"
+		awks=default
+		case $cmd in
+		*awk*) awks=$(for a in mawk gawk original-awk; do
+		               if command -v $a > /dev/null 2>&1; then echo $a; fi; done) ;;
+		esac
+		for a in ${awks:-default}; do
+			rm -rf .awk && mkdir .awk
+			[ "$a" = default ] || ln -s "$(command -v $a)" .awk/awk
+			n=$((n + 1))
+			touch stamp
+			sleep 0.01
+			if ! PATH=$PWD/.awk:$PATH sh -c "$cmd" > ex.out 2> ex.err; then
+				fail "$page: '$cmd' failed ($a): $(head -n 1 ex.err)"
+			elif [ ! -s ex.out ] && [ -z "$(find . -newer stamp ! -name 'ex.*' ! -path './.awk*' -type f)" ]; then
+				fail "$page: '$cmd' printed nothing and wrote nothing ($a)"
+			fi
+		done
 	done < cmds.txt
 done
 echo "$n examples run, $skipped skipped"
