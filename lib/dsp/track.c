@@ -990,14 +990,18 @@ static tfr_peak moved(const tfr_peak *pk, double time)
 /* Start partial s with peak pk of an onset's frame m: silent until the
  * onset, then at pk's level from a spacing later (or pk's own time, if
  * later): no fade-in reaching back before the onset, which would sound
- * as pre-echo, and the attack whole. */
+ * as pre-echo, and the attack whole. On a noise burst, zero a spacing
+ * before the estimate instead of at it: SNR 6.7 -> 7.2 dB, pre-echo the
+ * same 2.7 dB; two spacings before, the pre-echo grows to 10.6 dB. */
 static void start_at_onset(tfr_track *t, int s, int64_t m, const tfr_peak *pk,
                            double level)
 {
-	/* silent at the onset; a peak before it or less than a spacing
-	 * after it (a window's reassignment is noisy near an edge) moves to
-	 * a spacing after it */
-	double t0 = t->onset_time > t->t_out ? t->onset_time : t->t_out;
+	/* silent a spacing before the onset's time, which is late by about
+	 * that much (ONSET_QUANTILE); a peak earlier than a spacing after
+	 * the silent breakpoint (a window's reassignment is noisy near an
+	 * edge) moves there */
+	double t0 = t->onset_time - t->spacing;
+	t0 = t0 > t->t_out ? t0 : t->t_out;
 	double t1 = pk->time > t0 + t->spacing ? pk->time : t0 + t->spacing;
 	tfr_peak zero = moved(pk, t0);
 	zero.amp = 0;
