@@ -220,4 +220,27 @@ cat h.wav | "$B/tfr-sdelay" | cat > q.wav
 expect_status 0 "$B/tfr-sdelay" -g 6 loud.wav -o clip.wav
 n=$(sed -n 's/^tfr-sdelay: clip.wav: \([0-9]*\) samples clipped$/\1/p' err.txt)
 [ -n "$n" ] && near "$n" 13750 20 || fail "clipping report: $(cat err.txt)"
+# WAV that others read without a word: sox on every tool's WAV output,
+# float (a.wav) and integer, on a file (-o, a redirection) and a pipe
+# (float WAV from libsndfile made sox warn "wave header missing extended
+# part of fmt chunk")
+if command -v sox > /dev/null; then
+	"$B/tfr-reassign" a.wav | "$B/tfr-peaks" | "$B/tfr-track" > w.partials
+	"$B/tfr-resynth" -o rs-o.wav w.partials
+	"$B/tfr-resynth" w.partials > rs-redir.wav
+	"$B/tfr-resynth" -b 16 -o rs-16.wav w.partials
+	"$B/tfr-resynth" -b 24 -o rs-24.wav w.partials
+	"$B/tfr-sdelay" -o sd-o.wav a.wav
+	"$B/tfr-sdelay" a.wav > sd-redir.wav
+	"$B/tfr-sdelay" a.wav | cat > sd-pipe.wav
+	"$B/tfr-sdelay" -o sd-16.wav h.wav
+	for f in rs-o rs-redir rs-16 rs-24 sd-o sd-redir sd-pipe sd-16; do
+		sox --i "$f.wav" > /dev/null 2> sox.txt || fail "$f.wav: sox --i failed"
+		sox "$f.wav" -n stat 2>> sox.txt || fail "$f.wav: sox stat failed"
+		! grep -i '^sox \(WARN\|FAIL\)' sox.txt || fail "$f.wav: sox says: $(grep -i '^sox' sox.txt)"
+	done
+	[ "$(sox --i -s rs-redir.wav)" = "$(sox --i -s rs-o.wav)" ] || fail "a redirected WAV's length"
+else
+	echo "note: no sox: WAV headers not checked with sox"
+fi
 finish

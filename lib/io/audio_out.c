@@ -1,10 +1,12 @@
 /*
  * audio_out.c - audio output: WAV (or any type libsndfile writes, by the
  * output's name) through libsndfile on a file, and a streaming WAV writer
- * of our own on a pipe, where libsndfile refuses WAV (unix-io.md §1.2).
- * On a pipe the header carries the exact sizes when the caller knows the
- * length in advance, and "unknown" (0xFFFFFFFF) sizes otherwise, which
- * libsndfile, sox and Python's soundfile read to the end of the stream.
+ * of our own on a pipe, where libsndfile refuses WAV (unix-io.md §1.2),
+ * and for float WAV on a file, whose header from libsndfile makes sox
+ * warn. On a pipe the header carries the exact sizes when the caller
+ * knows the length in advance, and "unknown" (0xFFFFFFFF) sizes
+ * otherwise, which libsndfile, sox and Python's soundfile read to the end
+ * of the stream; on a file it is rewritten with the sizes at the end.
  * Float to integer conversion is done here, rounding and clipping (never
  * wrapping, as libsndfile's does unless told), counting what clipped.
  */
@@ -34,6 +36,12 @@ struct tfr_audio_out {
 	size_t nbytes;
 	int *conv;               /* integer conversion scratch */
 	int failed;              /* a write failed: close reports it */
+	int pipe;                /* streaming to a pipe */
+	off_t header_at;         /* own WAV on a file: where its header is,
+	                            rewritten with the sizes at the end (-1:
+	                            not seekable) */
+	double rate;
+	int64_t written;         /* frames written (own WAV) */
 };
 
 /* Float to integer with rounding and clipping (never wrapping). */
@@ -82,33 +90,56 @@ static int sample_bytes(tfr_sample_format fmt)
 	return fmt == TFR_SAMPLE_PCM16 ? 2 : fmt == TFR_SAMPLE_PCM24 ? 3 : 4;
 }
 
-/* Canonical 44-byte RIFF/WAVE header; with frames < 0 (or too many for
- * 32-bit sizes) the sizes say "unknown" (0xFFFFFFFF) and readers that
- * honour it read to the end of the stream. */
-static void wav_stream_header(unsigned char h[44], double rate, int channels,
-                              tfr_sample_format fmt, int64_t frames)
+/* The longest streaming header (float: fmt with its extension size, a
+ * fact chunk). */
+enum { WAV_HEADER_MAX = 58 };
+
+/* A RIFF/WAVE header for a stream: its length (44 bytes for PCM, 58 for
+ * float). With frames < 0 (or too many for 32-bit sizes) the sizes say
+ * "unknown" (0xFFFFFFFF) and readers that honour it read to the end of
+ * the stream. Float data (not PCM) has what the format asks of it and
+ * sox checks: a fmt chunk of 18 bytes (its extension's size, 0) and a
+ * fact chunk with the frame count (without them sox warns "wave header
+ * missing extended part of fmt chunk"). */
+static size_t wav_stream_header(unsigned char h[WAV_HEADER_MAX], double rate,
+                                int channels, tfr_sample_format fmt,
+                                int64_t frames)
 {
 	int bytes = sample_bytes(fmt);
+	int flt = fmt == TFR_SAMPLE_FLOAT;
+	uint32_t fmtsize = flt ? 18 : 16;
+	uint32_t head = 4 + 8 + fmtsize + (flt ? 12 : 0) + 8;  /* "WAVE" to data */
 	uint32_t sr = (uint32_t)lrint(rate);
-	uint32_t riff = 0xFFFFFFFFu, data = 0xFFFFFFFFu;
+	uint32_t riff = 0xFFFFFFFFu, data = 0xFFFFFFFFu, count = 0xFFFFFFFFu;
 	uint64_t dbytes = frames < 0 ? UINT64_MAX
 	                : (uint64_t)frames * (uint64_t)(channels * bytes);
-	if (dbytes <= 0xFFFFFFFFull - 36) {
+	if (dbytes <= 0xFFFFFFFFull - head) {
 		data = (uint32_t)dbytes;
-		riff = data + 36;
+		riff = data + head;
+		count = (uint32_t)frames;
 	}
-	memcpy(h, "RIFF", 4);
-	put_le(h + 4, riff, 4);
-	memcpy(h + 8, "WAVEfmt ", 8);
-	put_le(h + 16, 16, 4);
-	put_le(h + 20, fmt == TFR_SAMPLE_FLOAT ? 3 : 1, 2);  /* IEEE float : PCM */
-	put_le(h + 22, (uint32_t)channels, 2);
-	put_le(h + 24, sr, 4);
-	put_le(h + 28, sr * (uint32_t)(channels * bytes), 4);
-	put_le(h + 32, (uint32_t)(channels * bytes), 2);
-	put_le(h + 34, (uint32_t)(8 * bytes), 2);
-	memcpy(h + 36, "data", 4);
-	put_le(h + 40, data, 4);
+	unsigned char *p = h;
+	memcpy(p, "RIFF", 4);
+	put_le(p + 4, riff, 4);
+	memcpy(p + 8, "WAVEfmt ", 8);
+	put_le(p + 16, fmtsize, 4);
+	put_le(p + 20, flt ? 3 : 1, 2);  /* IEEE float : PCM */
+	put_le(p + 22, (uint32_t)channels, 2);
+	put_le(p + 24, sr, 4);
+	put_le(p + 28, sr * (uint32_t)(channels * bytes), 4);
+	put_le(p + 32, (uint32_t)(channels * bytes), 2);
+	put_le(p + 34, (uint32_t)(8 * bytes), 2);
+	p += 36;
+	if (flt) {
+		put_le(p, 0, 2);  /* no more format bytes */
+		memcpy(p + 2, "fact", 4);
+		put_le(p + 6, 4, 4);
+		put_le(p + 10, count, 4);
+		p += 14;
+	}
+	memcpy(p, "data", 4);
+	put_le(p + 4, data, 4);
+	return (size_t)(p + 8 - h);
 }
 
 /* Major format from a file name's extension (WAV when unknown). */
@@ -208,14 +239,23 @@ tfr_audio_out *tfr_audio_out_new(const tfr_audio_out_params *p, tfr_diag *d)
 	o->channels = p->channels;
 	o->format = p->format;
 	o->fd = p->fd;
+	o->rate = p->sample_rate;
+	o->header_at = -1;
+	o->pipe = fd_is_pipe(p->fd);
 	int e;
-	if (fd_is_pipe(p->fd)) {
+	/* float WAV on a file too: libsndfile's has a 16-byte fmt chunk,
+	 * on which sox warns (and its WAVE_FORMAT_EXTENSIBLE as well, sox
+	 * 14.4.2 reading the float subformat as lacking its extension) */
+	int own = o->pipe || (major_for(p->name) == SF_FORMAT_WAV &&
+	                      p->format == TFR_SAMPLE_FLOAT);
+	if (own) {
+		if (!o->pipe)
+			o->header_at = lseek(p->fd, 0, SEEK_CUR);
 		if (!(o->bytes = malloc(OUT_BUFSIZE))) {
 			e = tfr_diag_set(d, TFR_ENOMEM, NULL);
 		} else {
-			wav_stream_header(o->bytes, p->sample_rate, p->channels,
-			                  p->format, p->frames);
-			o->nbytes = 44;
+			o->nbytes = wav_stream_header(o->bytes, p->sample_rate,
+			                              p->channels, p->format, p->frames);
 			e = TFR_OK;
 		}
 	} else {
@@ -248,6 +288,7 @@ static int stream_write(tfr_audio_out *o, const float *buf, size_t nsamples)
 		put_le(o->bytes + o->nbytes, v, bytes);
 		o->nbytes += (size_t)bytes;
 	}
+	o->written += (int64_t)(nsamples / (size_t)o->channels);
 	return TFR_OK;
 }
 
@@ -293,7 +334,7 @@ int tfr_audio_out_flush(tfr_audio_out *o)
 
 int tfr_audio_out_is_stream(const tfr_audio_out *o)
 {
-	return o->sf == NULL;
+	return o->pipe;
 }
 
 int64_t tfr_audio_out_clipped(const tfr_audio_out *o)
@@ -313,6 +354,13 @@ int tfr_audio_out_close(tfr_audio_out *o)
 			e = TFR_EIO;
 	} else if (o->bytes && tfr_audio_out_flush(o) != TFR_OK) {
 		e = TFR_EIO;
+	} else if (o->bytes && o->header_at >= 0 && e == TFR_OK) {
+		/* a file: the header says how long it is now */
+		unsigned char h[WAV_HEADER_MAX];
+		size_t n = wav_stream_header(h, o->rate, o->channels, o->format,
+		                             o->written);
+		if (pwrite(o->fd, h, n, o->header_at) != (ssize_t)n)
+			e = TFR_EIO;
 	}
 	free(o->bytes);
 	free(o->conv);
