@@ -66,8 +66,14 @@ expect 2 "tfr-hyper: --tdeci: 0 samples is too short (at least 1)" \
 	$H -i 0 -o x.npy a.wav
 expect 2 "tfr-hyper: --noct: 0 is out of range [0.001, 100000]" \
 	$H -N 0 -o x.npy a.wav
-expect 2 "tfr-hyper: x.txt: unknown output format (use .npy, .png or -F)" \
+expect 2 "tfr-hyper: -o x.txt: tfr-hyper writes .npy or .png, not .txt" \
 	$H -o x.txt a.wav
+expect 2 "tfr-hyper: -o x.jpg: tfr-hyper writes .npy or .png, not .jpg" \
+	$H -o x.npy -o x.jpg a.wav
+expect 2 "tfr-hyper: -o x: unknown output format (use .npy, .png or -F)" \
+	$H -o x a.wav
+expect 2 "tfr-hyper: --counts c.txt: tfr-hyper writes .npy, not .txt" \
+	$H -o x.npy --counts c.txt a.wav
 expect 2 "tfr-hyper: no output: give -o FILE.npy and/or -o FILE.png" $H a.wav
 [ ! -e x.npy ] || fail "output left behind after a usage error"
 # a picture too large to allocate: 1 s at tdeci 1 and 10^5 bins/octave

@@ -194,5 +194,11 @@ expect_error 1 "tfr-image: foo.txt: a foo stream has no time, freq and amp colum
 expect_error 2 "tfr-image: --page writes files: give -o NAME" "$I" --page 1 long.wav
 expect_error 2 "tfr-image: --min-freq: a log axis needs a lowest frequency above 0" "$I" --log -y 0 -o gone.png long.wav
 expect_error 2 "tfr-image: --start: 3 s is not before the end of the input (2.5 s)" "$I" --start 3 -o gone.png long.wav
+# a name it cannot write is refused, not filled with a PNG
+expect_error 2 "tfr-image: -o gone.jpg: tfr-image writes .png, not .jpg" "$I" -o gone.jpg long.wav
+[ ! -e gone.jpg ] || fail "a refused name was written"
+expect_error 2 "tfr-image: -o gone.svg: tfr-image writes .png, not .svg" "$I" --page 1 -o gone.svg long.wav
+expect_status 0 "$I" -o gone.PNG long.wav
+rm -f gone.PNG
 [ ! -e gone.png ] || fail "a usage error left an output"
 finish

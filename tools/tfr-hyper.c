@@ -99,8 +99,10 @@ static void parse(int argc, char **argv, options *o)
 		(void)tool_matrix_is_png(o->out[i], o->format);
 		tool_check_output(o->out[i], o->input);
 	}
-	if (o->counts)
+	if (o->counts) {
+		tool_check_extension("--counts", o->counts, "npy");
 		tool_check_output(o->counts, o->input);
+	}
 }
 
 typedef struct {

@@ -112,6 +112,7 @@ static void parse(int argc, char **argv, options *o)
 		}
 	}
 	o->input = tool_input_operand(argc, argv);
+	tool_check_extension("-o", o->output, "png");  /* not a JPEG named so */
 	if (o->have_pps && o->have_width)
 		tool_usage_error("--width and --pps: give one of them");
 	if (o->look.have_page && o->output && !strcmp(o->output, "-"))

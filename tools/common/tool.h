@@ -349,8 +349,14 @@ void tool_picture_write(tool_output *out, const tfr_picture_params *p, int bare)
  * with m, written as every output is; none for standard output. */
 void tool_sidecar(const char *path, const char *input, const tfr_meta *m);
 
+/* An output name (opt's argument) whose file name has an extension
+ * other than ext ("png") is a usage error: "-o x.jpg: tfr-image writes
+ * .png, not .jpg" (a name without one is taken). */
+void tool_check_extension(const char *opt, const char *path, const char *ext);
+
 /* 1 if output path is a PNG, 0 a .npy: by format ("png", "npy"), else
- * by its extension; another, or - without a format, is a usage error. */
+ * by its extension; another ("-o x.jpg: tfr-hyper writes .npy or .png,
+ * not .jpg"), none, or - is a usage error. */
 int tool_matrix_is_png(const char *path, const char *format);
 
 /*

@@ -182,18 +182,38 @@ void tool_sidecar(const char *path, const char *input, const tfr_meta *m)
 	tool_output_close(out);
 }
 
+/* The extension of path's file name (after its last '.'), or NULL. */
+static const char *extension(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	const char *dot = strrchr(base, '.');
+	return dot && dot > base && dot[1] ? dot + 1 : NULL;
+}
+
+void tool_check_extension(const char *opt, const char *path, const char *ext)
+{
+	const char *e = path ? extension(path) : NULL;
+	if (e && strcasecmp(e, ext))
+		tool_usage_error("%s %s: %s writes .%s, not .%s", opt, path, tool_name(),
+		                 ext, e);
+}
+
 int tool_matrix_is_png(const char *path, const char *format)
 {
-	if (format)
+	if (format)  /* said outright: any name */
 		return !strcmp(format, "png");
 	if (!strcmp(path, "-"))
 		tool_usage_error("-o -: give the format with -F");
-	size_t n = strlen(path);
-	if (n > 4 && !strcasecmp(path + n - 4, ".png"))
+	const char *e = extension(path);
+	if (e && !strcasecmp(e, "png"))
 		return 1;
-	if (n > 4 && !strcasecmp(path + n - 4, ".npy"))
+	if (e && !strcasecmp(e, "npy"))
 		return 0;
-	tool_usage_error("%s: unknown output format (use .npy, .png or -F)", path);
+	if (e)
+		tool_usage_error("-o %s: %s writes .npy or .png, not .%s", path,
+		                 tool_name(), e);
+	tool_usage_error("-o %s: unknown output format (use .npy, .png or -F)", path);
 }
 
 /* ---- a matrix made column by column ---- */
