@@ -462,7 +462,6 @@ for t in tfr-peaks tfr-track tfr-resynth tfr-convert; do
 	reads="$t reads the $k of $km"
 	audio_cases() {
 		pre=
-		[ $t = tfr-convert ] && pre="known |"  # KNOWN: tfr-convert reads its head itself: needs tool_refuse_audio
 		for f in a.wav ${HAVE_SOX:+a.flac}; do
 			case $f in *.wav) a="a WAV" ;; *) a="a FLAC" ;; esac
 			echo "$pre $t | $f | file | - | 1 | @ is $a file; $reads: tfr-reassign $f$pl {bar} $t"

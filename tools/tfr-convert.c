@@ -146,6 +146,7 @@ static void open_source(source *s, const options *o, int any_kind)
 			tool_die_diag(s->label, &d);
 		return;
 	default:
+		tool_refuse_audio(s->label, head, n, &tfr_partials_schema);
 		tool_die(TOOL_EXIT_FAIL, "%s: not a partials file (a tfr stream, SDIF or "
 		         "SPEAR text)", s->label);
 	}
