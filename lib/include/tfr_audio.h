@@ -62,13 +62,13 @@ tfr_audio_in *tfr_audio_in_new_probed(const unsigned char *prefix, size_t n,
 /*
  * What audio container some content is, from its first bytes head[0..n-1]
  * (TFR_AUDIO_DETECT_HEAD of them suffice): "WAV" (RIFF....WAVE), "RF64",
- * "W64", "AIFF", "AIFF-C" (FORM....AIFF/AIFC), "FLAC" (fLaC), "Ogg"
+ * "W64" (its RIFF GUID), "AIFF", "AIFF-C" (FORM....AIFF/AIFC), "FLAC" (fLaC), "Ogg"
  * (OggS), "MP3" (an ID3 tag or an MPEG frame sync, 0xFFEx), "AU" (.snd),
  * "CAF" (caff); NULL for anything else (a tfr stream starts with '#',
  * which no container does). For messages that say what an input is.
  */
 const char *tfr_audio_detect(const void *head, size_t n);
-#define TFR_AUDIO_DETECT_HEAD 12
+#define TFR_AUDIO_DETECT_HEAD 16
 
 /* Stream properties. */
 const tfr_audio_info *tfr_audio_in_info(const tfr_audio_in *in);

@@ -213,8 +213,14 @@ const char *tfr_audio_detect(const void *head, size_t n)
 	static const struct { const char *magic, *form; } t[] = {
 		{ "fLaC", "FLAC" }, { "OggS", "Ogg" }, { "RF64", "RF64" },
 		{ ".snd", "AU" }, { "caff", "CAF" }, { "ID3", "MP3" },
-		{ "riff", "W64" },
 	};
+	/* W64: "riff" and the rest of its RIFF GUID (four letters alone
+	 * begin text too: the stream fuzzer found "riff#tfr ...") */
+	static const unsigned char w64[16] = { 'r', 'i', 'f', 'f', 0x2E, 0x91, 0xCF,
+	                                       0x11, 0xA5, 0xD6, 0x28, 0xDB, 0x04,
+	                                       0xC1, 0x00, 0x00 };
+	if (n >= 16 && !memcmp(b, w64, 16))
+		return "W64";
 	if (n >= 12 && (!memcmp(b, "RIFF", 4) || !memcmp(b, "RIFX", 4)) &&
 	    !memcmp(b + 8, "WAVE", 4))
 		return "WAV";

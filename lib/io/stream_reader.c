@@ -197,9 +197,11 @@ static int read_kind(tfr_stream_reader *r, const tfr_schema *expect)
 	if (r->lineno == 0 && !r->pending) {
 		if (r->end - r->start < TFR_AUDIO_DETECT_HEAD && refill(r) < 0)
 			return TFR_EIO;
-		if ((r->audio = tfr_audio_detect(r->buf + r->start, r->end - r->start)))
-			return tfr_diag_setf(&r->diag, TFR_EFORMAT,
-			                     "a %s file, not a tfr stream", r->audio);
+		if ((r->audio = tfr_audio_detect(r->buf + r->start, r->end - r->start))) {
+			tfr_diag_setf(&r->diag, TFR_EFORMAT, "a %s file, not a tfr stream",
+			              r->audio);
+			return tfr_diag_at(&r->diag, 1, 0);
+		}
 	}
 	int e = next_line(r);
 	if (e < 0)
