@@ -547,6 +547,16 @@ static double level_db(float amp)
 	return 6.020599913279624 * e + 8.685889638065036 * ln_m;
 }
 
+/* pk moved to time, its phase moved as a steady sinusoid's. */
+static tfr_peak moved(const tfr_peak *pk, double time)
+{
+	tfr_peak x = *pk;
+	x.phase = (float)remainder(pk->phase + TFR_2PI * pk->freq * (time - pk->time),
+	                           TFR_2PI);
+	x.time = time;
+	return x;
+}
+
 static void append(tfr_track *t, int s, int64_t frame, const tfr_peak *pk,
                    double level)
 {
@@ -554,9 +564,12 @@ static void append(tfr_track *t, int s, int64_t frame, const tfr_peak *pk,
 	/* the first frames' reassigned times can be before the sound's
 	 * start, where importers (Loris) refuse partials: such a
 	 * breakpoint moves to 0, its phase advanced as a steady sinusoid's */
-	double time = pk->time > 0 ? pk->time : 0;
-	float phase = pk->time > 0 ? pk->phase
-	            : (float)remainder(pk->phase - TFR_2PI * pk->freq * pk->time, TFR_2PI);
+	tfr_peak at0;
+	if (!(pk->time > 0)) {
+		at0 = moved(pk, 0);
+		pk = &at0;
+	}
+	double time = pk->time;
 	if (q->count && time < q->last_time + t->spacing) {
 		/* a peak closer than the spacing to the partial's last
 		 * breakpoint (frames either side of an onset, reassigned to
@@ -570,7 +583,7 @@ static void append(tfr_track *t, int s, int64_t frame, const tfr_peak *pk,
 	h->mid.set = 0;  /* until it is committed */
 	h->fmeas = h->freq = pk->freq;
 	h->amp = pk->amp;
-	h->phase = phase;
+	h->phase = pk->phase;
 	h->bw = pk->bandwidth;
 	q->count++;
 	t->held++;
@@ -907,6 +920,18 @@ static int peaks_valid(const tfr_peak *pk, size_t n)
 /* Scratch for n peaks and the partials held, and room for what the
  * frame may add (new partials, breakpoints, output), so that nothing
  * after the linking can fail. */
+/* Room to release `held` breakpoints, each of which may bring a
+ * midpoint. */
+static int reserve_release(tfr_track *t, size_t held)
+{
+	size_t n = 2 * held;
+	return grow(&t->rel, &t->rel_cap, n, sizeof *t->rel) ||
+	       grow(&t->order, &t->order_cap, n, sizeof *t->order) ||
+	       grow(&t->order2, &t->order2_cap, n, sizeof *t->order2) ||
+	       grow(&t->out, &t->out_cap, t->nout + n, sizeof *t->out)
+	       ? TFR_ENOMEM : TFR_OK;
+}
+
 static int reserve_frame(tfr_track *t, size_t n)
 {
 	/* a peak can start a partial with two breakpoints (at an onset) */
@@ -926,10 +951,7 @@ static int reserve_frame(tfr_track *t, size_t n)
 	    grow(&t->key, &t->key_cap, slots, sizeof *t->key) ||
 	    grow(&t->keyed, &t->keyed_cap, slots, sizeof *t->keyed) ||
 	    grow(&t->level, &t->level_cap, n, sizeof *t->level) ||
-	    grow(&t->rel, &t->rel_cap, 2 * total, sizeof *t->rel) ||
-	    grow(&t->order, &t->order_cap, 2 * total, sizeof *t->order) ||
-	    grow(&t->order2, &t->order2_cap, 2 * total, sizeof *t->order2) ||
-	    grow(&t->out, &t->out_cap, t->nout + 2 * total, sizeof *t->out))
+	    reserve_release(t, total))
 		return TFR_ENOMEM;
 	return TFR_OK;
 }
@@ -975,16 +997,6 @@ static void merge_new(tfr_track *t, size_t old)
 		tmp[k++] = live[j++];
 	if (k)
 		memcpy(live, tmp, k * sizeof *live);
-}
-
-/* pk moved to time, its phase moved as a steady sinusoid's. */
-static tfr_peak moved(const tfr_peak *pk, double time)
-{
-	tfr_peak x = *pk;
-	x.phase = (float)remainder(pk->phase + TFR_2PI * pk->freq * (time - pk->time),
-	                           TFR_2PI);
-	x.time = time;
-	return x;
 }
 
 /* Start partial s with peak pk of an onset's frame m: silent until the
@@ -1177,6 +1189,15 @@ static double release_time(const tfr_track *t, double horizon)
 	return r;
 }
 
+/* Breakpoint h of the partial in slot s (creation order serial) into
+ * the release scratch at i. */
+static void put_rel(tfr_track *t, size_t i, int s, int64_t serial,
+                    const struct held *h, int end)
+{
+	t->order[i] = (struct rel_key){ h->time, serial, i };
+	t->rel[i] = (struct rel){ s, end, *h };
+}
+
 /* Move the final breakpoints up to time r of every kept partial to the
  * scratch; returns how many. */
 static size_t gather(tfr_track *t, double r)
@@ -1197,20 +1218,13 @@ static size_t gather(tfr_track *t, double r)
 				                  .amp = b->mid_amp,
 				                  .phase = (float)b->mid.phase,
 				                  .bw = b->mid_bw };
-				t->order[n] = (struct rel_key){ m.time, q->serial, n };
-				t->rel[n++] = (struct rel){ s, 0, m };
+				put_rel(t, n++, s, q->serial, &m, 0);
 				b->mid.set = 0;
 				continue;
 			}
-			struct rel_key *o = &t->order[n];
-			struct rel *x = &t->rel[n];
-			o->time = held_at(q, 0)->time;
-			o->serial = q->serial;
-			o->index = n++;
-			x->slot = s;
-			x->h = *held_at(q, 0);
+			struct held h = *b;
 			pop_front(t, q);
-			x->end = !q->alive && !q->count;
+			put_rel(t, n++, s, q->serial, &h, !q->alive && !q->count);
 		}
 	}
 	return n;
@@ -1315,11 +1329,7 @@ int tfr_track_process(tfr_track *t, int64_t frame, const tfr_peak *peaks,
 int tfr_track_flush(tfr_track *t)
 {
 	out_begin(t);
-	/* each breakpoint held may bring a midpoint */
-	if (grow(&t->rel, &t->rel_cap, 2 * t->held, sizeof *t->rel) ||
-	    grow(&t->order, &t->order_cap, 2 * t->held, sizeof *t->order) ||
-	    grow(&t->order2, &t->order2_cap, 2 * t->held, sizeof *t->order2) ||
-	    grow(&t->out, &t->out_cap, t->nout + 2 * t->held, sizeof *t->out))
+	if (reserve_release(t, t->held))
 		return TFR_ENOMEM;
 	for (size_t i = 0; i < t->nlive; i++) {
 		int s = t->live.v[i];
