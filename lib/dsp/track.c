@@ -1245,6 +1245,7 @@ static void write_out(tfr_track *t, const struct rel_key *order, size_t n)
 		b->phase = x->h.phase;
 		b->bandwidth = x->h.bw;
 		b->end = x->end;
+		b->label = 0;
 		t->st.breakpoints++;
 		if (x->h.time > t->t_out)
 			t->t_out = x->h.time;

@@ -68,6 +68,9 @@ typedef struct {
  *  phase      phase (rad, [-pi, pi)) of the partial at time
  *  bandwidth  noise fraction of the energy, [0, 1]
  *  end        1 on the last breakpoint of its partial, else 0
+ *  label      harmonic number of the partial (tfr-label), 0 unlabelled;
+ *             a column only of labelled streams
+ *             (tfr_labelled_partials_schema), 0 when read from others
  * In a stream breakpoints are in nondecreasing time order (tfr(5)).
  */
 typedef struct {
@@ -78,6 +81,24 @@ typedef struct {
 	float phase;
 	float bandwidth;
 	int32_t end;
+	int64_t label;  /* 64 bits: the struct has no padding, which memcmp would see */
 } tfr_breakpoint;
+
+/*
+ * One frame of a fundamental-frequency track (tfr-f0).
+ *  time      s, the frame's centre; strictly increasing
+ *  f0        Hz: the best estimate, also in unvoiced frames (where
+ *            there is none at all: 0)
+ *  voicing   probability that the frame is voiced, [0, 1]; voiced
+ *            when >= 0.5
+ *  salience  how strongly the harmonics of f0 stand out of the frame's
+ *            energy, [0, 1]
+ */
+typedef struct {
+	double time;
+	double f0;
+	float voicing;
+	float salience;
+} tfr_f0_frame;
 
 #endif

@@ -68,6 +68,9 @@ typedef struct {
 extern const tfr_schema tfr_points_schema;   /* tfr_point */
 extern const tfr_schema tfr_peaks_schema;    /* tfr_peak */
 extern const tfr_schema tfr_partials_schema; /* tfr_breakpoint */
+/* partials with a last column "label" (tfr-label) */
+extern const tfr_schema tfr_labelled_partials_schema; /* tfr_breakpoint */
+extern const tfr_schema tfr_f0_schema;       /* tfr_f0_frame */
 
 /* The schema of a kind, or NULL. */
 const tfr_schema *tfr_schema_find(const char *kind);
@@ -134,6 +137,12 @@ const tfr_schema *tfr_stream_reader_schema(const tfr_stream_reader *r);
 const char *tfr_stream_reader_kind(const tfr_stream_reader *r);
 int tfr_stream_reader_version(const tfr_stream_reader *r);
 const tfr_meta *tfr_stream_reader_meta(const tfr_stream_reader *r);
+
+/* After the header: read the records as schema s, which must be of the
+ * same kind and whose columns the stream has first (a labelled partials
+ * stream read as such when it is one). TFR_OK, or TFR_EFORMAT with
+ * "missing column 'label'" in the diag and the reader unchanged. */
+int tfr_stream_reader_use(tfr_stream_reader *r, const tfr_schema *s);
 
 /* The stream's columns (as its header names them) and lookup by name
  * (-1 when absent): what generic consumers use. */

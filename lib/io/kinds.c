@@ -80,10 +80,43 @@ const tfr_schema tfr_partials_schema = {
 	sizeof(tfr_breakpoint), -1, 1, need_rate
 };
 
+/* The same kind with a label column last: what tfr-label writes and
+ * what the tools that need labels read. A reader of plain partials
+ * takes a labelled stream (more columns are ignored). */
+static const tfr_column labelled_columns[] = {
+	COL(tfr_breakpoint, partial, I64, INT, 0, 0, INDEX_MAX, ""),
+	COL(tfr_breakpoint, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
+	COL(tfr_breakpoint, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
+	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, F32_MAX, ""),
+	COL(tfr_breakpoint, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
+	COL(tfr_breakpoint, bandwidth, F32, SIG, 9, 0, 1, ""),
+	COL(tfr_breakpoint, end, I32, INT, 0, 0, 1, ""),
+	COL(tfr_breakpoint, label, I64, INT, 0, 0, 1000000.0, ""),
+};
+
+const tfr_schema tfr_labelled_partials_schema = {
+	"partials", 1, labelled_columns,
+	sizeof labelled_columns / sizeof labelled_columns[0],
+	sizeof(tfr_breakpoint), -1, 1, need_rate
+};
+
+static const tfr_column f0_columns[] = {
+	COL(tfr_f0_frame, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
+	COL(tfr_f0_frame, f0, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
+	COL(tfr_f0_frame, voicing, F32, SIG, 9, 0, 1, ""),
+	COL(tfr_f0_frame, salience, F32, SIG, 9, 0, 1, ""),
+};
+
+const tfr_schema tfr_f0_schema = {
+	"f0", 1, f0_columns, sizeof f0_columns / sizeof f0_columns[0],
+	sizeof(tfr_f0_frame), -1, 0, need_rate
+};
+
 const tfr_schema *tfr_schema_find(const char *kind)
 {
 	static const tfr_schema *const all[] = {
 		&tfr_points_schema, &tfr_peaks_schema, &tfr_partials_schema,
+		&tfr_f0_schema,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (!strcmp(all[i]->kind, kind))

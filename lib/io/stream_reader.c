@@ -283,6 +283,20 @@ int tfr_stream_read_header(tfr_stream_reader *r, const tfr_schema *expect)
 	return check_columns(r);
 }
 
+int tfr_stream_reader_use(tfr_stream_reader *r, const tfr_schema *s)
+{
+	if (!r->s || strcmp(r->s->kind, s->kind) != 0)
+		return tfr_diag_setf(&r->diag, TFR_EFORMAT, "not a '%s' stream", s->kind);
+	const tfr_schema *was = r->s;
+	r->s = s;
+	int e = check_columns(r);
+	if (e != TFR_OK) {
+		r->s = was;
+		return tfr_diag_at(&r->diag, r->header_end, 0);
+	}
+	return TFR_OK;
+}
+
 /* A trailer comment after the records updates the metadata; the sample
  * rate, which a stream of a known kind must carry, only to a valid one
  * (the metadata never holds what the header would have refused). */

@@ -184,6 +184,11 @@ double tool_stream_meta(const tfr_stream_reader *r, const char *key,
 /* The same for an optional key: def when absent. */
 double tool_stream_meta_or(const tfr_stream_reader *r, const char *key,
                            double min, double max, double def);
+/* A partials stream's labels: when it has a "label" column, its records
+ * are read with labels (tfr_labelled_partials_schema) and 1 is returned;
+ * else 0, or, with why (what needs them: "--formants"), it dies with
+ * "FILE:LINE: header: no 'label' column (WHY: tfr-label writes it)". */
+int tool_stream_labels(tfr_stream_reader *r, const char *why);
 /* The analysis window named in the header ("window"). */
 tfr_window_spec tool_stream_meta_window(const tfr_stream_reader *r);
 

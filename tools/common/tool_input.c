@@ -282,3 +282,16 @@ tfr_window_spec tool_stream_meta_window(const tfr_stream_reader *r)
 		header_fault(r, "header: unknown window '%s'", name);
 	return w;
 }
+
+int tool_stream_labels(tfr_stream_reader *r, const char *why)
+{
+	if (tfr_stream_reader_find(r, "label") < 0) {
+		if (why)
+			header_fault(r, "header: no 'label' column (%s: tfr-label "
+			             "writes it)", why);
+		return 0;
+	}
+	if (tfr_stream_reader_use(r, &tfr_labelled_partials_schema) != TFR_OK)
+		header_fault(r, "header: %s", tfr_stream_reader_diag(r)->text);
+	return 1;
+}
