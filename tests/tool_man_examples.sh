@@ -17,9 +17,7 @@ done
 printf '# time freq delay(s)\n0    0     0.1\n0    8000  0.1\n4.0  0     0.1\n4.0  8000  0.6\n' > moving.txt
 n=0
 skipped=0
-for page in tfr-reassign.1 tfr-hyper.1 tfr-sdelay.1 tfr-peaks.1 tfr-track.1 \
-            tfr-resynth.1 tfr-convert.1 tfr-image.1 tfr-batch.1 tfr.5; do
-	[ -f "$TFR_SRC/man/$page" ] || continue
+for page in $(cd "$TFR_SRC/man" && ls *.1 *.5); do
 	# one command per line: join lines ending in \e, turn \e into \
 	awk '/^\.Bd -literal/ { on = 1; cmd = ""; next }
 	     /^\.Ed/ { on = 0; next }
