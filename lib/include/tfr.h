@@ -37,5 +37,6 @@
 #include "tfr_pformat.h"
 #include "tfr_sdif.h"
 #include "tfr_spear.h"
+#include "tfr_select.h"
 
 #endif /* TFR_H */

@@ -2,7 +2,10 @@
  * tfr-snr - how closely one sound reproduces another: the figures of the
  * fidelity report and the resynthesis tests.
  *
- *   tfr-snr [-e seconds] REFERENCE.wav TEST.wav
+ *   tfr-snr [-e seconds] REFERENCE.wav TEST.wav [MORE.wav ...]
+ *
+ * More test files are added sample by sample to TEST (in double, then
+ * rounded to float): the sum of the parts of a split, against the whole.
  *
  * Prints, on one line:
  *   snr=DB        whole-file waveform SNR 10 log10(sum x^2 / sum (x-y)^2),
@@ -224,13 +227,31 @@ int main(int argc, char **argv)
 		}
 		i = 3;
 	}
-	if (argc - i != 2) {
-		fprintf(stderr, "usage: tfr-snr [-e seconds] reference.wav test.wav\n");
+	if (argc - i < 2) {
+		fprintf(stderr, "usage: tfr-snr [-e seconds] reference.wav test.wav [more.wav ...]\n");
 		return 2;
 	}
 	size_t xl, yl;
 	double rx, ry;
 	float *x = load(argv[i], &xl, &rx), *y = load(argv[i + 1], &yl, &ry);
+	for (int k = i + 2; k < argc; k++) {
+		size_t zl;
+		double rz;
+		float *z = load(argv[k], &zl, &rz);
+		if (zl > yl) {
+			float *g = realloc(y, zl * sizeof *y);
+			if (!g) {
+				fprintf(stderr, "tfr-snr: out of memory\n");
+				return 1;
+			}
+			y = g;
+			memset(y + yl, 0, (zl - yl) * sizeof *y);
+			yl = zl;
+		}
+		for (size_t n = 0; n < zl; n++)
+			y[n] = (float)((double)y[n] + z[n]);
+		free(z);
+	}
 	size_t e = (size_t)(edge_s * rx);
 	if (2 * e > xl)
 		e = xl / 2;

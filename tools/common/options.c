@@ -50,6 +50,15 @@ static const vocab vocabulary[] = {
 	{ "max-gap", 0, 1, NULL },
 	{ "min-duration", 0, 1, NULL },
 	{ "min-amp", 0, 1, NULL },
+	{ "hum", 0, 1, NULL },
+	/* tfr-select, tfr-label */
+	{ "max-duration", 0, 1, NULL },
+	{ "min-points", 0, 1, NULL },
+	{ "max-points", 0, 1, NULL },
+	{ "max-amp", 0, 1, NULL },
+	{ "amp", 0, 1, NULL },
+	{ "labels", 0, 1, NULL },
+	{ "rest", 0, 1, NULL },
 	{ "rate", 'r', 1, NULL },
 	{ "length", 0, 1, NULL },
 	{ "seed", 'S', 1, NULL },
@@ -58,6 +67,12 @@ static const vocab vocabulary[] = {
 	{ "onsets", 0, 1, NULL },
 	{ "frame-period", 0, 1, NULL },
 	{ "precision", 0, 1, NULL },
+	/* tfr-warp: time and pitch */
+	{ "stretch", 0, 1, NULL },
+	{ "markers", 0, 1, NULL },
+	{ "pitch", 0, 1, NULL },
+	{ "bandwidth-scale", 0, 1, NULL },
+	{ "formants", 0, 0, NULL },
 	/* audio output */
 	{ "bits", 'b', 1, NULL },
 	{ "gain", 'g', 1, NULL },

@@ -1,0 +1,2 @@
+tfr_unit_test(test_select test_select.c)
+tfr_tool_test(tool_select tool_select.sh)
