@@ -62,11 +62,11 @@ typedef enum {
 	 * with their frequencies: |c| is small for an analysis, whose
 	 * phases were measured with its frequencies (speech: mean 0.03
 	 * turn), and uniform in [0, 1/2) once breakpoints were moved in
-	 * time or frequency (mean 1/4). A running mean of |c| over the
-	 * stream's segments, in input order (a prior of 1/4 weighted as
-	 * two segments, then over the last 32 or so), decides: below 1/10
-	 * turn, segments follow their stored
-	 * phases (as STORED); above, they run free (as FREE). A partial
+	 * time or frequency (mean 1/4). Running means over the stream's
+	 * segments, in input order (the first 32 on their own evidence,
+	 * then over the last 32 or so), of |c| and of the share of |c| >
+	 * 0.02 turn decide: below 1/10 turn and 90 %, segments follow
+	 * their stored phases (as STORED); else they run free (as FREE). A partial
 	 * off its stored phases (it ran free before) is pulled back by at
 	 * most max_bend per segment. */
 	TFR_SYNTH_PHASE_AUTO,
