@@ -60,7 +60,7 @@ typedef enum {
 	 * misfit of a segment, c = wrap(phi1 - phi0 - pi (f0 + f1) dt)
 	 * (turns), says how far its breakpoints' stored phases disagree
 	 * with their frequencies: |c| is small for an analysis, whose
-	 * phases were measured with its frequencies (speech: mean 0.03
+	 * phases were measured with its frequencies (speech: mean 0.004
 	 * turn), and uniform in [0, 1/2) once breakpoints were moved in
 	 * time or frequency (mean 1/4). Running means over the stream's
 	 * segments, in input order (the first 32 on their own evidence,
