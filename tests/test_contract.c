@@ -5,7 +5,7 @@
  * parameters returns NULL with the same code; _reset gives back an object
  * that behaves exactly like a new one (same input, bit-identical output),
  * after it was fed something else. Objects: framer, reassign, peaks,
- * track, synth, bpgrid, hyper, hyper_bank, wola, sdelay.
+ * track, synth, bpgrid, hyper, hyper_bank, wola, sdelay, pclip, warp.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,6 +23,7 @@
 #include "tfr_sdelay.h"
 #include "tfr_synth.h"
 #include "tfr_track.h"
+#include "tfr_warp.h"
 #include "tfr_wola.h"
 
 #define LEN 4096
@@ -558,6 +559,53 @@ static void test_pclip(void)
 	tfr_pclip_free(fresh);
 }
 
+/* partials_of(seed), labelled, warped (stretch, pitch, formants: the
+ * held breakpoints too): the breakpoints out. */
+static size_t warp_run(tfr_warp *w, int seed, tfr_breakpoint *out)
+{
+	static tfr_breakpoint bp[256];
+	size_t n = partials_of(seed, bp), m;
+	for (size_t i = 0; i < n; i++)
+		bp[i].label = bp[i].partial;
+	tfr_warp_process(w, bp, n);
+	tfr_warp_flush(w);
+	const tfr_breakpoint *r = tfr_warp_ready(w, &m);
+	memcpy(out, r, m * sizeof *r);
+	return m;
+}
+
+static void test_warp(void)
+{
+	tfr_warp_params p;
+	tfr_diag d;
+	static tfr_breakpoint b1[256], b2[256];
+	tfr_warp_free(NULL);
+	tfr_warp_params_default(&p);
+	CHECK("warp: parameters pass _check", tfr_warp_check(&p, &d) == 0);
+	p.stretch = 0;
+	check_refusal("warp stretch=0", tfr_warp_check(&p, &d), &d);
+	check_new_refuses("warp stretch=0", tfr_warp_new(&p, &d), &d);
+	p.stretch = 1.5;
+	p.cents = 700;
+	p.formants = 1;
+	p.lookahead = 0.02;
+	tfr_warp *used = tfr_warp_new(&p, &d), *fresh = tfr_warp_new(&p, &d);
+	CHECK("warp: _new", used && fresh);
+	if (used && fresh) {
+		size_t k;
+		CHECK("warp: _ready never NULL", tfr_warp_ready(used, &k) != NULL && k == 0);
+		warp_run(used, 0, b1);
+		tfr_warp_reset(used);
+		size_t n1 = warp_run(used, 1, b1);
+		size_t n2 = warp_run(fresh, 1, b2);
+		CHECK("warp: 3 partials of 51 breakpoints", n1 == 153);
+		CHECK("warp: _reset = new",
+		      n1 == n2 && memcmp(b1, b2, n1 * sizeof *b1) == 0);
+	}
+	tfr_warp_free(used);
+	tfr_warp_free(fresh);
+}
+
 int main(void)
 {
 	make_signals();
@@ -571,5 +619,6 @@ int main(void)
 	test_synth();
 	test_bpgrid();
 	test_pclip();
+	test_warp();
 	return test_finish("test_contract");
 }
