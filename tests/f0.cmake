@@ -1,0 +1,2 @@
+# tfr-f0: fundamental frequency with voicing (library and tool).
+tfr_unit_test(test_f0 test_f0.c)
