@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "tfr.h"
+#include "tfr_envelope.h"
 
 #define TOOL_EXIT_OK 0
 #define TOOL_EXIT_FAIL 1
@@ -293,6 +294,31 @@ void tool_map_arg(tool_map *m, const char *kind, const char *arg);
 void tool_map_load(tool_map *m, tfr_map_values values);
 /* A fault found in a loaded map (d's position is the breakpoint's). */
 _Noreturn void tool_map_fault(const tool_map *m, tfr_diag *d);
+
+/* ---- envelopes over time given as options (tool_envelope.c) ---- */
+
+/* A value that changes while the sound plays (tfr_envelope.h): inline
+ * "T:V,T:V" or a constant "V", or the name of a file of "T V" lines,
+ * told apart as a map's argument is ('@file', or a name not starting
+ * like a number). */
+typedef struct {
+	const char *kind;     /* "pitch envelope": for messages */
+	const char *arg;      /* the inline text or the file's name */
+	int is_file;
+	tfr_envelope *env;    /* after tool_envelope_load */
+} tool_envelope;
+
+void tool_envelope_arg(tool_envelope *e, const char *kind, const char *arg);
+/* Read it, times and values in the units given; a fault dies naming it. */
+void tool_envelope_load(tool_envelope *e, tfr_map_values xkind,
+                        tfr_map_values ykind);
+/* A fault found in a loaded envelope (d's position is the point's):
+ * "FILE:LINE:COL: KIND: what", exit 1, or a usage error inline. */
+_Noreturn void tool_envelope_fault(const tool_envelope *e, tfr_diag *d);
+/* Every value within [min, max], else a fault naming the point
+ * ("WHAT 5000 is out of range [-4800, 4800]"). */
+void tool_envelope_range(const tool_envelope *e, double min, double max,
+                         const char *what);
 
 /* A metadata value made from text a user gave (a file name): newlines
  * become blanks. The result is in a static buffer. */
