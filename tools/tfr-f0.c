@@ -245,7 +245,8 @@ static void from_partials(options *o)
 			tool_die(TOOL_EXIT_FAIL, "out of memory");
 		if (r != TFR_OK) {
 			tfr_diag e;
-			tfr_diag_set(&e, TFR_EFORMAT, "the breakpoints are not in time order");
+			tfr_diag_set(&e, TFR_EFORMAT, "a breakpoint out of time order or "
+			             "with a value out of range");
 			tfr_diag_at(&e, tfr_stream_reader_line(in), 0);
 			tool_die_diag(tool_input_label(o->input), &e);
 		}
