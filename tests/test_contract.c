@@ -5,7 +5,8 @@
  * parameters returns NULL with the same code; _reset gives back an object
  * that behaves exactly like a new one (same input, bit-identical output),
  * after it was fed something else. Objects: framer, reassign, peaks,
- * track, synth, bpgrid, hyper, hyper_bank, wola, sdelay, pclip, warp.
+ * track, synth, bpgrid, hyper, hyper_bank, wola, sdelay, pclip, warp,
+ * f0 (audio and partials).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "testutil.h"
 #include "tfr.h"
 #include "tfr_bpgrid.h"
+#include "tfr_f0.h"
 #include "tfr_framer.h"
 #include "tfr_freqmap.h"
 #include "tfr_hyper.h"
@@ -606,6 +608,59 @@ static void test_warp(void)
 	tfr_warp_free(fresh);
 }
 
+/* The f0 frames of x (audio at 8 kHz) or of partials_of(seed). */
+static size_t f0_run(tfr_f0 *f, const float *x, int seed, tfr_f0_frame *out)
+{
+	static tfr_breakpoint bp[256];
+	size_t m;
+	if (x) {
+		tfr_f0_process(f, x, LEN / 2);
+		tfr_f0_process(f, x + LEN / 2, LEN - LEN / 2);
+	} else {
+		size_t n = partials_of(seed, bp);
+		tfr_f0_process_partials(f, bp, n);
+	}
+	tfr_f0_flush(f);
+	const tfr_f0_frame *r = tfr_f0_ready(f, &m);
+	memcpy(out, r, m * sizeof *r);
+	return m;
+}
+
+static void test_f0(void)
+{
+	tfr_f0_params p;
+	tfr_diag d;
+	static tfr_f0_frame f1[256], f2[256];
+	tfr_f0_free(NULL);
+	tfr_f0_params_default(&p);
+	CHECK("f0: parameters pass _check", tfr_f0_check(&p, &d) == 0);
+	p.min_f0 = 2000;
+	check_refusal("f0 min>max", tfr_f0_check(&p, &d), &d);
+	check_new_refuses("f0 min>max", tfr_f0_new(&p, &d), &d);
+	for (int partials = 0; partials < 2; partials++) {
+		tfr_f0_params_default(&p);
+		p.sample_rate = 8000;
+		p.max_f0 = 1000;
+		p.input = partials ? TFR_F0_PARTIALS : TFR_F0_AUDIO;
+		tfr_f0 *used = tfr_f0_new(&p, &d), *fresh = tfr_f0_new(&p, &d);
+		CHECK("f0: _new", used && fresh);
+		if (used && fresh) {
+			size_t k;
+			CHECK("f0: _ready never NULL", tfr_f0_ready(used, &k) != NULL && k == 0);
+			f0_run(used, partials ? NULL : sig_a, 0, f1);
+			tfr_f0_reset(used);
+			size_t n1 = f0_run(used, partials ? NULL : sig_b, 1, f1);
+			size_t n2 = f0_run(fresh, partials ? NULL : sig_b, 1, f2);
+			/* audio: 4096 samples at 8 kHz, a frame every 10 ms */
+			CHECK("f0: frames", partials ? n1 > 0 : n1 == 52);
+			CHECK("f0: _reset = new",
+			      n1 == n2 && memcmp(f1, f2, n1 * sizeof *f1) == 0);
+		}
+		tfr_f0_free(used);
+		tfr_f0_free(fresh);
+	}
+}
+
 int main(void)
 {
 	make_signals();
@@ -620,5 +675,6 @@ int main(void)
 	test_bpgrid();
 	test_pclip();
 	test_warp();
+	test_f0();
 	return test_finish("test_contract");
 }
