@@ -247,11 +247,14 @@ int main(int argc, char **argv)
 	if (o.verbose) {
 		tfr_warp_stats st;
 		tfr_warp_get_stats(w, &st);
-		tool_warn("%lld partials, %lld breakpoints%s; %lld amplitudes moved by "
-		          "the spectral envelope, %lld bandwidths held at 1",
-		          (long long)st.partials, (long long)st.breakpoints,
-		          tfr_warp_is_identity(&o.p) ? " passed through unchanged" : "",
-		          (long long)st.formant, (long long)st.clamped);
+		if (tfr_warp_is_identity(&o.p))
+			tool_warn("%lld breakpoints passed through unchanged",
+			          (long long)st.breakpoints);
+		else
+			tool_warn("%lld partials, %lld breakpoints; %lld amplitudes moved "
+			          "by the spectral envelope, %lld bandwidths held at 1",
+			          (long long)st.partials, (long long)st.breakpoints,
+			          (long long)st.formant, (long long)st.clamped);
 	}
 	tool_stream_close(out, sw, in, trail);
 	tfr_meta_free(trail);
