@@ -99,8 +99,17 @@ atmost "x2: phase drift rad (achieved 1.3e-7)" "$drift" 1e-6
 [ "$(meta source_frames s2.par)" = 176400 ] || fail "x2: source_frames $(meta source_frames s2.par), not 176400"
 [ "$(meta warp_stretch s2.par)" = 2 ] || fail "x2: no warp_stretch"
 
-# resynthesis of the x2 stretch: its length, and its pitch analysed again
-"$B/tfr-resynth" s2.par > s2.wav
+# resynthesis of the x2 stretch: its length, and its pitch analysed again;
+# phase-consistent, so following the stored phases (the default) and
+# running free (integrating the frequencies) make the same sound
+"$B/tfr-resynth" -v s2.par > s2.wav 2> s2.log
+"$B/tfr-resynth" -p free s2.par > s2free.wav
+"$B/tests/tfr-snr" s2free.wav s2.wav > s2.snr
+snr=$(sed -n 's/^snr=\([^ ]*\).*/\1/p' s2.snr)
+echo "x2 resynthesised: stored phases vs free running $snr dB SNR; $(sed 's/.*segments: //' s2.log)"
+awk -v v="$snr" 'BEGIN { exit !(v >= 100) }' || fail "x2: stored vs free resynthesis $snr dB (target 100)"
+awk -v v="$snr" 'BEGIN { exit !(v >= 135) }' || fail "x2: stored vs free resynthesis $snr dB (achieved 140.7)"
+grep -q ' 0 bent, [0-9] free$' s2.log || fail "x2: resynthesis not on the stored phases: $(cat s2.log)"
 "$B/tfr-reassign" s2.wav | "$B/tfr-peaks" | "$B/tfr-track" > s2a.par
 harmonics s2a.par 0.1 3.9 > h2a.txt
 n2=$(meta source_frames s2a.par)

@@ -204,8 +204,10 @@ int main(int argc, char **argv)
 	if (o.p.formants) {
 		double fs = tool_stream_meta(in, "sample_rate", 1, TFR_MAX_SAMPLE_RATE);
 		double hop = tool_stream_meta_or(in, "hop", 1, TFR_MAX_FFT_SIZE, 0);
-		if (hop > 0)
+		if (hop > 0) {
 			o.p.lookahead = LOOKAHEAD_FRAMES * hop / fs;
+			o.p.edge = hop / fs;
+		}
 	}
 	tfr_diag d;
 	tfr_warp *w = tfr_warp_new(&o.p, &d);
