@@ -230,4 +230,11 @@ check_none 1 "tfr-warp: tone.par:$line: header: no 'label' column (--formants: t
 	--pitch 700 --formants tone.par
 check_none 1 "tfr-warp: $tone is a WAV file; tfr-warp reads the partials of tfr-track: tfr-reassign $tone | tfr-peaks | tfr-track | tfr-warp" \
 	--pitch 700 "$tone"
+check_none 1 "tfr-warp: /dev/zero:1:1: pitch envelope: a NUL byte: not a text file" --pitch @/dev/zero tone.par
+# results a stream cannot hold: refused, not written for the next tool to choke on
+printf '#tfr partials 1\n# sample_rate=44100\n# columns=partial\ttime\tfreq\tamp\tphase\tbandwidth\tend\n0\t0\t9e8\t3e38\t0\t0\t0\n0\t1\t9e8\t3e38\t0\t0\t1\n' > huge.par
+check_none 1 "tfr-warp: huge.par: the warp takes partial 0 to freq 2.304e+11 Hz, outside what a stream holds [0, 1e+09]" \
+	--pitch 9600 huge.par
+check_none 1 "tfr-warp: huge.par: the warp takes partial 0 to amp inf, outside what a stream holds [0, 3.40282e+38]" \
+	-g 200 huge.par
 finish

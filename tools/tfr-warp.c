@@ -183,10 +183,39 @@ static tfr_meta *make_meta(const options *o, const tfr_warp *w,
 	return m;
 }
 
-static void put_ready(tool_output *out, tfr_stream_writer *sw, tfr_warp *w)
+/* A breakpoint the warp took outside what a stream may hold (a time
+ * past 1e9 s, a frequency past 1e9 Hz, an amplitude past a float's
+ * range): the next tool could not read it, so it is not written. */
+static void check_range(const tfr_schema *s, const tfr_breakpoint *b,
+                        const char *input)
+{
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		const tfr_column *c = &s->columns[i];
+		const char *at = (const char *)b + c->offset;
+		double v;
+		if (c->storage == TFR_COL_F64)
+			memcpy(&v, at, sizeof v);
+		else if (c->storage == TFR_COL_F32) {
+			float f;
+			memcpy(&f, at, sizeof f);
+			v = f;
+		} else
+			continue;
+		if (!(v >= c->min && v <= c->max))
+			tool_die(TOOL_EXIT_FAIL, "%s: the warp takes partial %lld to %s %g%s%s, "
+			         "outside what a stream holds [%g, %g]", tool_input_label(input),
+			         (long long)b->partial, c->name, v, *c->unit ? " " : "", c->unit,
+			         c->min, c->max);
+	}
+}
+
+static void put_ready(tool_output *out, tfr_stream_writer *sw, tfr_warp *w,
+                      const tfr_schema *s, const char *input)
 {
 	size_t n;
 	const tfr_breakpoint *bp = tfr_warp_ready(w, &n);
+	for (size_t i = 0; i < n; i++)
+		check_range(s, &bp[i], input);
 	if (n)
 		tool_stream_write(out, sw, bp, n);
 }
@@ -219,9 +248,9 @@ int main(int argc, char **argv)
 	char *frames_then = f0 ? strdup(f0) : NULL;
 	tfr_meta *meta = make_meta(&o, w, in);
 	tool_output *out = tool_output_open(o.output, 0);
-	tfr_stream_writer *sw = tool_stream_create(out, labels ? &tfr_labelled_partials_schema
-	                                                       : &tfr_partials_schema,
-	                                           in, meta);
+	const tfr_schema *schema = labels ? &tfr_labelled_partials_schema
+	                                  : &tfr_partials_schema;
+	tfr_stream_writer *sw = tool_stream_create(out, schema, in, meta);
 	tfr_breakpoint bp;
 	while (tool_stream_read(in, &bp) > 0) {
 		if (tfr_warp_process(w, &bp, 1) != TFR_OK) {
@@ -230,11 +259,11 @@ int main(int argc, char **argv)
 			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
 			tool_die_diag(tool_input_label(o.input), &f);
 		}
-		put_ready(out, sw, w);
+		put_ready(out, sw, w, schema, o.input);
 	}
 	if (tfr_warp_flush(w) != TFR_OK)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	put_ready(out, sw, w);
+	put_ready(out, sw, w, schema, o.input);
 
 	tfr_meta *trail = tfr_meta_new();
 	if (!trail)
