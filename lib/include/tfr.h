@@ -38,5 +38,6 @@
 #include "tfr_sdif.h"
 #include "tfr_spear.h"
 #include "tfr_select.h"
+#include "tfr_label.h"
 
 #endif /* TFR_H */
