@@ -56,6 +56,7 @@
 typedef struct {
 	double f, a;
 	double dt;        /* s: reassigned time minus the frame's centre */
+	double w, e;      /* sqrt(a), a^2: set for the strongest (f->t) */
 } sine;
 
 typedef struct {
@@ -331,11 +332,11 @@ static size_t lower(const sine *s, size_t n, double freq)
 static double score(const tfr_f0 *f, double c, double *sal)
 {
 	const sine *s = f->t;
-	double sc = 0, norm = 0, top = (HMAX + 0.5) * c;
+	double sc = 0, norm = 0, top = (HMAX + 0.5) * c, ic = 1 / c;
 	for (size_t i = lower(s, f->nt, 0.5 * c); i < f->nt && s[i].f < top; i++) {
-		double x = s[i].f / c;
+		double x = s[i].f * ic;
 		int h = (int)(x + 0.5);
-		double w = sqrt(s[i].a) * f->isqrt[h];
+		double w = s[i].w * f->isqrt[h];
 		sc += w * kernel(x - h);
 		norm += w;
 	}
@@ -350,25 +351,27 @@ static double refine(const tfr_f0 *f, double c)
 {
 	const sine *s = f->t;
 	for (int it = 0; it < 2; it++) {
-		double num = 0, den = 0, top = (HMAX + 0.5) * c;
+		double num = 0, den = 0, top = (HMAX + 0.5) * c, ic = 1 / c;
 		for (size_t i = lower(s, f->nt, 0.5 * c); i < f->nt && s[i].f < top; i++) {
-			double x = s[i].f / c;
+			double x = s[i].f * ic;
 			int h = (int)(x + 0.5);
 			if (fabs(x - h) > 0.12)
 				continue;
 			/* f_i / h_i weighted by a_i^2 h^2: a harmonic's error in
 			 * Hz goes as 1 / a_i, in f0 as 1 / (a_i h) (least
 			 * squares of f_i = h f0) */
-			double e = s[i].a * s[i].a * h * h;
-			num += e * s[i].f / h;
-			den += e;
+			num += s[i].e * h * s[i].f;
+			den += s[i].e * h * h;
 		}
 		if (!(den > 0))
 			break;
 		double r = num / den;
 		if (fabs(r / c - 1) > 0.03)
 			break;
+		int moved = fabs(r / c - 1) > 1e-3;
 		c = r;
+		if (!moved)
+			break;  /* the harmonics matched will not change */
 	}
 	return c;
 }
@@ -471,6 +474,10 @@ static int strongest(tfr_f0 *f)
 	if (f->ns <= MAXS) {
 		f->t = f->s;
 		f->nt = f->ns;
+		for (size_t i = 0; i < f->nt; i++) {
+			f->t[i].w = sqrt(f->t[i].a);
+			f->t[i].e = f->t[i].a * f->t[i].a;
+		}
 		return TFR_OK;
 	}
 	if (tfr_grow((void **)&f->work, &f->capw, f->ns, sizeof *f->work))
@@ -481,8 +488,12 @@ static int strongest(tfr_f0 *f)
 	f->t = f->s + f->ns;  /* f->s has room for MAXS more */
 	size_t n = 0;
 	for (size_t i = 0; i < f->ns && n < MAXS; i++)
-		if (f->s[i].a >= th)
-			f->t[n++] = f->s[i];
+		if (f->s[i].a >= th) {
+			f->t[n] = f->s[i];
+			f->t[n].w = sqrt(f->t[n].a);
+			f->t[n].e = f->t[n].a * f->t[n].a;
+			n++;
+		}
 	f->nt = n;
 	return TFR_OK;
 }
@@ -784,9 +795,18 @@ static int run_audio(tfr_f0 *f, int final)
 		if (j * D + half >= avail)
 			break;
 		const float *x = f->x + (j * D - half - f->xbase);
-		double acc = 0;
-		for (size_t k = 0; k < f->ntaps; k++)
-			acc += f->taps[k] * x[f->ntaps - 1 - k];
+		/* the taps are symmetric: no reversal; four sums */
+		float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+		size_t k = 0;
+		for (; k + 4 <= f->ntaps; k += 4) {
+			a0 += f->taps[k] * x[k];
+			a1 += f->taps[k + 1] * x[k + 1];
+			a2 += f->taps[k + 2] * x[k + 2];
+			a3 += f->taps[k + 3] * x[k + 3];
+		}
+		for (; k < f->ntaps; k++)
+			a0 += f->taps[k] * x[k];
+		double acc = (double)(a0 + a1) + (double)(a2 + a3);
 		if (tfr_grow((void **)&f->y, &f->capy, f->ny + 1, sizeof *f->y))
 			return TFR_ENOMEM;
 		f->y[f->ny++] = (float)acc;
