@@ -561,6 +561,119 @@ static void test_pclip(void)
 	tfr_pclip_free(fresh);
 }
 
+/* partials_of(seed) through a selection (durations of 0.5 s at least:
+ * all), a labelling at 300 + 10 seed Hz, or a distillation of those
+ * labels (kind 0, 1, 2): the breakpoints out, collected after each call. */
+static size_t post_run(void *obj, int kind, int seed, tfr_breakpoint *out)
+{
+	static tfr_breakpoint bp[256];
+	size_t n = partials_of(seed, bp), m = 0, k;
+	const tfr_breakpoint *r;
+	for (size_t i = 0; i < n; i++)
+		bp[i].label = bp[i].partial;
+	for (int call = 0; call < 2; call++) {
+		if (kind == 0) {
+			if (call == 0)
+				tfr_select_process(obj, bp, n);
+			else
+				tfr_select_flush(obj);
+			r = tfr_select_ready(obj, 0, &k);
+		} else if (kind == 1) {
+			if (call == 0)
+				tfr_label_process(obj, bp, n);
+			else
+				tfr_label_flush(obj);
+			r = tfr_label_ready(obj, &k);
+		} else {
+			if (call == 0)
+				tfr_distill_process(obj, bp, n);
+			else
+				tfr_distill_flush(obj);
+			r = tfr_distill_ready(obj, &k);
+		}
+		memcpy(out + m, r, k * sizeof *r);
+		m += k;
+	}
+	return m;
+}
+
+static void test_post(void)
+{
+	tfr_diag d;
+	static tfr_breakpoint b1[256], b2[256];
+	tfr_select_free(NULL);
+	tfr_label_free(NULL);
+	tfr_distill_free(NULL);
+	tfr_select_params sp;
+	tfr_select_params_default(&sp);
+	CHECK("select: parameters pass _check", tfr_select_check(&sp, &d) == 0);
+	sp.min_points = 0;
+	check_refusal("select min_points=0", tfr_select_check(&sp, &d), &d);
+	check_new_refuses("select min_points=0", tfr_select_new(&sp, &d), &d);
+	sp.min_points = 1;
+	sp.min_duration = 0.5;
+	tfr_label_params lp;
+	tfr_label_params_default(&lp);
+	lp.f0 = 300;
+	CHECK("label: parameters pass _check", tfr_label_check(&lp, &d) == 0);
+	lp.f0 = 0;
+	check_refusal("label f0=0", tfr_label_check(&lp, &d), &d);
+	check_new_refuses("label f0=0", tfr_label_new(&lp, &d), &d);
+	lp.f0 = 310;
+	tfr_distill_params dp;
+	tfr_distill_params_default(&dp);
+	CHECK("distill: parameters pass _check", tfr_distill_check(&dp, &d) == 0);
+	dp.join_gap = -1;
+	check_refusal("distill join_gap=-1", tfr_distill_check(&dp, &d), &d);
+	check_new_refuses("distill join_gap=-1", tfr_distill_new(&dp, &d), &d);
+	tfr_distill_params_default(&dp);
+	static const char *const names[] = { "select", "label", "distill" };
+	for (int kind = 0; kind < 3; kind++) {
+		void *used, *fresh;
+		if (kind == 0) {
+			used = tfr_select_new(&sp, &d);
+			fresh = tfr_select_new(&sp, &d);
+		} else if (kind == 1) {
+			used = tfr_label_new(&lp, &d);
+			fresh = tfr_label_new(&lp, &d);
+		} else {
+			used = tfr_distill_new(&dp, &d);
+			fresh = tfr_distill_new(&dp, &d);
+		}
+		char what[64];
+		snprintf(what, sizeof what, "%s: _new", names[kind]);
+		CHECK(what, used && fresh);
+		if (!used || !fresh)
+			continue;
+		post_run(used, kind, 0, b1);
+		if (kind == 0)
+			tfr_select_reset(used);
+		else if (kind == 1)
+			tfr_label_reset(used);
+		else
+			tfr_distill_reset(used);
+		size_t n1 = post_run(used, kind, 1, b1);
+		size_t n2 = post_run(fresh, kind, 1, b2);
+		snprintf(what, sizeof what, "%s: three partials of 51 breakpoints", names[kind]);
+		CHECK(what, n1 == 153);
+		snprintf(what, sizeof what, "%s: _reset = new", names[kind]);
+		CHECK(what, n1 == n2 && memcmp(b1, b2, n1 * sizeof *b1) == 0);
+		if (kind == 1)
+			CHECK("label: harmonics 1, 2, 3 of 310 Hz", b1[0].label == 1 &&
+			      b1[1].label == 2 && b1[2].label == 3);
+		if (kind == 0) {
+			tfr_select_free(used);
+			tfr_select_free(fresh);
+		} else if (kind == 1) {
+			tfr_label_free(used);
+			tfr_label_free(fresh);
+		} else {
+			tfr_distill_free(used);
+			tfr_distill_free(fresh);
+		}
+	}
+}
+
 /* partials_of(seed), labelled, warped (stretch, pitch, formants: the
  * held breakpoints too): the breakpoints out. */
 static size_t warp_run(tfr_warp *w, int seed, tfr_breakpoint *out)
@@ -674,6 +787,7 @@ int main(void)
 	test_synth();
 	test_bpgrid();
 	test_pclip();
+	test_post();
 	test_warp();
 	test_f0();
 	return test_finish("test_contract");

@@ -80,6 +80,28 @@ got=$("$B/tfr-label" --f0 100 --sieve two.partials | awk '!/^#/ { printf "%s:%s 
 got=$("$B/tfr-label" --f0 100 two.partials | awk '!/^#/ { printf "%s:%s ", $1, $8 }')
 [ "$got" = "0:2 1:2 1:2 0:2 2:3 2:3 " ] || fail "without --sieve: '$got'"
 
+# the distiller: partial 1 overlaps partial 0 of the same label and is
+# absorbed into its next breakpoint as noise (amp^2 0.01 + 0.04, noise
+# 0.04 of 0.05), then continues it (it goes on within 10 ms of 0's end);
+# partial 2, later, starts another; the unlabelled 3 passes; new ids in
+# order of first breakpoints
+printf '#tfr partials 1\n# sample_rate=44100\n# columns=partial\ttime\tfreq\tamp\tphase\tbandwidth\tend\tlabel\n' > d.partials
+printf '0\t0.0\t200\t0.1\t0\t0\t0\t2\n1\t0.05\t201\t0.2\t0\t0\t0\t2\n0\t0.1\t200\t0.1\t0\t0\t1\t2\n1\t0.105\t201\t0.2\t0\t0\t1\t2\n' >> d.partials
+printf '3\t0.15\t50\t0.1\t0\t0\t0\t0\n2\t0.2\t202\t0.1\t0\t0\t0\t2\n3\t0.25\t50\t0.1\t0\t0\t1\t0\n2\t0.3\t202\t0.1\t0\t0\t1\t2\n' >> d.partials
+got=$("$B/tfr-label" --distill d.partials | awk '!/^#/ { printf "%s/%s/%s/%s/%s/%s ", $1, $2 + 0, $4 + 0, $6 + 0, $7, $8 }')
+want="0/0/0.1/0/0/2 0/0.1/0.223607/0.8/0/2 0/0.105/0.2/0/1/2 1/0.15/0.1/0/0/0 2/0.2/0.1/0/0/2 1/0.25/0.1/0/1/0 2/0.3/0.1/0/1/2 "
+[ "$got" = "$want" ] || fail "--distill: '$got', expected '$want'"
+expect_error 1 "tfr-label: vib.partials:$(awk '!/^#/ { print NR - 1; exit }' vib.partials): header: no 'label' column (--distill without --f0 or --near: tfr-label writes it)" \
+	"$B/tfr-label" --distill vib.partials
+# a harmonic tone distils to itself: the same partials, the same sound
+"$B/tfr-label" --distill vib.lab | awk '!/^#/' > vd.txt
+cmp -s vd.txt v.txt || fail "--distill changed the partials of tone220_vib"
+# speech: labelled and distilled in one run, or labelled then distilled
+"$B/tfr-label" --f0 sp.f0 --distill sp.partials | awk '!/^#/' > d1.txt
+"$B/tfr-label" --distill sp.lab | awk '!/^#/' > d2.txt
+cmp -s d1.txt d2.txt || fail "--distill in one run differs from two"
+{ grep '^#' sp.lab; cat d1.txt; } | "$B/tfr-resynth" -o d.wav || fail "distilled speech refused"
+
 # errors: one line, nothing written
 expect_error 2 "tfr-label: a reference is needed: --f0 FREQ|FILE or --near FREQ" \
 	"$B/tfr-label" vib.partials

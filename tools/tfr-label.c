@@ -16,7 +16,7 @@ static void usage(void)
 	printf(
 "usage: tfr-label [-hVv] (--f0 freq|file | --near freq[,k])\n"
 "                 [--inharmonicity B|auto] [--tolerance channels]\n"
-"                 [--sieve] [-o file] [file]\n"
+"                 [--sieve] [--distill] [-o file] [file]\n"
 "Harmonic labels for a tfr partials stream (tfr-track): a last column\n"
 "'label', the harmonic number of each partial, 0 for none.\n"
 "\n"
@@ -33,6 +33,9 @@ static void usage(void)
 "                           than CH channels, RMS (default 0.5: none)\n"
 "      --sieve              of partials of one label that overlap, only\n"
 "                           the longest keeps it\n"
+"      --distill            one partial per label at a time, overlaps made\n"
+"                           noise (Loris's Distiller); without --f0 or\n"
+"                           --near, of a stream labelled already\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -v, --verbose            print what was labelled on stderr\n"
 "  -h, --help               show this help and exit\n"
@@ -42,7 +45,7 @@ static void usage(void)
 typedef struct {
 	const char *input, *output, *f0file;
 	tfr_label_params p;
-	int have_ref, verbose, fit;
+	int have_ref, verbose, fit, distill;
 } options;
 
 /* --f0: a frequency, or else the name of an f0 stream. */
@@ -81,7 +84,7 @@ static void parse_near(options *o, const char *arg)
 static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
-		"f0", "near", "inharmonicity", "tolerance", "sieve", "output",
+		"f0", "near", "inharmonicity", "tolerance", "sieve", "distill", "output",
 		"verbose", "help", "version", NULL
 	};
 	tfr_label_params_default(&o->p);
@@ -102,6 +105,8 @@ static void parse(int argc, char **argv, options *o)
 			o->p.tolerance = tool_parse_number(opt, arg, 1e-6, 0.5);
 		} else if (!strcmp(opt, "sieve")) {
 			o->p.sieve = 1;
+		} else if (!strcmp(opt, "distill")) {
+			o->distill = 1;
 		} else if (!strcmp(opt, "output")) {
 			o->output = arg;
 		} else if (!strcmp(opt, "verbose")) {
@@ -109,8 +114,10 @@ static void parse(int argc, char **argv, options *o)
 		}
 	}
 	o->input = tool_input_operand(argc, argv);
-	if (!o->have_ref)
+	if (!o->have_ref && !o->distill)
 		tool_usage_error("a reference is needed: --f0 FREQ|FILE or --near FREQ");
+	if (!o->have_ref && (o->p.sieve || o->fit))
+		tool_usage_error("--sieve and --inharmonicity need --f0 or --near");
 	if (o->fit && (!o->input || !strcmp(o->input, "-")))
 		tool_usage_error("--inharmonicity auto reads the partials twice: "
 		                 "give them as a file");
@@ -203,12 +210,31 @@ static double fit_run(const options *o)
 	return B;
 }
 
-static void put_ready(tool_output *out, tfr_stream_writer *w, tfr_label *l)
+/* Where labelled breakpoints go: through the distiller, if any, to the
+ * output. */
+typedef struct {
+	tool_output *out;
+	tfr_stream_writer *w;
+	tfr_distill *distill;
+} stage;
+
+static void put(stage *st, const tfr_breakpoint *b, size_t n)
+{
+	if (st->distill) {
+		int e = tfr_distill_process(st->distill, b, n);
+		if (e != TFR_OK)
+			tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
+		b = tfr_distill_ready(st->distill, &n);
+	}
+	if (n)
+		tool_stream_write(st->out, st->w, b, n);
+}
+
+static void put_labelled(stage *st, tfr_label *l)
 {
 	size_t m;
 	const tfr_breakpoint *r = tfr_label_ready(l, &m);
-	if (m)
-		tool_stream_write(out, w, r, m);
+	put(st, r, m);
 }
 
 int main(int argc, char **argv)
@@ -234,42 +260,82 @@ int main(int argc, char **argv)
 		check_track(f0, f0label, in);
 	}
 	tfr_diag d;
-	tfr_label *l = tfr_label_new(&o.p, &d);
-	if (!l)
+	tfr_label *l = NULL;
+	if (o.have_ref && !(l = tfr_label_new(&o.p, &d)))
 		tool_usage_error("%s", d.text);
-	tool_output *out = tool_output_open(o.output, 0);
+	if (!o.have_ref)
+		tool_stream_labels(in, "--distill without --f0 or --near");
+	stage st = { NULL, NULL, NULL };
+	tfr_distill_params dp;
+	tfr_distill_params_default(&dp);
+	if (o.distill && !(st.distill = tfr_distill_new(&dp, &d)))
+		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+	st.out = tool_output_open(o.output, 0);
 	tfr_meta *meta = tfr_meta_new();
 	if (!meta)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	if (o.p.ref == TFR_LABEL_CONSTANT)
+	if (!o.have_ref)
+		;
+	else if (o.p.ref == TFR_LABEL_CONSTANT)
 		tool_meta_set(meta, "label_f0", "%.9g", o.p.f0);
 	else if (o.p.ref == TFR_LABEL_TRACK)
 		tool_meta_set(meta, "label_f0", "%s", tool_meta_text(o.f0file));
 	else
 		tool_meta_set(meta, "label_near", "%.9g,%d", o.p.near, o.p.near_harmonic);
-	tool_meta_set(meta, "label_inharmonicity", "%.9g", o.p.stretch);
-	tfr_stream_writer *w = tool_stream_create(out, &tfr_labelled_partials_schema, in, meta);
+	if (o.have_ref)
+		tool_meta_set(meta, "label_inharmonicity", "%.9g", o.p.stretch);
+	if (o.distill)
+		tool_meta_set(meta, "distill_join_gap", "%.9g", dp.join_gap);
+	st.w = tool_stream_create(st.out, &tfr_labelled_partials_schema, in, meta);
 
-	while (next_batch(in, l, f0, f0label))
-		put_ready(out, w, l);
-	if (tfr_label_flush(l) != TFR_OK)
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	put_ready(out, w, l);
-	if (o.verbose) {
-		tfr_label_stats st;
-		tfr_label_get_stats(l, &st);
+	if (l) {
+		while (next_batch(in, l, f0, f0label))
+			put_labelled(&st, l);
+		if (tfr_label_flush(l) != TFR_OK)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		put_labelled(&st, l);
+	} else {
+		enum { BATCH = 256 };
+		tfr_breakpoint bp[BATCH];
+		size_t n;
+		do {
+			for (n = 0; n < BATCH && tool_stream_read(in, &bp[n]) > 0; n++)
+				;
+			put(&st, bp, n);
+		} while (n);
+	}
+	if (st.distill) {
+		if (tfr_distill_flush(st.distill) != TFR_OK)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		size_t m;
+		const tfr_breakpoint *r = tfr_distill_ready(st.distill, &m);
+		if (m)
+			tool_stream_write(st.out, st.w, r, m);
+	}
+	if (o.verbose && l) {
+		tfr_label_stats ls;
+		tfr_label_get_stats(l, &ls);
 		tool_warn("%lld of %lld partials labelled (harmonics 1 to %lld), %.1f %% "
 		          "of the energy; %lld labels taken back by the sieve",
-		          (long long)st.labelled, (long long)st.partials,
-		          (long long)st.max_label,
-		          st.energy > 0 ? 100 * st.labelled_energy / st.energy : 0.0,
-		          (long long)st.sieved);
+		          (long long)ls.labelled, (long long)ls.partials,
+		          (long long)ls.max_label,
+		          ls.energy > 0 ? 100 * ls.labelled_energy / ls.energy : 0.0,
+		          (long long)ls.sieved);
 	}
-	tool_stream_close(out, w, in, NULL);
+	if (o.verbose && st.distill) {
+		tfr_distill_stats ds;
+		tfr_distill_get_stats(st.distill, &ds);
+		tool_warn("distilled: %lld labelled partials into %lld, %lld breakpoints "
+		          "made noise, %lld joins", (long long)ds.partials_in,
+		          (long long)ds.partials_out, (long long)ds.absorbed,
+		          (long long)ds.joined);
+	}
+	tool_stream_close(st.out, st.w, in, NULL);
 	tool_stream_close_input(in);
 	if (f0)
 		tool_stream_close_input(f0);
 	tfr_meta_free(meta);
 	tfr_label_free(l);
+	tfr_distill_free(st.distill);
 	return TOOL_EXIT_OK;
 }

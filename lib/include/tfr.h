@@ -39,5 +39,6 @@
 #include "tfr_spear.h"
 #include "tfr_select.h"
 #include "tfr_label.h"
+#include "tfr_distill.h"
 
 #endif /* TFR_H */
