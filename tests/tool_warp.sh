@@ -186,6 +186,23 @@ atmost "formants: level error dB (target 0.1)" "$fw" 0.1
 atmost "formants: level error dB (achieved 0.003)" "$fw" 0.01
 "$W" --pitch 1200 lab.par > nofm.par
 grep -q '^# columns=.*	label$' nofm.par || fail "labels not kept without --formants"
+# a voice, labelled by tfr-label from tfr-f0's track, a major third up:
+# the spectral centroid of its labelled partials (where the formants
+# are) stays with --formants, and moves up with the pitch without
+speech=$TFR_DATA/speech/speech44k.wav
+"$B/tfr-f0" "$speech" > sp.f0
+"$B/tfr-reassign" "$speech" | "$B/tfr-peaks" | "$B/tfr-track" | "$B/tfr-label" --f0 sp.f0 > sp.par
+"$W" --pitch 400 --formants sp.par > spf.par
+"$W" --pitch 400 sp.par > spn.par
+centroid() { awk -F'\t' '!/^#/ && $8 > 0 { e = $4 * $4; s += e * $3; w += e } END { printf "%.1f\n", s / w }' "$1"; }
+c0=$(centroid sp.par)
+cf=$(centroid spf.par)
+cn=$(centroid spn.par)
+echo "formants, speech +400 cents: labelled partials' centroid $c0 Hz -> $cf Hz with --formants, $cn Hz without"
+rf=$(awk -v a="$cf" -v b="$c0" 'BEGIN { d = a / b - 1; print d < 0 ? -d : d }')
+atmost "formants, speech: centroid moved (target 0.03)" "$rf" 0.03
+atmost "formants, speech: centroid moved (achieved 0.01)" "$rf" 0.015
+awk -v a="$cn" -v b="$c0" 'BEGIN { exit !(a / b > 1.2) }' || fail "speech +400 cents without --formants: centroid $c0 -> $cn Hz"
 
 # ---- faults: one line, file:line:field, nothing written ----
 # check_none CODE MESSAGE ARGS...: the message, the status, no output
