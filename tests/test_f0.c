@@ -457,6 +457,12 @@ static void print_table(table *t)
 		merge(&all, &t->s[i]);
 	}
 	print_score(&all);
+	for (int i = 0; i < t->n; i++) {
+		free(t->s[i].cents);
+		free((char *)t->s[i].cat);
+	}
+	free(all.cents);
+	t->n = 0;
 }
 
 /* ---- running the estimator ---- */
