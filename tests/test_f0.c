@@ -6,10 +6,13 @@
  *   test_f0 bench [SEED]    the benchmark set (scripts/bench-f0 says
  *                           what it holds) scored in this process, with
  *                           the CPU time of the estimator alone
- *   test_f0 gen DIR [SEED]  the benchmark set as DIR/NAME.wav (44.1 kHz
- *                           float) and DIR/NAME.f0 (time f0, 10 ms grid,
- *                           0 where unvoiced), and DIR/list (category
- *                           name per line)
+ *   test_f0 gen DIR [SEED [TRACK...]]  the benchmark set as
+ *                           DIR/NAME.wav (44.1 kHz float) and DIR/NAME.f0
+ *                           (time f0, 10 ms grid, 0 where unvoiced), and
+ *                           DIR/list (category name seconds per line);
+ *                           each TRACK (an f0 track of a recording, as
+ *                           tfr-f0 writes it) adds a case "real": its
+ *                           voiced runs resynthesised as a sung vowel
  *   test_f0 score LIST      score estimates: LIST lines are "category
  *                           truth estimate cpu_s audio_s"; an estimate
  *                           is text, lines "time f0 [voicing ...]"
@@ -45,6 +48,9 @@ typedef struct {
 	double fa, fb;         /* Hz at t0 and t1 (log-linear between) */
 	double vrate, vdepth;  /* vibrato: Hz, relative depth */
 	int vowel;             /* formants (speech envelopes) */
+	const double *cf;      /* or: f0 on the grid from frame m0 (a
+	                          recording's contour), linear between */
+	long m0, nm;
 } note;
 
 enum { ENV_SLOPE, ENV_VOICE };
@@ -53,7 +59,7 @@ typedef struct {
 	char name[32];
 	const char *cat;
 	double dur;
-	note notes[24];
+	note notes[200];
 	int nn;
 	int kmin, kmax;        /* harmonics present */
 	double slope;          /* ENV_SLOPE: amplitude k^-slope */
@@ -77,9 +83,21 @@ static double contour(const gcase *g, double t, double *env, int *vowel)
 		const note *n = &g->notes[i];
 		if (t < n->t0 || t >= n->t1)
 			continue;
-		double x = (t - n->t0) / (n->t1 - n->t0);
-		double f = n->fa * pow(n->fb / n->fa, x);
-		f *= 1 + n->vdepth * sin(2 * M_PI * n->vrate * (t - n->t0));
+		double x = (t - n->t0) / (n->t1 - n->t0), f;
+		if (n->cf) {
+			double u = t / GRID - (double)n->m0;
+			long k = (long)floor(u);
+			if (k < 0)
+				f = n->cf[n->m0];
+			else if (k >= n->nm - 1)
+				f = n->cf[n->m0 + n->nm - 1];
+			else
+				f = n->cf[n->m0 + k] + (u - (double)k) *
+				    (n->cf[n->m0 + k + 1] - n->cf[n->m0 + k]);
+		} else {
+			f = n->fa * pow(n->fb / n->fa, x);
+			f *= 1 + n->vdepth * sin(2 * M_PI * n->vrate * (t - n->t0));
+		}
 		double e = 1;
 		if (t - n->t0 < RAMP)
 			e = 0.5 - 0.5 * cos(M_PI * (t - n->t0) / RAMP);
@@ -510,7 +528,7 @@ static void score_run(score *s, const double *truth, size_t nt, const tfr_f0_fra
 
 static int bench(uint64_t seed)
 {
-	gcase set[64];
+	static gcase set[64];
 	size_t n = make_set(set, seed);
 	table t = { .n = 0 };
 	for (size_t i = 0; i < n; i++) {
@@ -559,10 +577,60 @@ static void write_wav(const char *path, const float *x, size_t n)
 	close(fd);
 }
 
-static int gen(const char *dir, uint64_t seed)
+static void read_track(const char *path, double **f, double **v, size_t *n);
+
+/* A case of category "real": the voiced runs (5 frames or more) of a
+ * recording's track (text "time f0 voicing"), resynthesised as a sung
+ * vowel whose vowel changes with each run: its f0 is known exactly on
+ * the grid. */
+static int real_case(gcase *g, const char *path, int i, double **keep)
 {
-	gcase set[64];
+	double *f, *v;
+	size_t n;
+	read_track(path, &f, &v, &n);
+	base(g, "real", i, 500 + (uint64_t)i);
+	g->dur = (double)n * GRID;
+	g->env = ENV_VOICE;
+	g->kmax = 60;
+	for (size_t m = 0; m < n; m++)
+		if (v[m] < 0.5)
+			f[m] = 0;
+	uint64_t s = 99 + (uint64_t)i;
+	for (size_t m = 0; m < n && g->nn < 200;) {
+		if (!(f[m] > 0)) {
+			m++;
+			continue;
+		}
+		size_t e = m;
+		while (e < n && f[e] > 0)
+			e++;
+		if (e - m >= 5 && m > 0) {
+			note *q = &g->notes[g->nn++];
+			memset(q, 0, sizeof *q);
+			/* whole at the run's first and last frames, the ramps
+			 * outside them */
+			q->t0 = (double)m * GRID - RAMP;
+			q->t1 = (double)(e - 1) * GRID + RAMP;
+			q->cf = f;
+			q->m0 = (long)m;
+			q->nm = (long)(e - m);
+			q->vowel = (int)(5 * test_rand(&s)) % 5;
+		}
+		m = e;
+	}
+	free(v);
+	*keep = f;
+	return g->nn > 0;
+}
+
+static int gen(const char *dir, uint64_t seed, char **contours, int ncont)
+{
+	static gcase set[64];
+	double *keep[16] = { 0 };
 	size_t n = make_set(set, seed);
+	for (int i = 0; i < ncont && i < 16; i++)
+		if (real_case(&set[n], contours[i], i, &keep[i]))
+			n++;
 	if (strlen(dir) > 4000)
 		return 1;
 	char path[4200];
@@ -586,6 +654,8 @@ static int gen(const char *dir, uint64_t seed)
 		free(x);
 	}
 	fclose(list);
+	for (int i = 0; i < 16; i++)
+		free(keep[i]);
 	return 0;
 }
 
@@ -901,7 +971,8 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "bench"))
 		return bench(argc > 2 ? strtoull(argv[2], NULL, 10) : 1000);
 	if (argc >= 3 && !strcmp(argv[1], "gen"))
-		return gen(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 1000);
+		return gen(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 1000,
+		           argv + (argc > 4 ? 4 : argc), argc > 4 ? argc - 4 : 0);
 	if (argc >= 3 && !strcmp(argv[1], "score"))
 		return score_list(argv[2]);
 	test_params();
