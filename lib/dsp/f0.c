@@ -51,6 +51,9 @@
  * 0.2-0.4 and saliences 0.2-0.3 give the same overall accuracy within
  * 0.015. */
 #define VOICED_SHARE 0.4
+/* A candidate whose odd harmonics hold less than this share of the
+ * energy of its even ones scores half (SUBHARMONIC). */
+#define SUBHARMONIC 0.1
 #define VOICED_SALIENCE 0.2
 
 typedef struct {
@@ -333,15 +336,24 @@ static double score(const tfr_f0 *f, double c, double *sal)
 {
 	const sine *s = f->t;
 	double sc = 0, norm = 0, top = (HMAX + 0.5) * c, ic = 1 / c;
+	double odd = 0, even = 0;
 	for (size_t i = lower(s, f->nt, 0.5 * c); i < f->nt && s[i].f < top; i++) {
 		double x = s[i].f * ic;
 		int h = (int)(x + 0.5);
 		double w = s[i].w * f->isqrt[h];
 		sc += w * kernel(x - h);
 		norm += w;
+		if (fabs(x - h) < 0.1)
+			*(h & 1 ? &odd : &even) += s[i].e;
 	}
 	if (sal)
 		*sal = norm > 0 ? fmax(0, sc / norm) : 0;
+	/* A subharmonic: the odd multiples of c empty, the even ones full,
+	 * is 2c (the template alone leaves it a margin of only 1/sqrt(2)
+	 * when a second sound, or a jump of pitch within the window, adds
+	 * a sinusoid near an even multiple). */
+	if (odd < SUBHARMONIC * even)
+		sc *= 0.5;
 	return sc;
 }
 
