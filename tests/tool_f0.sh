@@ -86,6 +86,14 @@ cmp -s a.txt b.txt || fail "partials on a pipe: other records"
 # -H: a frame every 5 ms
 "$F0" -H 5ms tone.wav > h5.f0
 [ "$(recs h5.f0 | wc -l)" -eq 200 ] || fail "-H 5ms: $(recs h5.f0 | wc -l) frames, expected 200"
+# -H in samples (bare numbers, as every tool's hop): 441 at 44.1 kHz is
+# the default 10 ms
+"$F0" -H 441 tone.wav > h441.f0
+recs h441.f0 > a.txt
+recs tone.f0 > b.txt
+cmp -s a.txt b.txt || fail "-H 441: not the 10 ms frames"
+# an f0 stream is no partials stream
+expect_status 1 "$F0" tone.f0
 # a channel of a stereo file
 "$G" -d 1 -c 2 -o st.wav chan:1 sine:300:0.3 sine:600:0.1 chan:2 sine:210:0.3 sine:420:0.1
 "$F0" -c 2 st.wav > st.f0

@@ -24,7 +24,8 @@ static void usage(void)
 "  -R, --resolution=FREQ    audio: the analysis window's main lobe reaches\n"
 "                           FREQ either side (default 0.8 of the lowest\n"
 "                           f0: its harmonics stay apart)\n"
-"  -H, --hop=TIME           time between frames (ms or s; default 10 ms)\n"
+"  -H, --hop=TIME           time between frames (samples, or with ms or s;\n"
+"                           default 10 ms)\n"
 "  -t, --threshold=DB       frames quieter than DB dBFS are unvoiced\n"
 "                           (default -60)\n"
 "  -c, --channel=N          audio: analyse channel N (1-based); default 0\n"
@@ -67,7 +68,7 @@ static void parse(int argc, char **argv, options *o)
 			o->res = tool_parse_freq(opt, arg);
 			o->have_res = 1;
 		} else if (!strcmp(opt, "hop")) {
-			o->hop = tool_parse_time(opt, arg, TFR_UNIT_SECONDS);
+			o->hop = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
 			o->have_hop = 1;
 		} else if (!strcmp(opt, "threshold"))
 			o->p.floor_db = tool_parse_level(opt, arg, 1);
@@ -231,6 +232,10 @@ static void from_partials(options *o)
 	                (o->have_maxf && o->maxf.unit == TFR_UNIT_FS)))
 		tool_usage_error("a frequency in fs needs the stream's sample_rate, "
 		                 "which %s does not give", tool_input_label(o->input));
+	if (fs == 0 && o->have_hop && o->hop.unit == TFR_UNIT_SAMPLES)
+		tool_usage_error("--hop: samples need the stream's sample_rate, "
+		                 "which %s does not give: give ms or s",
+		                 tool_input_label(o->input));
 	o->p.input = TFR_F0_PARTIALS;
 	resolve(o, fs > 0 ? fs : 1);
 	tfr_f0 *f = make(o);
