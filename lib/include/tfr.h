@@ -37,8 +37,13 @@
 #include "tfr_pformat.h"
 #include "tfr_sdif.h"
 #include "tfr_spear.h"
+#include "tfr_f0.h"
 #include "tfr_select.h"
 #include "tfr_label.h"
 #include "tfr_distill.h"
+#include "tfr_envelope.h"
+#include "tfr_envelope_io.h"
+#include "tfr_warp.h"
+#include "tfr_morph.h"
 
 #endif /* TFR_H */

@@ -65,6 +65,13 @@ static const vocab vocabulary[] = {
 	{ "tolerance", 0, 1, NULL },
 	{ "sieve", 0, 0, NULL },
 	{ "distill", 0, 0, NULL },
+	/* tfr-morph */
+	{ "morph", 0, 1, NULL },
+	{ "morph-freq", 0, 1, NULL },
+	{ "morph-amp", 0, 1, NULL },
+	{ "morph-bandwidth", 0, 1, NULL },
+	{ "log-freq", 0, 0, NULL },
+	{ "linear-amp", 0, 0, NULL },
 	{ "rate", 'r', 1, NULL },
 	{ "length", 0, 1, NULL },
 	{ "seed", 'S', 1, NULL },

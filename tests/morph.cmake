@@ -1,0 +1,1 @@
+tfr_tool_test(tool_morph tool_morph.sh)
