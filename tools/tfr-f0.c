@@ -174,9 +174,13 @@ static void report(const options *o, const tfr_f0 *f)
 		return;
 	tfr_f0_stats s;
 	tfr_f0_get_stats(f, &s);
-	tool_warn("%lld frames, %lld voiced; hum (%g Hz) set aside in %lld",
-	          (long long)s.frames, (long long)s.voiced, s.hum_freq,
-	          (long long)s.hum_frames);
+	if (s.hum_frames)
+		tool_warn("%lld frames, %lld voiced; hum (%g Hz) set aside in %lld",
+		          (long long)s.frames, (long long)s.voiced, s.hum_freq,
+		          (long long)s.hum_frames);
+	else
+		tool_warn("%lld frames, %lld voiced; no hum", (long long)s.frames,
+		          (long long)s.voiced);
 }
 
 static void from_audio(options *o)
