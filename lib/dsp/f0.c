@@ -32,8 +32,9 @@
 #include <string.h>
 
 #define MAXC 6        /* candidates kept per frame */
-#define GEN_PEAKS 6   /* strongest sinusoids that propose candidates */
-#define GEN_H 8       /* ... as f / h, h = 1..GEN_H */
+#define GEN_PEAKS 5   /* strongest sinusoids that propose candidates (6 x 8
+                         gave the same figures on both sets, 12 % slower) */
+#define GEN_H 6       /* ... as f / h, h = 1..GEN_H */
 #define HMAX 25       /* harmonics the template looks at */
 #define HUMK 40       /* multiples of the mains frequency watched */
 #define HUM_TAU 0.3   /* s: time constant of a multiple's presence */

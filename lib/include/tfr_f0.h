@@ -18,20 +18,24 @@
  *     (the mains fundamental) for most of the last half second makes its
  *     multiples that are held as steadily hum; they take no part in the
  *     pitch nor in the frame's energy;
- *  2. candidates f/h of the strongest sinusoids (h = 1..8: a missing
+ *  2. candidates f/h of the strongest sinusoids (h = 1..6: a missing
  *     fundamental is a candidate) and the previous frame's choices,
- *     each scored by a harmonic template over all the sinusoids (a
+ *     each scored by a harmonic template over the 40 strongest (a
  *     positive lobe at each multiple, a negative one half-way: Camacho &
  *     Harris 2008, SWIPE's kernel, on peaks rather than on a spectrum;
- *     harmonic h weighted 1/sqrt(h), which puts f0 above f0/2 and 2 f0);
+ *     harmonic h weighted 1/sqrt(h), which puts f0 above f0/2 and 2 f0;
+ *     a candidate whose odd harmonics are empty scores half);
  *  3. each candidate refined from the reassigned frequencies of the
- *     harmonics it matches (an energy-weighted mean of f_i / h_i);
+ *     harmonics it matches (least squares of f_i = h_i f0, weights
+ *     a_i^2 h_i^2);
  *  4. a fixed-lag Viterbi path through the candidates (a jump costs its
  *     size in octaves, scaled by how voiced both frames are; Boersma
  *     1993 and Talkin 1995 use such costs) and the voicing probability
- *     from the template's normalised score and the frame's level,
- *     median-filtered over 5 frames. A frame leaves `lookahead` frames
- *     after it came in.
+ *     from the share of the frame's energy (hum included) in the best
+ *     candidate's harmonics, the template's normalised score, the
+ *     frame's level and how well the harmonics' reassigned times sit on
+ *     the frame's centre, median-filtered over 5 frames. A frame leaves
+ *     `lookahead` frames after it came in.
  */
 #ifndef TFR_F0_H
 #define TFR_F0_H
