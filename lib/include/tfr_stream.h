@@ -71,6 +71,7 @@ extern const tfr_schema tfr_partials_schema; /* tfr_breakpoint */
 /* partials with a last column "label" (tfr-label) */
 extern const tfr_schema tfr_labelled_partials_schema; /* tfr_breakpoint */
 extern const tfr_schema tfr_f0_schema;       /* tfr_f0_frame */
+extern const tfr_schema tfr_noise_schema;    /* tfr_noise_band */
 
 /* The schema of a kind, or NULL. */
 const tfr_schema *tfr_schema_find(const char *kind);
@@ -137,6 +138,11 @@ const tfr_schema *tfr_stream_reader_schema(const tfr_stream_reader *r);
 const char *tfr_stream_reader_kind(const tfr_stream_reader *r);
 int tfr_stream_reader_version(const tfr_stream_reader *r);
 const tfr_meta *tfr_stream_reader_meta(const tfr_stream_reader *r);
+
+/* The label and the file the reader was made with (a tool with two
+ * inputs names each in its own messages, and closes each). */
+const char *tfr_stream_reader_label(const tfr_stream_reader *r);
+FILE *tfr_stream_reader_file(const tfr_stream_reader *r);
 
 /* After the header: read the records as schema s, which must be of the
  * same kind and whose columns the stream has first (a labelled partials

@@ -283,6 +283,16 @@ int tfr_stream_read_header(tfr_stream_reader *r, const tfr_schema *expect)
 	return check_columns(r);
 }
 
+const char *tfr_stream_reader_label(const tfr_stream_reader *r)
+{
+	return r->label;
+}
+
+FILE *tfr_stream_reader_file(const tfr_stream_reader *r)
+{
+	return r->fp;
+}
+
 int tfr_stream_reader_use(tfr_stream_reader *r, const tfr_schema *s)
 {
 	if (!r->s || strcmp(r->s->kind, s->kind) != 0)

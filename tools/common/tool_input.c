@@ -20,8 +20,6 @@ static void refuse_terminal(const char *path)
 
 /* The input's name for messages (one audio or stream input per tool). */
 static const char *audio_label = "stdin";
-static const char *stream_label = "stdin";
-static FILE *stream_file;
 /* The first byte of standard input when tool_input_is_stream took it
  * from a pipe for audio: the audio reader gets it back. */
 static unsigned char probed;
@@ -206,8 +204,6 @@ static _Noreturn void stream_refused(const tfr_stream_reader *r, const char *lab
 tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
                                        const tfr_schema *expect)
 {
-	stream_label = label;
-	stream_file = fp;
 	tfr_diag d;
 	tfr_stream_reader *r = tfr_stream_reader_new(fp, label, &d);
 	if (!r)
@@ -221,7 +217,7 @@ int tool_stream_read(tfr_stream_reader *r, void *record)
 {
 	int e = tfr_stream_read(r, record);
 	if (e < 0)
-		tool_die_diag(stream_label, tfr_stream_reader_diag(r));
+		tool_die_diag(tfr_stream_reader_label(r), tfr_stream_reader_diag(r));
 	return e;
 }
 
@@ -230,16 +226,16 @@ int tool_stream_read_frame(tfr_stream_reader *r, const void **records,
 {
 	int e = tfr_stream_read_frame(r, records, n);
 	if (e < 0)
-		tool_die_diag(stream_label, tfr_stream_reader_diag(r));
+		tool_die_diag(tfr_stream_reader_label(r), tfr_stream_reader_diag(r));
 	return e;
 }
 
 void tool_stream_close_input(tfr_stream_reader *r)
 {
+	FILE *fp = r ? tfr_stream_reader_file(r) : NULL;
 	tfr_stream_reader_free(r);
-	if (stream_file && stream_file != stdin)
-		fclose(stream_file);
-	stream_file = NULL;
+	if (fp && fp != stdin)
+		fclose(fp);
 }
 
 /* A header fault at the end of the header. */
@@ -249,7 +245,7 @@ static _Noreturn void header_fault(const tfr_stream_reader *r, const char *fmt,
 	tfr_diag d;
 	tfr_diag_setf(&d, TFR_EFORMAT, fmt, key);
 	tfr_diag_at(&d, tfr_stream_reader_header_end(r), 0);
-	tool_die_diag(stream_label, &d);
+	tool_die_diag(tfr_stream_reader_label(r), &d);
 }
 
 double tool_stream_meta_or(const tfr_stream_reader *r, const char *key,
