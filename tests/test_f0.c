@@ -918,6 +918,16 @@ static void test_stream(void)
 	/* linear interpolation of an exponential glide: < 0.01 cent */
 	CHECK_NEAR("partials: f0 of the breakpoints (cents)", maxerr, 0, 0.05);
 	CHECK_NEAR("partials: voiced frames", voiced, 96, 2);
+	/* the sound's length, known late: frames to it */
+	tfr_f0_reset(f);
+	CHECK("partials: a duration", tfr_f0_set_duration(f, 1.5) == TFR_OK);
+	CHECK("partials: a bad duration", tfr_f0_set_duration(f, -1) == TFR_EINVAL);
+	bp[0].time = 0.5;
+	bp[0].end = 1;
+	tfr_f0_process_partials(f, bp, 1);
+	tfr_f0_flush(f);
+	tfr_f0_ready(f, &got);
+	CHECK("partials: frames to the duration", got == 150);
 	/* time going back is refused */
 	tfr_f0_reset(f);
 	bp[0].time = 1;

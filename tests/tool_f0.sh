@@ -74,6 +74,8 @@ expect_status 0 "$F0" -o tonep.f0 tone.partials
 m=$(vmedian tonep.f0 0.1 0.9)
 near "$m" 220 0.05 || fail "from partials: f0 $m, expected 220"
 grep -q '^# source=tone.wav' tonep.f0 || fail "from partials: the input's header is not kept"
+# the frames of the audio, to the end of the sound (the header's length)
+[ "$(recs tonep.f0 | wc -l)" -eq 100 ] || fail "from partials: $(recs tonep.f0 | wc -l) frames, expected 100"
 # on a pipe, audio and stream alike, the same records
 cat tone.wav | "$F0" > pipe.f0
 recs pipe.f0 > a.txt

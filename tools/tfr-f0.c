@@ -261,6 +261,11 @@ static void from_partials(options *o)
 		}
 		put_ready(out, w, f);
 	}
+	/* to the end of the sound, as from the audio: its length is in
+	 * the header, or in a trailer of a piped analysis */
+	double n = tool_stream_meta_or(in, "source_frames", 0, 1e15, 0);
+	if (fs > 0 && n > 0)
+		tfr_f0_set_duration(f, n / fs);
 	if (tfr_f0_flush(f) != TFR_OK)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	put_ready(out, w, f);

@@ -120,6 +120,7 @@ struct tfr_f0 {
 	int64_t pf_first;      /* the oldest frame not estimated yet */
 	double last_time;
 	int any;
+	double duration;       /* s: frames reach it (params, or set late) */
 
 	/* estimator */
 	double presence[2][HUMK + 1];
@@ -154,6 +155,7 @@ void tfr_f0_params_default(tfr_f0_params *p)
 	p->hum = 1;
 	p->lookahead = 8;
 	p->max_gap = 0.05;
+	p->duration = 0;
 }
 
 int tfr_f0_check(const tfr_f0_params *p, tfr_diag *d)
@@ -187,6 +189,9 @@ int tfr_f0_check(const tfr_f0_params *p, tfr_diag *d)
 	if (!(p->max_gap > 0 && p->max_gap <= 10))
 		return tfr_diag_set(d, TFR_EINVAL, "the largest gap must be within "
 		                    "0 ... 10 s");
+	if (!(p->duration >= 0 && p->duration <= 1e7))
+		return tfr_diag_set(d, TFR_EINVAL, "the duration must be within "
+		                    "0 ... 10^7 s");
 	if (p->input == TFR_F0_PARTIALS && p->max_gap / p->frame_period > 1e5)
 		return tfr_diag_set(d, TFR_EINVAL, "the largest gap must be at most "
 		                    "100000 frame periods");
@@ -1009,6 +1014,14 @@ int tfr_f0_process_partials(tfr_f0 *f, const tfr_breakpoint *b, size_t n)
 
 /* ---- the object ---- */
 
+int tfr_f0_set_duration(tfr_f0 *f, double duration)
+{
+	if (!(duration >= 0 && duration <= 1e7))
+		return TFR_EINVAL;
+	f->duration = duration;
+	return TFR_OK;
+}
+
 int tfr_f0_flush(tfr_f0 *f)
 {
 	consume(f);
@@ -1034,8 +1047,10 @@ int tfr_f0_flush(tfr_f0 *f)
 			if (!r)
 				r = run_audio(f, 1);
 		}
-	} else if (f->any) {
-		while (!r && (double)f->pf_first * f->p.frame_period <= f->last_time)
+	} else {
+		double T = f->p.frame_period;
+		while (!r && ((f->any && (double)f->pf_first * T <= f->last_time) ||
+		              (double)f->pf_first * T < f->duration))
 			r = finish_frame(f);
 	}
 	return r ? r : drain(f);
@@ -1089,6 +1104,7 @@ void tfr_f0_reset(tfr_f0 *f)
 	f->pf_first = 0;
 	f->last_time = 0;
 	f->any = 0;
+	f->duration = f->p.duration;
 	/* at first, what sits at a mains multiple is taken for hum from its
 	 * first frame (the threshold is 0.6): hum present from the start
 	 * is set aside at once, and anything else loses the benefit of the

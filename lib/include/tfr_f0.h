@@ -75,6 +75,10 @@ typedef struct {
 	double max_gap;       /* s: PARTIALS, breakpoints of a partial
 	                         farther apart than this are not joined
 	                         (default 0.05) */
+	double duration;      /* s: PARTIALS, the sound's length: frames
+	                         go on to it after the last breakpoint, as
+	                         they would from the audio (default 0: to
+	                         the last breakpoint) */
 } tfr_f0_params;
 
 void tfr_f0_params_default(tfr_f0_params *p);
@@ -90,9 +94,13 @@ int tfr_f0_process(tfr_f0 *f, const float *x, size_t n);
  * going back, a bad value, or the object reads audio: b is not taken),
  * TFR_ENOMEM. */
 int tfr_f0_process_partials(tfr_f0 *f, const tfr_breakpoint *b, size_t n);
+/* The sound's length (s) when it is known only at the end (a piped
+ * analysis says it in a trailer): as params.duration, until _reset.
+ * TFR_OK, or TFR_EINVAL for a length out of range. */
+int tfr_f0_set_duration(tfr_f0 *f, double duration);
 /* End of input: every frame up to the end is made ready. For audio the
  * frames cover the input (k * frame_period < its length); for partials
- * they reach the last breakpoint. */
+ * they reach the last breakpoint, and the duration when it is longer. */
 int tfr_f0_flush(tfr_f0 *f);
 /* What became ready since the last call, in time order; valid until the
  * next call on f. Never NULL. */
