@@ -20,7 +20,8 @@ static void usage(void)
 "                 [-z dB] [-Z dBFS] [-M map] [-w window] [-l length] [-H hop]\n"
 "                 [-n fft-size] [-c channel] [--channels pool|split] [--log]\n"
 "                 [--pps n] [--start time] [--duration time] [--page time]\n"
-"                 [--dot radius] [--title text] [--bare] [file]\n"
+"                 [--dot radius] [--title text] [--bare] [--overlay file]\n"
+"                 [file]\n"
 "Picture (PNG) of a tfr stream (points, peaks, partials, or any stream with\n"
 "time, freq and amp columns) or the spectrogram of audio, with axes, a\n"
 "colour bar and the geometry in PNG text chunks.\n"
@@ -46,6 +47,10 @@ static void usage(void)
 "                           point or peak (default 0 for points, 2 for peaks)\n"
 "      --title=TEXT         title above the picture\n"
 "      --bare               the plot's pixels only, no axes\n"
+"      --overlay=FILE       over the spectrogram of audio, the lines of a\n"
+"                           stream of the same sound: partials (tfr-track,\n"
+"                           tfr-label, ...) or an f0 track (tfr-f0, its\n"
+"                           voiced frames)\n"
 "Audio (spectrogram at the bin centres, as tfr-reassign analyses it):\n"
 "  -R, --resolution=FREQ    the analysis of tfr-reassign(1) for FREQ\n"
 "                           (default 110 Hz: Kaiser, 36 ms, hop 4.5 ms)\n"
@@ -74,7 +79,7 @@ static void parse(int argc, char **argv, options *o)
 	static const char *const names[] = {
 		"output", "width", "height", "pps", "min-freq", "max-freq", "log",
 		"start", "duration", "page", "range", "top", "colormap", "dot", "title",
-		"bare", "resolution", "window", "window-length", "hop", "fft-size", "channel",
+		"bare", "overlay", "resolution", "window", "window-length", "hop", "fft-size", "channel",
 		"channels", "help", "version", NULL
 	};
 	static const char *const modes[] = { "pool", "split", NULL };
@@ -100,6 +105,8 @@ static void parse(int argc, char **argv, options *o)
 			o->log = 1;
 		} else if (tool_picture_option(&o->look, opt, arg)) {
 			continue;
+		} else if (!strcmp(opt, "overlay")) {
+			o->overlay = arg;
 		} else if (!strcmp(opt, "dot")) {
 			o->dot = tool_parse_number(opt, arg, 0, 100);
 			o->have_dot = 1;
@@ -121,6 +128,8 @@ static void parse(int argc, char **argv, options *o)
 		tool_usage_error("--page writes files: give -o NAME");
 	if (o->split && o->channel)
 		tool_usage_error("--channels split and --channel: give one of them");
+	if (o->overlay && !strcmp(o->overlay, "-") && (!o->input || !strcmp(o->input, "-")))
+		tool_usage_error("--overlay -: the audio is on standard input already");
 	if (o->have_pps && o->look.have_page && o->pps * o->look.page > MAX_WIDTH)
 		tool_usage_error("--pps: %g pixels per page is above %d", o->pps * o->look.page,
 		                 MAX_WIDTH);
@@ -347,7 +356,94 @@ static tfr_meta *audio_meta(const options *o, const tfr_audio_info *ai,
 	return m;
 }
 
+/* ---- lines over a spectrogram ---- */
+
 typedef struct {
+	tfr_stream_reader *r;
+	int f0;                   /* an f0 track: its voiced frames, joined */
+	stream_columns c;         /* else: a stream with time, freq, amp */
+	int voicing;              /* f0: the columns of voicing and f0 */
+	double *v;
+	drawer dr;
+	int have;                 /* a record read ahead, in next */
+	held next;
+	int64_t run;              /* f0: the voiced stretch drawn */
+	held last;                /* f0: its last frame */
+	int in_run;
+} overlay;
+
+static int overlay_read(overlay *ov)
+{
+	const char *label = tfr_stream_reader_label(ov->r);
+	for (;;) {
+		if (read_values(ov->r, label, ov->v) <= 0)
+			return ov->have = 0;
+		if (!ov->f0) {
+			ov->next = record_of(&ov->c, ov->v);
+			return ov->have = 1;
+		}
+		double t = ov->v[ov->c.time], f = ov->v[ov->c.freq];
+		int voiced = ov->v[ov->voicing] >= 0.5 && f > 0;
+		if (voiced) {
+			ov->next = (held){ ov->run, t, (float)f, 1, 0 };
+			ov->in_run = 1;
+			ov->last = ov->next;
+			return ov->have = 1;
+		}
+		if (ov->in_run) {
+			/* the stretch ends at its last voiced frame */
+			ov->next = ov->last;
+			ov->next.end = 1;
+			ov->in_run = 0;
+			ov->run++;
+			return ov->have = 1;
+		}
+	}
+}
+
+static void overlay_open(overlay *ov, const options *o, plotter *pl)
+{
+	memset(ov, 0, sizeof *ov);
+	ov->r = tool_stream_open(o->overlay, NULL);
+	const char *kind = tfr_stream_reader_kind(ov->r);
+	ov->f0 = !strcmp(kind, "f0");
+	ov->c = (stream_columns){ tfr_stream_reader_find(ov->r, "time"),
+	                          tfr_stream_reader_find(ov->r, ov->f0 ? "f0" : "freq"),
+	                          tfr_stream_reader_find(ov->r, "amp"),
+	                          tfr_stream_reader_find(ov->r, "partial"),
+	                          tfr_stream_reader_find(ov->r, "end") };
+	ov->voicing = tfr_stream_reader_find(ov->r, "voicing");
+	if (ov->c.time < 0 || ov->c.freq < 0 || (!ov->f0 && ov->c.amp < 0))
+		tool_die(TOOL_EXIT_FAIL, "%s: a %s stream has no time, freq and amp "
+		         "columns to draw", tool_input_label(o->overlay), kind);
+	if (!(ov->v = malloc(tfr_stream_reader_ncolumns(ov->r) * sizeof *ov->v)))
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	pl->overlay = 1;
+	ov->dr.pl = pl;
+	ov->dr.layer = pl->g.nlayers;
+	ov->dr.mode = ov->f0 || ov->c.partial >= 0 ? DRAW_LINES : DRAW_DOTS;
+	ov->dr.dot = 1;
+	overlay_read(ov);
+}
+
+/* The overlay's records up to time t, drawn. */
+static void overlay_until(overlay *ov, double t)
+{
+	while (ov && ov->have && ov->next.t <= t) {
+		image_draw_record(&ov->dr, &ov->next);
+		overlay_read(ov);
+	}
+}
+
+static void overlay_close(overlay *ov)
+{
+	image_drawer_free(&ov->dr);
+	free(ov->v);
+	tool_stream_close_input(ov->r);
+}
+
+typedef struct {
+	overlay *ov;              /* lines drawn over it, or NULL */
 	tfr_framer *fr[MAXLAYERS];
 	tfr_reassign *ra[MAXLAYERS];
 	tfr_point *pts;
@@ -372,6 +468,7 @@ static void draw_frames(plotter *pl, spectrogram *sg)
 		}
 		if (t + sg->hop_s / 2 < sg->vis_lo)
 			continue;
+		overlay_until(sg->ov, t);
 		image_plot_front(pl, t);
 		for (size_t l = 0; l < pl->g.nlayers; l++) {
 			size_t n;
@@ -410,6 +507,9 @@ static void run_audio(const options *o, tool_output *out)
 		length = (double)a.nheld / ai->sample_rate;
 	}
 	image_resolve_time(o, &pl.g, length);
+	overlay ov;
+	if (o->overlay)
+		overlay_open(&ov, o, &pl);
 	tfr_meta *in_meta = audio_meta(o, ai, &rp);
 	tfr_meta *prov = image_provenance(in_meta, "audio",
 	                            "largest amp^2 of the STFT cells on it");
@@ -418,6 +518,7 @@ static void run_audio(const options *o, tool_output *out)
 	spectrogram sg = { .hop_s = (double)rp.hop / rp.sample_rate,
 	                   .df = rp.sample_rate / (double)rp.fft_size,
 	                   .vis_lo = pl.g.start };
+	sg.ov = o->overlay ? &ov : NULL;
 	sg.vis_hi = pl.g.npages > 0 ? image_page_left(&pl, pl.g.npages)
 	            : pl.g.paged ? INFINITY : pl.g.start + pl.g.span;
 	enum { BLOCK = 4096 };
@@ -451,7 +552,10 @@ static void run_audio(const options *o, tool_output *out)
 			tfr_framer_flush(sg.fr[l]);
 		draw_frames(&pl, &sg);
 	}
+	overlay_until(sg.ov, INFINITY);
 	image_plot_finish(&pl);
+	if (sg.ov)
+		overlay_close(sg.ov);
 	for (int l = 0; l < a.layers; l++) {
 		tfr_framer_free(sg.fr[l]);
 		tfr_reassign_free(sg.ra[l]);
@@ -476,8 +580,12 @@ int main(int argc, char **argv)
 	tool_check_output(o.output, o.input);
 	/* one picture: its output now (a terminal is refused before any work) */
 	tool_output *out = o.look.have_page ? NULL : tool_output_open(o.output, 1);
-	if (tool_input_is_stream(o.input))
+	if (tool_input_is_stream(o.input)) {
+		if (o.overlay)
+			tool_usage_error("--overlay: lines go over the spectrogram of audio, "
+			                 "and %s is a stream", tool_input_label(o.input));
 		run_stream(&o, out);
+	}
 	else
 		run_audio(&o, out);
 	return TOOL_EXIT_OK;

@@ -103,6 +103,13 @@ typedef struct {
 	                              maxima when ref is 0 (pages of one
 	                              matrix: its maxima), or NULL */
 	tfr_colormap colormap;     /* for panels (inferno) */
+	const float *overlay;      /* width x height values, as a layer:
+	                              where > 0 the pixel of every panel is
+	                              overlay_rgb (lines drawn over the
+	                              picture: an f0 track, partials); NULL
+	                              for none */
+	uint8_t overlay_rgb[3];    /* (default cyan; tfr_picture_overlay_rgb
+	                              gives one that stands out of a map) */
 	/* the figure (tfr_picture_write_figure only) */
 	double time_first, time_last;  /* s at the centres of the first and
 	                                  last columns (width >= 2) */
@@ -130,6 +137,10 @@ typedef struct {
 } tfr_picture_params;
 
 void tfr_picture_params_default(tfr_picture_params *p);
+
+/* A colour for lines over a picture in colour map `map`: cyan over the
+ * dark maps, red over gray and print. */
+void tfr_picture_overlay_rgb(tfr_colormap map, uint8_t rgb[3]);
 
 /* The matrix part of p (all a bare picture needs). */
 int tfr_picture_check(const tfr_picture_params *p, tfr_diag *d);

@@ -20,6 +20,15 @@ void tfr_picture_params_default(tfr_picture_params *p)
 	p->range_db = 80;
 	p->colormap = TFR_COLORMAP_INFERNO;
 	p->freq_scale = TFR_AXIS_LINEAR;
+	tfr_picture_overlay_rgb(p->colormap, p->overlay_rgb);
+}
+
+void tfr_picture_overlay_rgb(tfr_colormap map, uint8_t rgb[3])
+{
+	int red = map == TFR_COLORMAP_GRAY || map == TFR_COLORMAP_PRINT;
+	rgb[0] = red ? 255 : 0;
+	rgb[1] = red ? 0 : 255;
+	rgb[2] = red ? 0 : 255;
 }
 
 int tfr_picture_check(const tfr_picture_params *p, tfr_diag *d)
@@ -123,6 +132,8 @@ int tfr_picture_write_png(FILE *f, const tfr_picture_params *p, tfr_diag *d)
 					                              ref[b], p->range_db) : 0,
 					                 row + 3 * x);
 				}
+				if (p->overlay && x < nf && p->overlay[x * h + y] > 0)
+					memcpy(row + 3 * x, p->overlay_rgb, 3);
 			}
 			e = tfr_png_write_row(png, row);
 		}

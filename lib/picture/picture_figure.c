@@ -456,6 +456,8 @@ static void draw_panel_row(const figure *g, const item *it, long y,
 			                 tfr_level_db(p->layers[l][x * h + r], g->ref[l],
 			                              p->range_db) : 0, o);
 		}
+		if (p->overlay && x < nf && p->overlay[x * h + r] > 0)
+			memcpy(o, p->overlay_rgb, 3);
 	}
 }
 

@@ -80,6 +80,10 @@ static const vocab vocabulary[] = {
 	{ "onsets", 0, 1, NULL },
 	{ "frame-period", 0, 1, NULL },
 	{ "precision", 0, 1, NULL },
+	/* tfr-resynth: the residual and its stochastic envelope */
+	{ "residual", 0, 1, NULL },
+	{ "stochastic", 0, 1, NULL },
+	{ "bands", 0, 1, NULL },
 	/* tfr-warp: time and pitch */
 	{ "stretch", 0, 1, NULL },
 	{ "markers", 0, 1, NULL },
@@ -128,6 +132,7 @@ static const vocab vocabulary[] = {
 	{ "dot", 0, 1, NULL },
 	{ "title", 0, 1, NULL },
 	{ "bare", 0, 0, NULL },
+	{ "overlay", 0, 1, NULL },
 	/* batch runs */
 	{ "suffix", 'u', 1, NULL },
 	{ "keep-ext", 'K', 0, NULL },

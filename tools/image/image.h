@@ -33,6 +33,7 @@ typedef struct {
 	tool_picture_opts look;
 	double dot;
 	int have_dot;
+	const char *overlay;    /* a stream drawn over a spectrogram */
 } options;
 
 typedef struct {
@@ -54,12 +55,15 @@ typedef struct {
 	tool_output *out;            /* the picture, opened early; NULL with
 	                                pages (opened one by one) */
 	geometry g;
-	tfr_splat *pg[2][MAXLAYERS]; /* the oldest open page and the next */
+	tfr_splat *pg[2][MAXLAYERS + 1]; /* the oldest open page and the next
+	                                 (and the overlay) */
 	int nopen;
 	long long page;              /* index of pg[0] */
 	const tfr_meta *prov;        /* provenance of every page */
 	double t_seen;               /* latest time drawn (progress) */
 	unsigned calls;
+	int overlay;                 /* 1: a layer more, pg[.][nlayers], of
+	                                lines drawn over the picture */
 } plotter;
 
 /* ---- drawing records ---- */
@@ -91,6 +95,7 @@ typedef struct {
 
 typedef struct {
 	plotter *pl;
+	size_t layer;         /* the layer drawn into (0; the overlay's) */
 	int mode;
 	double dot;           /* radius of points and peaks */
 	partial_map partials;

@@ -87,7 +87,7 @@ void image_draw_record(drawer *dr, const held *h)
 	image_plot_front(pl, t);
 	last_bp *b = dr->mode == DRAW_LINES ? map_find(&dr->partials, id) : NULL;
 	for (int j = 0; j < pl->nopen; j++) {
-		tfr_splat *s = pl->pg[j][0];
+		tfr_splat *s = pl->pg[j][dr->layer];
 		if (dr->mode == DRAW_DOTS)
 			tfr_splat_dot(s, t, f, e, dr->dot);
 		else if (b)

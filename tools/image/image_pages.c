@@ -78,7 +78,7 @@ void image_plot_start(plotter *pl, const options *o, tool_output *out,
 	pl->page = 0;
 	pl->nopen = pl->g.paged && pl->g.npages != 1 ? 2 : 1;
 	for (int j = 0; j < pl->nopen; j++)
-		for (size_t l = 0; l < pl->g.nlayers; l++) {
+		for (size_t l = 0; l < pl->g.nlayers + (size_t)pl->overlay; l++) {
 			tfr_splat_params sp;
 			sp.time = tfr_axis_from_edges(image_page_left(pl, j), image_page_left(pl, j + 1),
 			                              pl->g.width, TFR_AXIS_LINEAR);
@@ -155,6 +155,9 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 	p.layers = layers;
 	p.nlayers = pl->g.nlayers;
 	tool_picture_look(&o->look, &p);
+	tfr_picture_overlay_rgb(p.colormap, p.overlay_rgb);
+	if (pl->overlay)
+		p.overlay = tfr_splat_grid(s[pl->g.nlayers]);
 	double refs[MAXLAYERS];
 	if (o->look.have_top) {
 		p.ref = pow(10, o->look.top / 10);
@@ -197,7 +200,7 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 static void shift_page(plotter *pl)
 {
 	write_page(pl, pl->page, pl->pg[0]);
-	for (size_t l = 0; l < pl->g.nlayers; l++) {
+	for (size_t l = 0; l < pl->g.nlayers + (size_t)pl->overlay; l++) {
 		tfr_splat *s = pl->pg[0][l];
 		pl->pg[0][l] = pl->pg[1][l];
 		pl->pg[1][l] = s;
@@ -238,7 +241,7 @@ void image_plot_finish(plotter *pl)
 		write_page(pl, pl->page, pl->pg[0]);
 	tool_progress_done();
 	for (int j = 0; j < 2; j++)
-		for (size_t l = 0; l < pl->g.nlayers; l++)
+		for (size_t l = 0; l < pl->g.nlayers + (size_t)pl->overlay; l++)
 			tfr_splat_free(pl->pg[j][l]);
 }
 
