@@ -6,6 +6,7 @@
  * that behaves exactly like a new one (same input, bit-identical output),
  * after it was fed something else. Objects: framer, reassign, peaks,
  * track, synth, bpgrid, hyper, hyper_bank, wola, sdelay, pclip, warp,
+ * stochastic and noise_synth,
  * f0 (audio and partials).
  */
 #include <math.h>
@@ -23,6 +24,7 @@
 #include "tfr_peaks.h"
 #include "tfr_reassign.h"
 #include "tfr_sdelay.h"
+#include "tfr_stochastic.h"
 #include "tfr_synth.h"
 #include "tfr_track.h"
 #include "tfr_warp.h"
@@ -774,6 +776,95 @@ static void test_f0(void)
 	}
 }
 
+/* The envelope of sig_a (seed 0) or sig_b at 8 kHz, in chunks of 1000
+ * samples: the records out (at most cap). */
+static size_t stochastic_run(tfr_stochastic *s, int seed, tfr_noise_band *out,
+                             size_t cap)
+{
+	const float *x = seed ? sig_b : sig_a;
+	size_t m = 0, k;
+	for (size_t i = 0; i <= LEN; i += 1000) {
+		if (i < LEN)
+			tfr_stochastic_process(s, x + i, LEN - i < 1000 ? LEN - i : 1000);
+		if (i + 1000 > LEN)
+			tfr_stochastic_flush(s);
+		const tfr_noise_band *b = tfr_stochastic_ready(s, &k);
+		for (size_t j = 0; j < k && m < cap; j++)
+			out[m++] = b[j];
+	}
+	return m;
+}
+
+/* Noise of n records of env, read in reads of 500: the samples out. */
+static size_t noise_run(tfr_noise_synth *s, const tfr_noise_band *env, size_t n,
+                        float *out, size_t cap)
+{
+	size_t m = 0, k;
+	tfr_noise_synth_process(s, env, n);
+	tfr_noise_synth_flush(s);
+	while (m < cap && (k = tfr_noise_synth_read(s, out + m, cap - m < 500 ? cap - m : 500)) > 0)
+		m += k;
+	return m;
+}
+
+static void test_stochastic(void)
+{
+	enum { CAP = 8192 };
+	static tfr_noise_band e0[CAP], e1[CAP], e2[CAP];
+	static float y1[2 * LEN], y2[2 * LEN];
+	tfr_diag d;
+	tfr_stochastic_params p;
+	tfr_stochastic_free(NULL);
+	tfr_stochastic_params_default(&p);
+	p.sample_rate = 8000;
+	CHECK("stochastic: parameters pass _check", tfr_stochastic_check(&p, &d) == 0);
+	p.bands = 0;
+	check_refusal("stochastic bands=0", tfr_stochastic_check(&p, &d), &d);
+	check_new_refuses("stochastic bands=0", tfr_stochastic_new(&p, &d), &d);
+	p.bands = 64;
+	p.window = 15;
+	check_refusal("stochastic window=15", tfr_stochastic_check(&p, &d), &d);
+	p.window = 0;
+	tfr_stochastic *used = tfr_stochastic_new(&p, &d), *fresh = tfr_stochastic_new(&p, &d);
+	CHECK("stochastic: _new", used && fresh);
+	if (used && fresh) {
+		size_t k;
+		CHECK("stochastic: _ready never NULL", tfr_stochastic_ready(fresh, &k) && k == 0);
+		size_t n0 = stochastic_run(used, 0, e0, CAP);
+		tfr_stochastic_reset(used);
+		size_t n1 = stochastic_run(used, 1, e1, CAP);
+		size_t n2 = stochastic_run(fresh, 1, e2, CAP);
+		CHECK("stochastic: frames", n0 > 0 && n1 > 0);
+		CHECK("stochastic: _reset = new",
+		      n1 == n2 && memcmp(e1, e2, n1 * sizeof *e1) == 0);
+
+		tfr_noise_synth_params q;
+		tfr_noise_synth_free(NULL);
+		tfr_noise_synth_params_default(&q);
+		q.sample_rate = 8000;
+		CHECK("noise_synth: parameters pass _check", tfr_noise_synth_check(&q, &d) == 0);
+		q.window = 18;
+		check_refusal("noise_synth window=18", tfr_noise_synth_check(&q, &d), &d);
+		check_new_refuses("noise_synth window=18", tfr_noise_synth_new(&q, &d), &d);
+		q.window = 0;
+		tfr_noise_synth *su = tfr_noise_synth_new(&q, &d), *sf = tfr_noise_synth_new(&q, &d);
+		CHECK("noise_synth: _new", su && sf);
+		if (su && sf) {
+			noise_run(su, e0, n0, y1, 2 * LEN);
+			tfr_noise_synth_reset(su);
+			size_t m1 = noise_run(su, e1, n1, y1, 2 * LEN);
+			size_t m2 = noise_run(sf, e1, n1, y2, 2 * LEN);
+			CHECK("noise_synth: samples", m1 > 0);
+			CHECK("noise_synth: _reset = new",
+			      m1 == m2 && memcmp(y1, y2, m1 * sizeof *y1) == 0);
+		}
+		tfr_noise_synth_free(su);
+		tfr_noise_synth_free(sf);
+	}
+	tfr_stochastic_free(used);
+	tfr_stochastic_free(fresh);
+}
+
 int main(void)
 {
 	make_signals();
@@ -790,5 +881,6 @@ int main(void)
 	test_post();
 	test_warp();
 	test_f0();
+	test_stochastic();
 	return test_finish("test_contract");
 }

@@ -45,5 +45,6 @@
 #include "tfr_envelope_io.h"
 #include "tfr_warp.h"
 #include "tfr_morph.h"
+#include "tfr_stochastic.h"
 
 #endif /* TFR_H */

@@ -101,4 +101,20 @@ typedef struct {
 	float salience;
 } tfr_f0_frame;
 
+/*
+ * One band of one frame of a stochastic envelope (tfr_stochastic.h,
+ * the "noise" kind).
+ *  time   s, the frame's centre; the bands of a frame share it
+ *  lo     Hz, the band's lower edge (included)
+ *  hi     Hz, its upper edge (excluded), > lo
+ *  power  the mean square of the signal's part within the band over
+ *         the frame (a sine of amplitude A reads A^2 / 2 in its band)
+ */
+typedef struct {
+	double time;
+	double lo;
+	double hi;
+	double power;
+} tfr_noise_band;
+
 #endif

@@ -112,11 +112,25 @@ const tfr_schema tfr_f0_schema = {
 	sizeof(tfr_f0_frame), -1, 0, need_rate
 };
 
+/* A stochastic envelope (tfr-resynth --stochastic): one record per band
+ * per frame, the frame's records sharing its time. */
+static const tfr_column noise_columns[] = {
+	COL(tfr_noise_band, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
+	COL(tfr_noise_band, lo, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
+	COL(tfr_noise_band, hi, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
+	COL(tfr_noise_band, power, F64, SIG, 9, 0, F32_MAX, ""),
+};
+
+const tfr_schema tfr_noise_schema = {
+	"noise", 1, noise_columns, sizeof noise_columns / sizeof noise_columns[0],
+	sizeof(tfr_noise_band), 0, 0, need_rate
+};
+
 const tfr_schema *tfr_schema_find(const char *kind)
 {
 	static const tfr_schema *const all[] = {
 		&tfr_points_schema, &tfr_peaks_schema, &tfr_partials_schema,
-		&tfr_f0_schema,
+		&tfr_f0_schema, &tfr_noise_schema,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (!strcmp(all[i]->kind, kind))

@@ -1,0 +1,3 @@
+# The residual of a resynthesis (tfr-resynth --residual) and its
+# stochastic envelope (--stochastic), turned back into noise.
+tfr_unit_test(test_stochastic test_stochastic.c)
