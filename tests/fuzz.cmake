@@ -14,6 +14,7 @@ if(TFR_FUZZ)
   set(TFR_FUZZ_MAXLEN_spear 16384)
   set(TFR_FUZZ_MAXLEN_audio 32768)
   set(TFR_FUZZ_MAXLEN_consumers 16384)
+  set(TFR_FUZZ_MAXLEN_post 16384)
   file(GLOB TFR_FUZZ_SOURCES CONFIGURE_DEPENDS
     ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_*.c)
   foreach(src ${TFR_FUZZ_SOURCES})

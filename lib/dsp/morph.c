@@ -34,6 +34,7 @@ struct chan {
 	int64_t out;             /* output partial id, while open */
 	int open;
 	int64_t last_item;       /* queue index of its latest item, -1 */
+	double last_item_t;      /* that item's time (-inf: none) */
 	double last_t, last_f, last_ph;  /* its last output */
 	int has_last;
 };
@@ -273,6 +274,7 @@ static int new_chan(tfr_morph *m, int64_t label, size_t *c)
 	ch->label = label;
 	ch->open = 0;
 	ch->last_item = -1;
+	ch->last_item_t = -INFINITY;
 	ch->has_last = 0;
 	return TFR_OK;
 }
@@ -359,7 +361,12 @@ static int take(tfr_morph *m, int s, const tfr_breakpoint *b)
 			last->end = 1;
 			ch->open = 0;
 		}
-	} else if (!(last && last->t == b->time)) {
+	} else if (ch->last_item_t == b->time) {
+		/* the other source's breakpoint at the same time made the
+		 * item: b's values are exactly its (if it is still here) */
+		if (last && !last->v[s].present && !last->need[s])
+			last->v[s] = (struct val){ 1, b->freq, b->amp, b->phase, b->bandwidth };
+	} else {
 		/* a new item at b's time */
 		struct item it = { b->time, c, { 0, 0 }, { { 0, 0, 0, 0, 0 }, { 0, 0, 0, 0, 0 } }, 0, 0 };
 		it.v[s] = (struct val){ 1, b->freq, b->amp, b->phase, b->bandwidth };
@@ -381,6 +388,7 @@ static int take(tfr_morph *m, int s, const tfr_breakpoint *b)
 				return TFR_ENOMEM;
 		}
 		ch->last_item = idx;
+		ch->last_item_t = b->time;
 		ch = &m->ch[c];
 		sd = &ch->s[s];
 		od = &ch->s[1 - s];
