@@ -264,6 +264,8 @@ static void test_refusals(void)
 	CHECK("synth: negative power", tfr_noise_synth_process(s, &r, 1) == TFR_EFORMAT);
 	r.power = NAN;
 	CHECK("synth: NaN power", tfr_noise_synth_process(s, &r, 1) == TFR_EFORMAT);
+	tfr_noise_band far = { 1e9, 0, 200, 1 };
+	CHECK("synth: a time past 2^42 samples", tfr_noise_synth_process(s, &far, 1) == TFR_EFORMAT);
 	CHECK("synth: flush", tfr_noise_synth_flush(s) == TFR_OK);
 	r.power = 1;
 	CHECK("synth: nothing after the end", tfr_noise_synth_process(s, &r, 1) == TFR_EINVAL);

@@ -169,8 +169,9 @@ int tfr_noise_synth_process(tfr_noise_synth *s, const tfr_noise_band *b, size_t 
 		return tfr_diag_set(&s->diag, TFR_EINVAL, "input after the end");
 	for (size_t i = 0; i < n; i++) {
 		const tfr_noise_band *r = &b[i];
-		if (!isfinite(r->time) || fabs(r->time) > 1e9)
-			return bad(s, "time is not a finite number within 1e9 s");
+		/* 2^42 samples, as tfr_synth: an output of terabytes is a fault */
+		if (!(fabs(r->time) * s->p.sample_rate <= 4398046511104.0))
+			return bad(s, "time is not a finite number within 2^42 samples");
 		if (!(r->lo >= 0 && r->hi > r->lo && r->hi <= 1e9))
 			return bad(s, "a band must have 0 <= lo < hi");
 		if (!(r->power >= 0 && r->power <= 1e30))

@@ -115,8 +115,9 @@ tfr_noise_synth *tfr_noise_synth_new(const tfr_noise_synth_params *p, tfr_diag *
  * n band records in stream order: time nondecreasing, the records of a
  * frame (one time) with bands in increasing, non-overlapping order
  * within [0, inf) Hz. TFR_OK, TFR_ENOMEM, TFR_EFORMAT for records out
- * of that order or values it cannot use (non-finite or negative time or
- * power, hi <= lo, a frame of more than TFR_STOCHASTIC_MAX_BANDS
+ * of that order or values it cannot use (a time not finite or beyond
+ * 2^42 samples, a power negative or not finite, hi <= lo, a frame of
+ * more than TFR_STOCHASTIC_MAX_BANDS
  * bands), the reason in tfr_noise_synth_diag() (the records before the
  * bad one were taken); TFR_EINVAL after _flush. Call _read between
  * calls: frames are held until the samples they shape are read.
