@@ -64,15 +64,17 @@ const tfr_schema tfr_peaks_schema = {
 	0, 0, need_rate
 };
 
-static const tfr_column partials_columns[] = {
-	COL(tfr_breakpoint, partial, I64, INT, 0, 0, INDEX_MAX, ""),
-	COL(tfr_breakpoint, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
-	COL(tfr_breakpoint, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
-	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, F32_MAX, ""),
-	COL(tfr_breakpoint, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
-	COL(tfr_breakpoint, bandwidth, F32, SIG, 9, 0, 1, ""),
-	COL(tfr_breakpoint, end, I32, INT, 0, 0, 1, ""),
-};
+/* the columns of a partials stream; a labelled one has one more */
+#define PARTIALS_COLUMNS \
+	COL(tfr_breakpoint, partial, I64, INT, 0, 0, INDEX_MAX, ""), \
+	COL(tfr_breakpoint, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"), \
+	COL(tfr_breakpoint, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"), \
+	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, F32_MAX, ""), \
+	COL(tfr_breakpoint, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"), \
+	COL(tfr_breakpoint, bandwidth, F32, SIG, 9, 0, 1, ""), \
+	COL(tfr_breakpoint, end, I32, INT, 0, 0, 1, "")
+
+static const tfr_column partials_columns[] = { PARTIALS_COLUMNS };
 
 const tfr_schema tfr_partials_schema = {
 	"partials", 1, partials_columns,
@@ -84,13 +86,7 @@ const tfr_schema tfr_partials_schema = {
  * what the tools that need labels read. A reader of plain partials
  * takes a labelled stream (more columns are ignored). */
 static const tfr_column labelled_columns[] = {
-	COL(tfr_breakpoint, partial, I64, INT, 0, 0, INDEX_MAX, ""),
-	COL(tfr_breakpoint, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
-	COL(tfr_breakpoint, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
-	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, F32_MAX, ""),
-	COL(tfr_breakpoint, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
-	COL(tfr_breakpoint, bandwidth, F32, SIG, 9, 0, 1, ""),
-	COL(tfr_breakpoint, end, I32, INT, 0, 0, 1, ""),
+	PARTIALS_COLUMNS,
 	COL(tfr_breakpoint, label, I64, INT, 0, 0, 1000000.0, ""),
 };
 
