@@ -157,6 +157,9 @@ expect_error 1 "tfr-resynth: stdin: 44100 samples, but the partials' source had 
 [ ! -e bad.wav ] && [ ! -e bad.noise ] || fail "bad input: an output was left"
 ls | grep -q '^\.\?bad' && fail "bad input: a temporary was left: $(ls -a | grep bad)"
 expect_status 2 "$B/tfr-resynth" --stochastic x.noise sp.par -o bad.wav
+expect_error 2 "tfr-resynth: --residual -: the partials are on standard input: give their file" \
+	sh -c "cat sp.par | '$B/tfr-resynth' --residual - -o bad.wav"
+expect_status 2 "$B/tfr-resynth" --residual "$speech" --stochastic - sp.par
 expect_status 2 "$B/tfr-resynth" --residual "$speech" --length 1s sp.par -o bad.wav
 expect_status 2 "$B/tfr-resynth" --residual "$speech" --stochastic x.noise --bands 0 sp.par -o bad.wav
 expect_status 2 "$B/tfr-resynth" --bands 10 sp.par -o bad.wav

@@ -460,6 +460,9 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	tool_check_output(o.output, o.input);
 	if (o.residual) {
+		if (!strcmp(o.residual, "-") && (!o.input || !strcmp(o.input, "-")))
+			tool_usage_error("--residual -: the partials are on standard input: "
+			                 "give their file");
 		tool_check_output(o.output, o.residual);
 		tool_check_output(o.stochastic, o.input);
 		tool_check_output(o.stochastic, o.residual);
