@@ -8,6 +8,7 @@
 #include "tfr_envelope_io.h"
 #include "tfr_number.h"
 #include "tfr_units.h"
+#include "text_lines.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -181,24 +182,10 @@ static int file_line(struct builder *b, const char *line, size_t ln,
                      tfr_map_values xkind, tfr_map_values ykind)
 {
 	const char *f[2];
-	size_t len[2], col[2];
-	int n = 0;
-	const char *p = line;
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r')
-			p++;
-		if (*p == '\0' || *p == '#')
-			break;
-		if (n == 2)
-			return fail(b, ln, (size_t)(p - line) + 1,
-			            "expected 'time value': a third field");
-		f[n] = p;
-		col[n] = (size_t)(p - line) + 1;
-		while (*p && !isspace((unsigned char)*p) && *p != '#')
-			p++;
-		len[n] = (size_t)(p - f[n]);
-		n++;
-	}
+	size_t len[2], col[3];
+	int n = tfr_text_fields(line, f, len, col, 2);
+	if (n == 3)
+		return fail(b, ln, col[2], "expected 'time value': a third field");
 	if (n == 0)
 		return TFR_OK;
 	if (n == 1)
@@ -211,31 +198,6 @@ static int file_line(struct builder *b, const char *line, size_t ln,
 	return add_point(b, x, y, ln, col[0], col[1]);
 }
 
-/* One line into buf (at most TFR_MAP_MAX_LINE - 1 bytes, without its
- * '\n'), *total counting the file's bytes: 1, 0 at the end, or -1 with
- * *why for a file that is no envelope: a longer line (1), a NUL byte
- * (2: /dev/zero), more than TFR_MAP_MAX_BYTES in all (3: a file that
- * never ends). */
-static int read_line(FILE *fp, char *buf, size_t *total, int *why)
-{
-	size_t n = 0;
-	int c, any = 0;
-	while ((c = getc(fp)) != EOF) {
-		any = 1;
-		if (++*total > TFR_MAP_MAX_BYTES)
-			return *why = 3, -1;
-		if (c == '\n')
-			break;
-		if (c == 0)
-			return *why = 2, -1;
-		if (n == TFR_MAP_MAX_LINE - 1)
-			return *why = 1, -1;
-		buf[n++] = (char)c;
-	}
-	buf[n] = 0;
-	return any;
-}
-
 static int read_lines(struct builder *b, FILE *fp, tfr_map_values xkind,
                       tfr_map_values ykind)
 {
@@ -245,12 +207,13 @@ static int read_lines(struct builder *b, FILE *fp, tfr_map_values xkind,
 	if (!buf)
 		return TFR_ENOMEM;
 	b->e->timed = 1;
-	while ((r = read_line(fp, buf, &total, &why)) != 0) {
+	while ((r = tfr_text_line(fp, buf, TFR_MAP_MAX_LINE, TFR_MAP_MAX_BYTES,
+	                          &total, &why)) != 0) {
 		ln++;
 		if (r < 0) {
-			e = why == 1
+			e = why == TEXT_LONG_LINE
 			  ? fail(b, ln, 1, "line longer than %d bytes", TFR_MAP_MAX_LINE - 1)
-			  : why == 2 ? fail(b, ln, 1, "a NUL byte: not a text file")
+			  : why == TEXT_NUL_BYTE ? fail(b, ln, 1, "a NUL byte: not a text file")
 			  : fail(b, ln, 1, "more than %d bytes: not an envelope file",
 			         TFR_MAP_MAX_BYTES);
 			break;

@@ -6,6 +6,7 @@
 #include "tfr_map.h"
 #include "tfr_number.h"
 #include "tfr_units.h"
+#include "text_lines.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -224,35 +225,13 @@ int tfr_map_parse(const char *text, tfr_map_values values,
 	return finish(&b, parse_inline(&b, text, values), map);
 }
 
-/* Split a line into up to 4 blank-separated fields (a '#' starts a
- * comment); returns the field count (5: more than 4). */
-static int fields(const char *line, const char **f, size_t *len, size_t *col)
-{
-	int n = 0;
-	const char *p = line;
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\r')
-			p++;
-		if (*p == '\0' || *p == '\n' || *p == '#')
-			return n;
-		if (n == 4)
-			return 5;
-		f[n] = p;
-		col[n] = (size_t)(p - line) + 1;
-		while (*p && !isspace((unsigned char)*p) && *p != '#')
-			p++;
-		len[n] = (size_t)(p - f[n]);
-		n++;
-	}
-}
-
 static int file_line(struct builder *b, const char *buf, size_t ln,
                      int *ncols, tfr_map_values values)
 {
 	const char *f[4];
-	size_t len[4], col[4];
+	size_t len[4], col[5];
 	double v[3];
-	int n = fields(buf, f, len, col), e;
+	int n = tfr_text_fields(buf, f, len, col, 4), e;
 	if (n == 0)
 		return TFR_OK;
 	if (n < 2 || n > 3)
@@ -282,33 +261,6 @@ static int file_line(struct builder *b, const char *buf, size_t ln,
 	return add_point(b, v[0], v[1], ln, col[0], col[1]);
 }
 
-/* What is wrong with a file that is no map. */
-enum { LONG_LINE = 1, NUL_BYTE, TOO_LONG };
-
-/* One line into buf (at most TFR_MAP_MAX_LINE - 1 bytes, without its
- * '\n'), *total counting the file's bytes: 1, 0 at the end, or -1 with
- * *why for a file that is no map: a longer line, a NUL byte (/dev/zero),
- * more than TFR_MAP_MAX_BYTES in all (a file that never ends). */
-static int read_line(FILE *fp, char *buf, size_t *total, int *why)
-{
-	size_t n = 0;
-	int c, any = 0;
-	while ((c = getc_unlocked(fp)) != EOF) {
-		any = 1;
-		if (++*total > TFR_MAP_MAX_BYTES)
-			return *why = TOO_LONG, -1;
-		if (c == '\n')
-			break;
-		if (c == 0)
-			return *why = NUL_BYTE, -1;
-		if (n == TFR_MAP_MAX_LINE - 1)
-			return *why = LONG_LINE, -1;
-		buf[n++] = (char)c;
-	}
-	buf[n] = 0;
-	return any;
-}
-
 static int read_lines(struct builder *b, FILE *fp, tfr_map_values values)
 {
 	char *buf = malloc(TFR_MAP_MAX_LINE);
@@ -317,12 +269,13 @@ static int read_lines(struct builder *b, FILE *fp, tfr_map_values values)
 	int why = 0;
 	if (!buf)
 		return TFR_ENOMEM;
-	while ((r = read_line(fp, buf, &total, &why)) != 0) {
+	while ((r = tfr_text_line(fp, buf, TFR_MAP_MAX_LINE, TFR_MAP_MAX_BYTES,
+	                          &total, &why)) != 0) {
 		ln++;
 		if (r < 0) {
-			e = why == LONG_LINE
+			e = why == TEXT_LONG_LINE
 			  ? fail(b, ln, 1, "line longer than %d bytes", TFR_MAP_MAX_LINE - 1)
-			  : why == NUL_BYTE ? fail(b, ln, 1, "a NUL byte: not a text file")
+			  : why == TEXT_NUL_BYTE ? fail(b, ln, 1, "a NUL byte: not a text file")
 			  : fail(b, ln, 1, "more than %d bytes: not a map file",
 			         TFR_MAP_MAX_BYTES);
 			break;
