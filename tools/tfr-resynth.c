@@ -383,8 +383,10 @@ static void residual_put(residual *res, tool_output *out, tfr_audio_out *a,
 	if (!res->env)
 		return;
 	size_t k;
-	if (tfr_stochastic_process(res->env, r, n) != TFR_OK)
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	int e = tfr_stochastic_process(res->env, r, n);
+	if (e != TFR_OK)
+		tool_die(TOOL_EXIT_FAIL, "%s", e == TFR_ENOMEM ? "out of memory"
+		         : "the residual has a sample out of range");
 	const tfr_noise_band *b = tfr_stochastic_ready(res->env, &k);
 	if (k)
 		tool_stream_write(res->sout, res->w, b, k);

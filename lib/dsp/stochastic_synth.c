@@ -294,8 +294,6 @@ size_t tfr_noise_synth_read(tfr_noise_synth *s, float *out, size_t max)
 	size_t got = 0;
 	while (got < max) {
 		int64_t end = s->next * (int64_t)s->hop - (int64_t)s->n / 2;
-		if (s->flushed && end > s->length)
-			end = s->length;
 		if (s->length >= 0 && end > s->length)
 			end = s->length;
 		if (end > s->base) {
@@ -308,8 +306,6 @@ size_t tfr_noise_synth_read(tfr_noise_synth *s, float *out, size_t max)
 			got += k;
 			continue;
 		}
-		if (s->flushed && s->base >= s->length)
-			break;
 		if (s->length >= 0 && s->base >= s->length)
 			break;
 		if (!make_next(s))
