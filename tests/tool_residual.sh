@@ -112,7 +112,9 @@ bands() {
 w0=$(bands white.noise) w1=$(bands again.noise)
 echo "white noise: worst band of its envelope $w0 dB, of the noise made from it $w1 dB off s^2 (hi - lo) / (fs / 2)"
 atmost "white: envelope, worst band |dB|" "$(echo "$w0" | tr -d -)" 0.5
-atmost "white: noise made from it, worst band |dB|" "$(echo "$w1" | tr -d -)" 0.5
+# two estimates of 10 s each over bands two bins wide: 0.17 dB of
+# standard deviation, 87 bands
+atmost "white: noise made from it, worst band |dB|" "$(echo "$w1" | tr -d -)" 0.6
 "$SNR" white.wav white_n.wav > wn.snr
 len=$(fig test_frames wn.snr)
 [ "$len" = 441000 ] || fail "white: the noise has $len samples, not the source's 441000"
@@ -122,7 +124,7 @@ sed 's/sample_rate=44100/sample_rate=22050/; s/source_frames=441000/source_frame
 "$B/tfr-resynth" --residual white_22.wav --stochastic w22.noise none22.par -o /dev/null
 w2=$(bands w22.noise)
 echo "white noise played at 22050 Hz: worst band $w2 dB off the same density"
-atmost "white at 22050 Hz: worst band |dB|" "$(echo "$w2" | tr -d -)" 0.5
+atmost "white at 22050 Hz: worst band |dB|" "$(echo "$w2" | tr -d -)" 0.6
 
 # ---- 5. sines + modelled noise against speech: LSD ----
 "$B/tfr-resynth" sp.noise -o sp_n.wav
@@ -132,7 +134,7 @@ echo "speech: sines + modelled noise: $(cat spn.snr)"
 "$SNR" "$speech" sp_bw.wav > spbw.snr
 echo "speech: LSD of sines alone $(fig lsd sps.snr) dB, of sines with bandwidth-enhanced noise $(fig lsd spbw.snr) dB"
 atmost "speech: LSD of sines + modelled noise (target 7.3 dB)" "$(fig lsd spn.snr)" 7.3
-atmost "speech: LSD of sines + modelled noise (achieved 3.92 dB)" "$(fig lsd spn.snr)" 4.1
+atmost "speech: LSD of sines + modelled noise (achieved 3.79 dB)" "$(fig lsd spn.snr)" 3.9
 # an edited envelope (times twice as long) plays twice as long
 awk -F'\t' -v OFS='\t' '/^#/ { if ($0 ~ /^# source_frames=/) $0 = "# source_frames=441004"; print; next } { $1 *= 2; print }' sp.noise |
 	"$B/tfr-resynth" -o sp_n2.wav

@@ -44,7 +44,7 @@ static void usage(void)
 "                           (bandwidth off unless -B on is given)\n"
 "      --stochastic=FILE    with --residual: write the residual's\n"
 "                           spectral envelope to FILE as a noise stream\n"
-"      --bands=N            bands of that envelope (default 64)\n"
+"      --bands=N            bands of that envelope (default 128)\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -v, --verbose            print what was made on stderr\n"
 "  -h, --help               show this help and exit\n"
@@ -123,7 +123,7 @@ static void parse(int argc, char **argv, options *o)
 	if (o->residual && !o->have_bandwidth)
 		o->p.bandwidth = 0;  /* SMS's sinusoids, without noise */
 	if (!o->bands)
-		o->bands = 64;
+		o->bands = 128;
 }
 
 /*

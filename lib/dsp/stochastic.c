@@ -51,7 +51,7 @@ void tfr_stochastic_params_default(tfr_stochastic_params *p)
 	p->sample_rate = 44100;
 	p->window = 0;
 	p->hop = 0;
-	p->bands = 64;
+	p->bands = 128;
 }
 
 int tfr_stochastic_check(const tfr_stochastic_params *p, tfr_diag *d)

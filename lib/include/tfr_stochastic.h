@@ -65,9 +65,13 @@ typedef struct {
 	size_t window;       /* samples, even, >= 16 (0: default,
 	                        tfr_stochastic_window) */
 	size_t hop;          /* samples, <= window (0: a quarter window) */
-	size_t bands;        /* per frame, >= 1 (default 64); fewer when
-	                        the window has too few bins for them (two
-	                        bins each at least) */
+	size_t bands;        /* per frame, >= 1 (default 128: 87 at 1024
+	                        samples); fewer when the window has too
+	                        few bins for them (two bins each at least).
+	                        More bands follow the residual closer (18
+	                        recordings, median log-spectral distance of
+	                        sines + noise: 32 bands 4.16 dB, 64 3.91,
+	                        128 3.78, 512 3.63) in a longer stream */
 } tfr_stochastic_params;
 
 void tfr_stochastic_params_default(tfr_stochastic_params *p);
