@@ -3,3 +3,4 @@
 tfr_unit_test(test_bpgrid test_bpgrid.c)
 tfr_unit_test(test_sdif test_sdif.c)
 tfr_unit_test(test_spear test_spear.c)
+tfr_tool_test(tool_gzip tool_gzip.sh)

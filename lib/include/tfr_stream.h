@@ -96,6 +96,12 @@ typedef struct tfr_stream_writer tfr_stream_writer;
 tfr_stream_writer *tfr_stream_writer_new(FILE *fp, const tfr_schema *s,
                                          const tfr_meta *meta, tfr_diag *d);
 
+/* Write gzip-compressed text at level (1-9; 6 is gzip's default):
+ * before anything is written. TFR_OK, TFR_EINVAL (too late, a bad
+ * level), TFR_ENOMEM. The reader takes gzip input by its magic bytes,
+ * whatever it is called. */
+int tfr_stream_writer_gzip(tfr_stream_writer *w, int level);
+
 /* Write the header now (idempotent). TFR_OK or TFR_EIO. */
 int tfr_stream_write_header(tfr_stream_writer *w);
 

@@ -10,6 +10,7 @@
 #include "tfr_meta.h"
 #include "tfr_number.h"
 #include "tfr_stream.h"
+#include "gzio.h"
 
 #include <float.h>
 #include <math.h>
@@ -46,6 +47,8 @@ struct tfr_stream_reader {
 	size_t frame_n, frame_cap;
 	char *ahead;
 	int have_ahead;
+	int gz;               /* the input is gzip-compressed text */
+	tfr_gz_in gzin;
 	tfr_diag diag;
 };
 
@@ -73,6 +76,8 @@ void tfr_stream_reader_free(tfr_stream_reader *r)
 	for (size_t i = 0; i < r->ncolumns; i++)
 		free(r->columns[i]);
 	tfr_meta_free(r->meta);
+	if (r->gz)
+		tfr_gz_in_end(&r->gzin);
 	free(r->frame);
 	free(r->ahead);
 	free(r->buf);
@@ -106,7 +111,24 @@ static int refill(tfr_stream_reader *r)
 		r->end -= r->start;
 		r->start = 0;
 	}
+	if (r->gz) {
+		long got = tfr_gz_in_read(&r->gzin, r->fp, r->buf + r->end, BUFSIZE - r->end);
+		if (got < 0)
+			return tfr_diag_set(&r->diag, (int)got, got == TFR_EIO ? "read error"
+			                    : "gzip data corrupt or cut short");
+		r->end += (size_t)got;
+		if (got == 0)
+			r->eof = 1;
+		return got > 0;
+	}
 	size_t got = fread(r->buf + r->end, 1, BUFSIZE - r->end, r->fp);
+	if (r->lineno == 0 && r->end == 0 && tfr_gz_magic(r->buf, got)) {
+		/* gzip: what was read is the start of the compressed data */
+		if (tfr_gz_in_start(&r->gzin, r->buf, got) != TFR_OK)
+			return tfr_diag_set(&r->diag, TFR_ENOMEM, NULL);
+		r->gz = 1;
+		return refill(r);
+	}
 	r->end += got;
 	if (got == 0) {
 		if (ferror(r->fp))

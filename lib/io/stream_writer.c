@@ -8,6 +8,7 @@
 #include "tfr_meta.h"
 #include "tfr_number.h"
 #include "tfr_stream.h"
+#include "gzio.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ struct tfr_stream_writer {
 	size_t line_max;     /* longest record line */
 	int header_done;
 	int failed;
+	int gz;              /* compressing (tfr_stream_writer_gzip) */
+	tfr_gz_out gzout;
 };
 
 tfr_stream_writer *tfr_stream_writer_new(FILE *fp, const tfr_schema *s,
@@ -71,11 +74,32 @@ tfr_stream_writer *tfr_stream_writer_new(FILE *fp, const tfr_schema *s,
 	return w;
 }
 
+/* The buffer out (through gzip, with flush as zlib's). */
+static void drain_as(tfr_stream_writer *w, int flush)
+{
+	if (w->gz) {
+		if ((w->used || flush != Z_NO_FLUSH) &&
+		    tfr_gz_out_write(&w->gzout, w->fp, w->buf, w->used, flush) != TFR_OK)
+			w->failed = 1;
+	} else if (w->used && fwrite(w->buf, 1, w->used, w->fp) != w->used) {
+		w->failed = 1;
+	}
+	w->used = 0;
+}
+
 static void drain(tfr_stream_writer *w)
 {
-	if (w->used && fwrite(w->buf, 1, w->used, w->fp) != w->used)
-		w->failed = 1;
-	w->used = 0;
+	drain_as(w, Z_NO_FLUSH);
+}
+
+int tfr_stream_writer_gzip(tfr_stream_writer *w, int level)
+{
+	if (w->header_done || w->used || w->gz || level < 1 || level > 9)
+		return TFR_EINVAL;
+	if (tfr_gz_out_start(&w->gzout, level) != TFR_OK)
+		return TFR_ENOMEM;
+	w->gz = 1;
+	return TFR_OK;
 }
 
 /* Append a string, in pieces if it is longer than the buffer. */
@@ -190,7 +214,7 @@ int tfr_stream_write_trailer(tfr_stream_writer *w, const char *key,
 
 int tfr_stream_flush(tfr_stream_writer *w)
 {
-	drain(w);
+	drain_as(w, Z_SYNC_FLUSH);
 	if (fflush(w->fp) != 0 || ferror(w->fp))
 		w->failed = 1;
 	return w->failed ? TFR_EIO : TFR_OK;
@@ -201,6 +225,11 @@ int tfr_stream_writer_close(tfr_stream_writer *w)
 	if (!w)
 		return TFR_OK;
 	tfr_stream_write_header(w);
+	if (w->gz) {
+		drain_as(w, Z_FINISH);
+		tfr_gz_out_end(&w->gzout);
+		w->gz = 0;
+	}
 	int e = tfr_stream_flush(w);
 	tfr_meta_free(w->meta);
 	free(w->buf);

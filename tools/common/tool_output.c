@@ -248,6 +248,11 @@ tfr_stream_writer *tool_stream_create(tool_output *o, const tfr_schema *s,
 	tfr_meta_free(m);
 	if (!w)
 		tool_die_diag(o->label, &d);
+	/* a name ending in .gz gets what it says: gzip (gzip's level 6) */
+	size_t n = strlen(o->label);
+	if (n > 3 && !strcmp(o->label + n - 3, ".gz") &&
+	    tfr_stream_writer_gzip(w, 6) != TFR_OK)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	return w;
 }
 
