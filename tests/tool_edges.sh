@@ -197,6 +197,23 @@ cp a.wav "$nl"
 expect_status 0 "$B/tfr-reassign" -t -20 "$nl"
 grep -qx '# source=a b.wav' out.txt || fail "a file name with a newline: $(grep '# source' out.txt)"
 
+# PNG on a full disk or a closed descriptor: the tool's one line, none
+# of libpng's ("libpng error: Write Error", "No IDATs written into file")
+for c in "tfr-image -o - a.wav" "tfr-hyper -F png -o - a.wav"; do
+	for how in "> /dev/full" ">&-"; do
+		set +e
+		sh -c "$B/$c $how" 2> err.txt
+		got=$?
+		set -e
+		[ $got -eq 1 ] || fail "$c $how: exit $got"
+		[ "$(wc -l < err.txt)" -eq 1 ] && grep -q "^${c%% *}: stdout: write error: " err.txt ||
+			fail "$c $how: stderr: $(cat err.txt)"
+	done
+	expect_error 1 "${c%% *}: /dev/full: write error: No space left on device" \
+		sh -c "$B/$(echo "$c" | sed 's| - a.wav| /dev/full a.wav|; s|-F png -o /dev/full|-F png -o /dev/full|')"
+	[ "$(wc -l < err.txt)" -eq 1 ] || fail "$c on /dev/full: $(cat err.txt)"
+done
+
 # integer options take no blanks; -P output is checked like --help
 expect_error 2 "tfr-sdelay: --fft-size: ' 128' is not a whole number" "$B/tfr-sdelay" --fft-size ' 128' a.wav
 expect_error 2 "tfr-reassign: --fft-size: '4096 ' is not a whole number" "$B/tfr-reassign" -n '4096 ' a.wav

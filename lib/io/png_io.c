@@ -16,7 +16,22 @@ struct tfr_png {
 
 /* libpng reports errors by longjmp; these wrappers turn that into codes.
  * Nothing with automatic storage is modified between setjmp and the
- * longjmp, so the jump is well defined. */
+ * longjmp, so the jump is well defined. libpng's own handlers would
+ * also print ("libpng error: Write Error", "No IDATs written into
+ * file") on standard error, which a library must not: these jump
+ * silently and drop warnings, and the caller says what failed. */
+static void png_quiet_error(png_structp png, png_const_charp msg)
+{
+	(void)msg;
+	png_longjmp(png, 1);
+}
+
+static void png_quiet_warning(png_structp png, png_const_charp msg)
+{
+	(void)png;
+	(void)msg;
+}
+
 /* A PNG keyword: 1 to 79 printable characters, no blank at either end
  * and no two in a row (PNG 1.2, 4.2.3). */
 static int good_key(const char *k)
@@ -88,8 +103,8 @@ static int start(tfr_png **out, FILE *f, size_t width, size_t height,
 		return TFR_ENOMEM;
 	}
 	p->width = width;
-	p->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL,
-	                                 NULL);
+	p->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
+	                                 png_quiet_error, png_quiet_warning);
 	if (p->png)
 		p->info = png_create_info_struct(p->png);
 	if (!p->png || !p->info) {
