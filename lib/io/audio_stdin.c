@@ -223,6 +223,11 @@ int tfr_audio_open_failed(tfr_diag *d, int empty)
 	if (e && strstr(e, "SF_INFO struct incomplete"))
 		return tfr_diag_set(d, TFR_EAUDIO, "the header's sample rate or "
 		                    "channel count is not valid");
+	/* what libsndfile says when a decoder (libmpg123 on a stream of one
+	 * MPEG frame) could not start: not about the file's existence */
+	if (e && strstr(e, "File does not exist or is not a regular file"))
+		return tfr_diag_set(d, TFR_EAUDIO, "the audio cannot be decoded "
+		                    "(a damaged or too short stream?)");
 	return tfr_diag_set(d, TFR_EAUDIO, e && *e ? e : "not a readable audio file");
 }
 

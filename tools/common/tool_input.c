@@ -2,6 +2,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,6 +67,48 @@ static void refuse_stream(const char *label, const unsigned char *head, size_t n
 
 enum { HEAD_LINE = 64 };
 
+/*
+ * libsndfile's decoders may print on standard error themselves
+ * (libmpg123, on a stream of one MPEG frame: "[src/libmpg123/parse.c:
+ * do_readahead():1140] warning: ..."), and neither lets a caller turn
+ * that off; a tool's stderr holds its own line only. Around the calls
+ * into libsndfile that open and decode, stdio's stderr points at
+ * /dev/null (glibc lets stderr be assigned; elsewhere nothing changes).
+ * The audio is opened and read by one thread, which prints nothing
+ * meanwhile.
+ */
+static FILE *quiet(void)
+{
+	FILE *saved = stderr;
+#ifdef __GLIBC__
+	static FILE *null;
+	if (!null) {
+		/* above 2: with stdout or stderr closed, /dev/null must not
+		 * take their place (the output would vanish into it) */
+		int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0 && fd <= 2) {
+			int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+			close(fd);
+			fd = high;
+		}
+		if (fd >= 0 && !(null = fdopen(fd, "w")))
+			close(fd);
+	}
+	if (null)
+		stderr = null;
+#endif
+	return saved;
+}
+
+static void loud(FILE *saved)
+{
+#ifdef __GLIBC__
+	stderr = saved;
+#else
+	(void)saved;
+#endif
+}
+
 tfr_audio_in *tool_audio_open(const char *path)
 {
 	refuse_terminal(path);
@@ -78,7 +121,11 @@ tfr_audio_in *tool_audio_open(const char *path)
 		FILE *f = fopen(path, "rb");
 		if (f) {  /* (a file that cannot be opened: the reader says why) */
 			n = fread(head, 1, sizeof head, f);
+			int err = ferror(f);
 			fclose(f);
+			if (n == 0 && !err)  /* (as /dev/null: said as a pipe's) */
+				tool_die(TOOL_EXIT_FAIL, "%s: empty input (no audio file)",
+				         audio_label);
 			refuse_stream(audio_label, head, n);
 		}
 	} else if (nprobed) {  /* tool_input_is_stream took a byte: not '#' */
@@ -97,10 +144,15 @@ tfr_audio_in *tool_audio_open(const char *path)
 		}
 		if (got < 0)
 			tool_die(TOOL_EXIT_FAIL, "stdin: %s", strerror(errno));
+		/* nothing at all (a pipe closed at once, < /dev/null) */
+		if (n == 0)
+			tool_die(TOOL_EXIT_FAIL, "stdin: empty input (no audio file)");
 		refuse_stream(audio_label, head, n);
 	}
+	FILE *q = quiet();
 	tfr_audio_in *in = std ? tfr_audio_in_new_probed(head, n, &d)
 	                       : tfr_audio_in_new(path, &d);
+	loud(q);
 	if (!in)
 		tool_die_diag(tool_input_label(path), &d);
 	return in;
@@ -117,13 +169,19 @@ static long checked(tfr_audio_in *in, long got)
 
 long tool_audio_read(tfr_audio_in *in, float *buf, size_t nframes)
 {
-	return checked(in, tfr_audio_in_read(in, buf, nframes));
+	FILE *q = quiet();
+	long got = tfr_audio_in_read(in, buf, nframes);
+	loud(q);
+	return checked(in, got);
 }
 
 long tool_audio_read_mono(tfr_audio_in *in, float *buf, size_t nframes,
                           int channel)
 {
-	return checked(in, tfr_audio_in_read_mono(in, buf, nframes, channel));
+	FILE *q = quiet();
+	long got = tfr_audio_in_read_mono(in, buf, nframes, channel);
+	loud(q);
+	return checked(in, got);
 }
 
 tfr_stream_reader *tool_stream_open(const char *path, const tfr_schema *expect)
