@@ -100,7 +100,7 @@ expect_error 1 "tfr-reassign: text.wav: Format not recognised." "$R" -o gone.poi
 [ ! -e gone.points ] || fail "failed run left its output file"
 
 # Bad input: one line, exit 1.
-expect_error 1 "tfr-reassign: stdin: Format not recognised." sh -c "\"$R\" < /dev/null"
+expect_error 1 "tfr-reassign: stdin: empty input (no audio file)" sh -c "\"$R\" < /dev/null"
 expect_error 1 "tfr-reassign: missing.wav: No such file or directory" "$R" missing.wav
 "$TFR_GENSIG" -d 0 -o empty.wav
 expect_error 1 "tfr-reassign: empty.wav: no audio samples in the input" "$R" empty.wav
