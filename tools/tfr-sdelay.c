@@ -122,9 +122,7 @@ static void parse(int argc, char **argv, options *o)
 			o->output = arg;
 	}
 	o->input = tool_input_operand(argc, argv);
-	if (o->p.fft_size % 2)
-		tool_usage_error("--fft-size: %zu is odd (the real FFT needs an even size)",
-		                 o->p.fft_size);
+	o->p.fft_size = tool_fft_size("fft-size", (long long)o->p.fft_size);
 }
 
 /* The hop in samples, once the sample rate is known (0: not yet). */

@@ -300,9 +300,27 @@ double tool_parse_level(const char *opt, const char *arg, int allow_inf)
 tfr_window_spec tool_parse_window(const char *opt, const char *arg)
 {
 	tfr_window_spec w;
-	if (tfr_window_parse(arg, &w) != TFR_OK)
-		tool_usage_error("--%s: unknown window '%s'", opt, arg);
-	return w;
+	if (tfr_window_parse(arg, &w) == TFR_OK)
+		return w;
+	/* a known window with a parameter out of range or not its own:
+	 * said with the range */
+	const char *colon = strchr(arg, ':');
+	if (colon) {
+		char base[32];
+		size_t n = (size_t)(colon - arg);
+		snprintf(base, sizeof base, "%.*s", (int)(n < sizeof base ? n : 0), arg);
+		if (!strcmp(base, "kaiser"))
+			tool_usage_error("--%s: '%s': kaiser takes a beta in [0, %g] or a "
+			                 "side-lobe level in [0, 395] dB (kaiser:90dB)",
+			                 opt, arg, TFR_KAISER_MAX_BETA);
+		if (!strcmp(base, "gaussian"))
+			tool_usage_error("--%s: '%s': gaussian takes a sigma in samples, "
+			                 "a finite number of at least %g", opt, arg,
+			                 TFR_GAUSSIAN_MIN_SIGMA);
+		if (base[0] && tfr_window_parse(base, &w) == TFR_OK)
+			tool_usage_error("--%s: '%s': %s takes no parameter", opt, arg, base);
+	}
+	tool_usage_error("--%s: unknown window '%s'", opt, arg);
 }
 
 int tool_parse_choice(const char *opt, const char *arg,
@@ -352,4 +370,29 @@ size_t tool_samples(const char *opt, tfr_quantity q, double rate, size_t min)
 		tool_usage_error("--%s: %.0f samples is too long (at most %d)", opt,
 		                 n, TFR_MAX_FFT_SIZE);
 	return (size_t)n;
+}
+
+/* The largest prime factor of n (n >= 1). */
+static long long largest_prime_factor(long long n)
+{
+	long long p = 1;
+	for (long long f = 2; f * f <= n; f++)
+		while (n % f == 0) {
+			p = f;
+			n /= f;
+		}
+	return n > 1 ? n : p;
+}
+
+size_t tool_fft_size(const char *opt, long long n)
+{
+	if (n % 2)
+		tool_usage_error("--%s: %lld is odd (the real FFT needs an even size)",
+		                 opt, n);
+	size_t m = tfr_fft_size_for((size_t)n);
+	if (m != (size_t)n)
+		tool_warn("--%s: %lld has the prime factor %lld, which makes the FFT "
+		          "slow: using %zu (the next size of factors 2, 3 and 5)",
+		          opt, n, largest_prime_factor(n), m);
+	return m;
 }

@@ -108,6 +108,14 @@ size_t tool_parse_list(const char *opt, const char *arg, double *out,
  * the value it resolved to). */
 size_t tool_samples(const char *opt, tfr_quantity q, double rate, size_t min);
 
+/* An FFT size given as option opt (even, at most TFR_MAX_FFT_SIZE): one
+ * with a prime factor above 5 is slow (KissFFT's generic butterfly:
+ * -n 8006 = 2 x 4003 took 1600 times as long as -n 8000), so it is
+ * rounded up to the next even size of factors 2, 3 and 5 (as the
+ * default sizes are: tfr_fft_size_for) with a note on stderr. An odd
+ * size is a usage error. */
+size_t tool_fft_size(const char *opt, long long n);
+
 /* ---- input ---- */
 
 /* "stdin" for NULL or "-", else path: the input's name in messages. */
@@ -366,6 +374,16 @@ void tool_meta_set(tfr_meta *m, const char *key, const char *fmt, ...)
  * source (the input's name), source_frames (when known),
  * source_channels. */
 tfr_meta *tool_audio_provenance(const char *input, const tfr_audio_info *ai);
+
+/* The most pictures one run writes with --page (tfr-image, tfr-hyper):
+ * 10000, 5.6 hours of pages of 2 s. More is refused: up front when the
+ * input's length (or --duration) is known, a usage error naming --page
+ * (pages: the count it would make, page: its length in s); else when
+ * the page past the last allowed would be written (tool_pages_exceeded:
+ * exit 1). */
+#define TOOL_MAX_PAGES 10000
+void tool_check_pages(double pages, double page);
+_Noreturn void tool_pages_exceeded(double page);
 
 /* NAME-0001.png for page k (from 0) of output NAME.png or NAME: four
  * digits, more when npages (-1: not known) needs them. */

@@ -69,10 +69,7 @@ void tool_analysis_resolve(const tool_analysis *a, double fs,
 		if (a->fft_size < (long long)p->window_length)
 			tool_usage_error("--fft-size: %lld is smaller than the window (%zu samples)",
 			                 a->fft_size, p->window_length);
-		if (a->fft_size % 2)
-			tool_usage_error("--fft-size: %lld is odd (the real FFT needs an even size)",
-			                 a->fft_size);
-		p->fft_size = (size_t)a->fft_size;
+		p->fft_size = tool_fft_size("fft-size", a->fft_size);
 	} else {
 		p->fft_size = tfr_fft_size_for(p->window_length);
 		if (p->fft_size > TFR_MAX_FFT_SIZE)

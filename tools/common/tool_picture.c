@@ -141,6 +141,21 @@ tfr_meta *tool_audio_provenance(const char *input, const tfr_audio_info *ai)
 	return m;
 }
 
+void tool_check_pages(double pages, double page)
+{
+	if (pages > TOOL_MAX_PAGES)
+		tool_usage_error("--page: %g s makes %.0f pictures of this input: at "
+		                 "most %d (a longer --page, or a shorter --duration)",
+		                 page, pages, TOOL_MAX_PAGES);
+}
+
+void tool_pages_exceeded(double page)
+{
+	tool_die(TOOL_EXIT_FAIL, "--page: the input is longer than %d pages of "
+	         "%g s, the most one run writes (a longer --page, or --duration)",
+	         TOOL_MAX_PAGES, page);
+}
+
 void tool_page_path(const char *output, long long k, long long npages, char *buf,
                     size_t size)
 {
@@ -269,6 +284,9 @@ tool_matrix *tool_matrix_open(const tool_matrix_params *p)
 			                 tool_output_label(o->out));
 		m->n++;
 	}
+	if (p->page && p->columns)
+		tool_check_pages(ceil((double)p->columns / (double)p->page),
+		                 (double)p->page * p->dt);
 	return m;
 }
 
@@ -303,6 +321,8 @@ static void put_pictures(tool_matrix *m, const float *const *E, size_t n)
 	pp.nlayers = p->nlayers;
 	pp.time_first = p->t0 + (double)m->cols * p->dt;
 	pp.time_last = pp.time_first + (double)(w - 1) * p->dt;
+	if (p->page && m->page >= TOOL_MAX_PAGES)
+		tool_pages_exceeded((double)p->page * p->dt);
 	tfr_meta *text = page_text(m);
 	pp.text = p->bare ? NULL : text;
 	for (size_t i = 0; i < m->n; i++) {

@@ -39,10 +39,17 @@ void image_resolve_time(const options *o, geometry *g, double length)
 	double span;
 	if (o->look.have_page) {
 		span = o->look.page;
-		if (o->look.have_duration)
-			g->npages = (long long)ceil(o->look.duration / o->look.page - 1e-9);
-		else if (isfinite(length))
-			g->npages = (long long)ceil((length - o->look.start) / o->look.page - 1e-9);
+		double np = o->look.have_duration ? o->look.duration / o->look.page
+		          : isfinite(length) ? (length - o->look.start) / o->look.page : -1;
+		if (np >= 0) {
+			np = ceil(np - 1e-9);
+			tool_check_pages(np, o->look.page);
+			g->npages = (long long)np;
+		}
+		/* (a pipe's length is not known: at least no page of nothing) */
+		if (g->fs > 0 && o->look.page < 1 / g->fs)
+			tool_usage_error("--page: %g s is shorter than one sample (%g s)",
+			                 o->look.page, 1 / g->fs);
 	} else if (o->look.have_duration) {
 		span = o->look.duration;
 	} else {
@@ -185,6 +192,8 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 	char path[4096];
 	const char *name = o->output;
 	if (pl->g.paged) {
+		if (k >= TOOL_MAX_PAGES)  /* a pipe of unknown length */
+			tool_pages_exceeded(pl->g.span);
 		tool_page_path(o->output, k, pl->g.npages, path, sizeof path);
 		name = path;
 		tool_check_output(name, o->input);
