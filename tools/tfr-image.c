@@ -506,6 +506,11 @@ static void run_audio(const options *o, tool_output *out)
 		hold_audio(&a);
 		length = (double)a.nheld / ai->sample_rate;
 	}
+	/* a header and no samples: said as every audio tool says it, not
+	 * as a --start beyond the end (an option never given) */
+	if (length == 0)
+		tool_die(TOOL_EXIT_FAIL, "%s: no audio samples in the input",
+		         tool_input_label(o->input));
 	image_resolve_time(o, &pl.g, length);
 	overlay ov;
 	if (o->overlay)

@@ -72,8 +72,12 @@ static void parse(int argc, char **argv, options *o)
 			            ? TFR_PEAKS_MAGNITUDE : TFR_PEAKS_CONVERGENCE;
 		else if (!strcmp(opt, "threshold"))
 			o->p.threshold_db = tool_parse_level(opt, arg, 0);
-		else if (!strcmp(opt, "fade"))
+		else if (!strcmp(opt, "fade")) {
 			o->p.fade_db = tool_parse_level(opt, arg, 0);
+			if (!(o->p.fade_db >= 0))
+				tool_usage_error("--fade: %s is below 0 dB (a fade of 0 dB "
+				                 "or more above the floor)", arg);
+		}
 		else if (!strcmp(opt, "min-freq")) {
 			o->minf = tool_parse_freq(opt, arg);
 			o->have_minf = 1;

@@ -168,6 +168,11 @@ static void resolve(options *o, const tfr_stream_reader *r)
 	int plain = p->link == TFR_TRACK_NEAREST;
 	p->min_duration = o->have_min_dur ? o->min_dur.value
 	                : plain ? 0 : 2 * p->frame_period;
+	/* the tracker's bound, said in the option's terms */
+	if (o->have_min_dur && !(p->min_duration <= 1e6 * p->frame_period))
+		tool_usage_error("--min-duration: %g s is more than 10^6 frames "
+		                 "(%g s at this stream's hop)", p->min_duration,
+		                 1e6 * p->frame_period);
 	/* no range gate by default: 40 dB below the loudest took away what
 	 * ears hear (a flute 23 dB too quiet at 6-11 kHz; log-spectral
 	 * distance 6.8 -> 4.6 dB without it); tfr-peaks' floor (-90 dBFS)

@@ -62,6 +62,22 @@ static double to_core(const tfr_sdelay_params *p, int kind, double v)
 	return v;
 }
 
+/* The largest even FFT size of factors 2, 3 and 5 that some hop allows
+ * with this many channels (channels x size at most the work's bound). */
+static size_t max_fft(int channels)
+{
+	size_t best = 2, lim = (size_t)(TFR_SDELAY_MAX_WORK / channels);
+	for (size_t n = 2; n <= lim && n <= TFR_MAX_FFT_SIZE; n += 2) {
+		size_t m = n;
+		while (m % 2 == 0) m /= 2;
+		while (m % 3 == 0) m /= 3;
+		while (m % 5 == 0) m /= 5;
+		if (m == 1)
+			best = n;
+	}
+	return best;
+}
+
 static int bad_value(tfr_diag *d, const tfr_freqmap *m, size_t i,
                      const char *fmt, double v, const char *limit)
 {
@@ -80,6 +96,15 @@ int tfr_sdelay_check_map(const tfr_sdelay_params *p, int kind,
 			double sec = p->delay_frames ? v * (double)p->hop / p->sample_rate : v;
 			if (v < 0)
 				return bad_value(d, m, i, "negative delay %g%s", v, "");
+			if (sec > TFR_SDELAY_MAX_DELAY && p->delay_frames) {
+				/* frames (-D): the maximum in frames, and what they are */
+				tfr_diag_setf(d, TFR_EINVAL, "delay %g frames (%.6g s) above "
+				              "the maximum of %.0f frames (60 s at a hop of "
+				              "%zu samples)", v, sec,
+				              floor(TFR_SDELAY_MAX_DELAY * p->sample_rate /
+				                    (double)p->hop), p->hop);
+				return tfr_diag_at(d, (long)m->line[i], (long)m->col[i]);
+			}
 			if (sec > TFR_SDELAY_MAX_DELAY)
 				return bad_value(d, m, i, "delay %g above the maximum of %s",
 				                 v, "60 s");
@@ -149,6 +174,14 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 	}
 	/* what a small input could otherwise cost without bound */
 	double n = (double)p->fft_size, ch = (double)p->channels;
+	/* the hop is at most the FFT size: some sizes no hop allows */
+	if (ch * n > TFR_SDELAY_MAX_WORK)
+		return tfr_diag_setf(d, TFR_EINVAL, "FFT size %zu is too large for "
+		                     "%d channel%s: at most %zu (channels x FFT size x "
+		                     "FFT size / hop is at most 2^25, the hop at most "
+		                     "the FFT size)", p->fft_size, p->channels,
+		                     p->channels == 1 ? "" : "s",
+		                     max_fft(p->channels));
 	if (ch * n * n / (double)p->hop > TFR_SDELAY_MAX_WORK) {
 		double hmin = ceil(ch * n * n / TFR_SDELAY_MAX_WORK);
 		return tfr_diag_setf(d, TFR_EINVAL, "hop %zu is too small for FFT "

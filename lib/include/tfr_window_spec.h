@@ -33,9 +33,13 @@ typedef struct {
 /*
  * Parse a window name: "hann", "hamming", "blackman", "blackman-harris",
  * "rectangular", "kaiser[:BETA]" or "kaiser:ATTdB" (side-lobe level, e.g.
- * "kaiser:90dB"), "gaussian[:SIGMA]" (sigma in samples).
+ * "kaiser:90dB"), "gaussian[:SIGMA]" (sigma in samples). Kaiser's beta
+ * is at most TFR_KAISER_MAX_BETA (a level at most 395 dB), Gaussian's
+ * sigma at least TFR_GAUSSIAN_MIN_SIGMA samples.
  * Returns TFR_OK or TFR_EINVAL.
  */
+#define TFR_KAISER_MAX_BETA 50.0
+#define TFR_GAUSSIAN_MIN_SIGMA 0.5
 int tfr_window_parse(const char *name, tfr_window_spec *spec);
 
 /* The canonical name of spec, e.g. "kaiser:8.6" (static storage in buf). */

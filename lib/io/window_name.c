@@ -54,13 +54,19 @@ int tfr_window_parse(const char *name, tfr_window_spec *spec)
 			if (colon) {
 				double v;
 				int r = parse_param(colon + 1, "dB", &v);
-				if (!r || v > 50 * (r == 1) + 400 * (r == 2))
+				if (!r)
 					return TFR_EINVAL;
+				/* beta at most 50 (the window's I0 stays in range),
+				 * a side-lobe level at most 395 dB (beta 49.9) */
 				spec->param = r == 2 ? tfr_kaiser_beta_for_sidelobe(v) : v;
+				if (!(spec->param <= TFR_KAISER_MAX_BETA))
+					return TFR_EINVAL;
 			}
 		} else if (spec->type == TFR_WINDOW_GAUSSIAN) {
+			/* at least half a sample: narrower, every sample of a
+			 * window of odd length is 0 (gaussian:1e-3) */
 			if (colon && (!parse_param(colon + 1, NULL, &spec->param) ||
-			              spec->param <= 0))
+			              !(spec->param >= TFR_GAUSSIAN_MIN_SIGMA)))
 				return TFR_EINVAL;
 		} else if (colon) {
 			return TFR_EINVAL;
