@@ -63,6 +63,10 @@ mk_silence_wav() { "$G" -d 0.3 -b 16 -o silence.wav; }
 mk_square_wav() { { wavhdr 1 44100 1 16 17640; rep 441 '\377\177\377\177\377\177\377\177\377\177\377\177\377\177\377\177\377\177\377\177\000\200\000\200\000\200\000\200\000\200\000\200\000\200\000\200\000\200\000\200'; } > square.wav; }
 mk_1sample_wav() { { wavhdr 1 44100 1 16 2; printf '\000\100'; } > 1sample.wav; }
 mk_text_wav() { echo "this is not audio" > text.wav; }
+# 26 bytes that look like one MPEG frame: libmpg123 (under libsndfile)
+# printed "[src/libmpg123/parse.c:do_readahead():1140] warning: ..."
+# before the tool's own line
+mk_mpeg26_mp3() { { printf '\377\373\220\144'; rep 22 '\000'; } > mpeg26.mp3; }
 mk_s001_wav() { "$G" -d 0.01 -o s001.wav sine:440:0.5; }
 mk_s01_wav() { "$G" -d 0.1 -o s01.wav sine:440:0.5; }
 # FLAC needs sox: its cases are left out without it
@@ -208,6 +212,8 @@ check_output() {
 			echo "output unreadable: $(cat check.txt)" ;;
 	tfr-hyper)
 		[ "$(head -c 6 out.bin | tail -c 5)" = NUMPY ] || echo "not an .npy file" ;;
+	tfr-image)
+		[ "$(head -c 4 out.bin | tail -c 3)" = PNG ] || echo "not a PNG" ;;
 	tfr-convert)
 		case " $2 " in
 		*" -F "*) ;;
@@ -245,6 +251,7 @@ run_case() {
 	file) label=$in; desc="$t $opts $in" ;;
 	pipe) label=stdin; desc="cat $in | $t $opts" ;;
 	none) label=; desc="$t $opts" ;;
+	redirect) label=stdin; desc="$t $opts < $in" ;;
 	esac
 	[ -z "$TIMES" ] || t0=$(date +%s%N)
 	set +e
@@ -252,6 +259,7 @@ run_case() {
 	file) limited $cmd "$in" > out.bin 2> err.txt ;;
 	pipe) cat "$in" | limited $cmd > out.bin 2> err.txt ;;
 	none) limited $cmd > out.bin 2> err.txt ;;
+	redirect) limited $cmd < "$in" > out.bin 2> err.txt ;;
 	esac
 	got=$?
 	set -e
@@ -289,7 +297,8 @@ run_case() {
 # The table: one case per line, fields separated by '|':
 #   TOOL | INPUT | HOW | OPTIONS | STATUS | MESSAGE
 # INPUT is made by mk_INPUT ("-": none); HOW is file (the input is the
-# last operand), pipe (cat INPUT | TOOL) or none; OPTIONS "-" for none;
+# last operand), pipe (cat INPUT | TOOL), redirect (TOOL < INPUT) or
+# none; OPTIONS "-" for none;
 # STATUS the exit status; MESSAGE the first line of stderr after "TOOL: "
 # ("@" for the input's name or "stdin", "{bar}" for '|', "-" for no
 # message), the only line but for a usage error's --help hint. A case
@@ -325,6 +334,12 @@ table <<EOF
 $t | empty        | file | $O | 1 | @: empty input (no audio file)
 $t | empty        | pipe | $O | 1 | @: empty input (no audio file)
 $t | text.wav     | file | $O | 1 | @: Format not recognised.
+# nothing at all, from a device as from a pipe
+$t | /dev/null    | redirect | $O | 1 | @: empty input (no audio file)
+$t | /dev/null    | file | $O | 1 | @: empty input (no audio file)
+# libmpg123's own warning kept off stderr; what failed said plainly
+$t | mpeg26.mp3   | file | $O | 1 | @: the audio cannot be decoded (a damaged or too short stream?)
+$t | mpeg26.mp3   | pipe | $O | 1 | @: the audio cannot be decoded (a damaged or too short stream?)
 $t | hdronly.wav  | file | $O | 1 | @: $NOSAMPLES
 $t | hdronly.wav  | pipe | $O | 1 | @: $NOSAMPLES
 $t | trunc.wav    | file | $O | 1 | @: $TRUNC
@@ -419,7 +434,12 @@ tfr-sdelay   | s001.wav | file | -d 60                | 0 | -
 tfr-sdelay   | s001.wav | file | -d 60.5              | 2 | delay map '60.5': column 1: delay 60.5 above the maximum of 60 s
 tfr-sdelay   | s001.wav | file | -d 60 -H 1           | 2 | the delay lines would take 20692 MB, more than 1024 MB: give a shorter delay, a larger hop or a smaller FFT size
 tfr-sdelay   | ch8.wav  | file | -d 60 -H 64          | 2 | the delay lines would take 2587 MB, more than 1024 MB: give a shorter delay, a larger hop or a smaller FFT size
-tfr-sdelay   | s001.wav | file | -D -d 1e9            | 2 | delay map '1e9': column 1: delay 1e+09 above the maximum of 60 s
+tfr-sdelay   | s001.wav | file | -D -d 1e9            | 2 | delay map '1e9': column 1: delay 1e+09 frames (1.161e+07 s) above the maximum of 5167 frames (60 s at a hop of 512 samples)
+tfr-sdelay   | s001.wav | file | -D -d 5169           | 2 | delay map '5169': column 1: delay 5169 frames (60.012 s) above the maximum of 5167 frames (60 s at a hop of 512 samples)
+tfr-sdelay   | s001.wav | file | -D -d 5167           | 0 | -
+# an FFT size no hop allows with 64 channels (it asked for a hop larger
+# than the FFT)
+tfr-sdelay   | ch64.wav | file | -n 1048576           | 2 | FFT size 1048576 is too large for 64 channels: at most 524288 (channels x FFT size x FFT size / hop is at most 2^25, the hop at most the FFT size)
 tfr-sdelay   | s001.wav | file | -f 1                 | 2 | feedback map '1': column 1: feedback 1 out of range ({bar}fb{bar} < 1)
 tfr-sdelay   | s001.wav | file | -g 61                | 2 | gain map '61': column 1: gain 61 above the maximum (60 dB)
 tfr-sdelay   | s001.wav | file | -T 601               | 2 | tail out of range [0, 600] s
@@ -438,6 +458,48 @@ tfr-sdelay   | s001.wav | file | -d @s01.wav          | 1 | s01.wav:1:1: delay m
 tfr-sdelay   | s001.wav | file | -d /nonexistent      | 1 | /nonexistent: No such file or directory
 tfr-sdelay   | s001.wav | file | -d @zero.map         | 1 | zero.map: No such file or directory
 EOF
+# ---- outputs with a ceiling, FFT sizes, options named as typed ----
+mk_l3_wav() { "$G" -r 8000 -d 3 -b 16 -o l3.wav sine:440:0.5; }
+SLOW="which makes the FFT slow"
+NEXT="(the next size of factors 2, 3 and 5)"
+KAISER="kaiser takes a beta in [0, 50] or a side-lobe level in [0, 395] dB (kaiser:90dB)"
+GAUSS="gaussian takes a sigma in samples, a finite number of at least 0.5"
+PAGES="at most 10000 (a longer --page, or a shorter --duration)"
+table <<EOF
+# a size of a large prime factor: the next 2-3-5 size, said (-n 8006
+# took 16.6 s on 0.5 s, -n 1048578 more than 6 minutes)
+tfr-reassign | s01.wav  | file | -l 2000 -n 8006      | 0 | --fft-size: 8006 has the prime factor 4003, $SLOW: using 8100 $NEXT
+tfr-image    | s01.wav  | file | -l 2000 -n 8006      | 0 | --fft-size: 8006 has the prime factor 4003, $SLOW: using 8100 $NEXT
+tfr-sdelay   | s001.wav | file | -n 1048578           | 0 | --fft-size: 1048578 has the prime factor 174763, $SLOW: using 1049760 $NEXT
+tfr-reassign | s01.wav  | file | -n 8007              | 2 | --fft-size: 8007 is odd (the real FFT needs an even size)
+# a window's parameter out of range: a usage error naming --window and
+# the range (it was "the window cannot be made", exit 1)
+tfr-reassign | s01.wav  | file | -w gaussian:1e-200   | 2 | --window: 'gaussian:1e-200': $GAUSS
+tfr-reassign | s01.wav  | file | -w kaiser:400dB      | 2 | --window: 'kaiser:400dB': $KAISER
+tfr-reassign | s01.wav  | file | -w kaiser:395dB      | 0 | -
+tfr-reassign | s01.wav  | file | -w gaussian:0.5      | 0 | -
+tfr-image    | s01.wav  | file | -w gaussian:1e-3     | 2 | --window: 'gaussian:1e-3': $GAUSS
+tfr-sdelay   | s001.wav | file | -w kaiser:51         | 2 | --window: 'kaiser:51': $KAISER
+tfr-reassign | s01.wav  | file | -w hann:3            | 2 | --window: 'hann:3': hann takes no parameter
+# the option typed, not the library's parameter (fade_db, min_duration)
+tfr-peaks    | a.points | file | --fade -1            | 2 | --fade: -1 is below 0 dB (a fade of 0 dB or more above the floor)
+tfr-track    | a.peaks  | file | --min-duration 1e300 | 2 | --min-duration: 1e+300 s is more than 10^6 frames (4535.15 s at this stream's hop)
+# a WAV without samples into tfr-image: no --start blamed
+tfr-image    | hdronly.wav | file     | -            | 1 | @: $NOSAMPLES
+tfr-image    | hdronly.wav | pipe     | -            | 1 | @: $NOSAMPLES
+tfr-image    | /dev/null   | redirect | -            | 1 | @: empty input
+tfr-image    | mpeg26.mp3  | pipe     | -            | 1 | @: the audio cannot be decoded (a damaged or too short stream?)
+# pages: at most 10000 a run, refused before any is written (0.5 s at
+# --page 1e-6 headed for 500000)
+tfr-image    | s01.wav  | file | --page 1e-6 -o p.png | 2 | --page: 1e-06 s makes 100000 pictures of this input: $PAGES
+tfr-image    | s01.wav  | pipe | --page 1e-6 -o p.png | 2 | --page: 1e-06 s is shorter than one sample (2.26757e-05 s)
+tfr-image    | s01.wav  | file | --duration 1e9 --page 1 -o p.png | 2 | --page: 1 s makes 1000000000 pictures of this input: $PAGES
+tfr-hyper    | l3.wav   | file | -N 12 -O 1 -j 1 -i 1 --page 1e-6 -o p.png | 2 | --page: 0.00025 s makes 12000 pictures of this input: $PAGES
+# the counts are .npy whatever their name would say
+tfr-hyper    | s001.wav | file | -k counts.txt -o x.npy | 2 | --counts counts.txt: tfr-hyper writes .npy, not .txt
+EOF
+[ -z "$(ls p-* 2> /dev/null)" ] || fail "pages written before a refusal: $(ls p-* | head -n 3)"
+
 # a map file that never ends: refused at 64 MB, not read forever
 set +e
 yes '# a comment' | limited "$B/tfr-sdelay" -d /dev/stdin s001.wav > out.bin 2> err.txt
