@@ -498,6 +498,25 @@ tfr-hyper    | l3.wav   | file | -N 12 -O 1 -j 1 -i 1 --page 1e-6 -o p.png | 2 |
 # the counts are .npy whatever their name would say
 tfr-hyper    | s001.wav | file | -k counts.txt -o x.npy | 2 | --counts counts.txt: tfr-hyper writes .npy, not .txt
 EOF
+# a FLAC whose header claims 2^36 - 1 frames in 20 KB: truncated, said
+# before any work is sized from the count (tfr-hyper said "picture too
+# large", --page a count of pages)
+mk_big_flac() {
+	mk_a_flac
+	b=$(od -An -tu1 -j21 -N1 a.flac | tr -d ' ')
+	cp a.flac big.flac
+	{ printf "\\$(printf %03o $((b | 15)))"; printf '\377\377\377\377'; } |
+		dd of=big.flac bs=1 seek=21 conv=notrunc 2> /dev/null
+}
+if [ -n "$HAVE_SOX" ]; then
+table <<EOF
+tfr-hyper    | big.flac | file | -N 12 -O 1 -j 1      | 1 | @: $TRUNC
+tfr-hyper    | big.flac | file | -N 12 -O 1 -j 1 --page 1 -o p.png | 1 | @: $TRUNC
+tfr-image    | big.flac | file | -                    | 1 | @: $TRUNC
+tfr-reassign | big.flac | file | -                    | 1 | @: $TRUNC
+EOF
+fi
+
 [ -z "$(ls p-* 2> /dev/null)" ] || fail "pages written before a refusal: $(ls p-* | head -n 3)"
 
 # a map file that never ends: refused at 64 MB, not read forever

@@ -160,6 +160,16 @@ static int open_fd(tfr_audio_in *in, int fd, int own,
 	else if ((in->bytes_per_frame && !placeholder(said)) ||
 	         (flac && si.frames > 0 && si.frames < ((sf_count_t)1 << 40)))
 		in->announced = (int64_t)si.frames;
+	/* a FLAC file far shorter than its header's count (2^36 frames in
+	 * 9 KB): every block of at most 65535 frames takes at least 9
+	 * bytes (frame header 6, a constant subframe 2, CRC 2 less the
+	 * smallest value), so no file holds more than size / 8 + 1 blocks.
+	 * Said now, as the truncation it is, before a tool sizes its work
+	 * or its pictures from the count. */
+	if (flac && !pipe && size >= 0 && si.frames > 0 &&
+	    (double)si.frames > ((double)size / 8 + 1) * 65536)
+		return tfr_diag_set(d, TFR_EEOF, "truncated: the input ends before "
+		                    "the audio its header announces");
 	/* a file whose header says "unknown": libsndfile takes the data to
 	 * the end of the file (it has left the descriptor at the data's
 	 * start), and silently drops a frame cut short there */
