@@ -58,6 +58,22 @@ vg 0 "$B/tfr-image" -W 200 -E 100 -o i.png a.wav
 vg 0 "$B/tfr-image" -W 200 -E 100 --log -o j.png a.partials
 vg 0 "$B/tfr-image" -W 200 -E 100 -o k.png a.points
 vg 0 "$B/tfr-hyper" -j 1 --page 0.1s -o p.png a.wav
+# between analysis and resynthesis
+"$B/tfr-label" --f0 440 a.partials > a.lab
+"$B/tfr-f0" -o a.f0 a.wav
+vg 0 "$B/tfr-f0" a.wav
+vg 0 "$B/tfr-f0" a.partials
+vg 0 "$B/tfr-label" --f0 a.f0 --sieve --distill a.partials
+vg 0 "$B/tfr-label" --near 440 --inharmonicity auto a.partials
+vg 0 "$B/tfr-select" --min-duration 10ms --rest rest.partials -o sel.partials a.lab
+vg 1 "$B/tfr-select" --labels 1 a.partials
+vg 0 "$B/tfr-warp" --stretch 1.5 --pitch 0:0,0.2:300 --formants a.lab
+vg 0 "$B/tfr-morph" --morph 0:0,0.2:1 a.lab sel.partials
+vg 0 "$B/tfr-resynth" --residual a.wav --stochastic a.noise -o res.wav a.partials
+vg 0 "$B/tfr-resynth" -o noise.wav a.noise
+vg 0 "$B/tfr-image" -W 200 -E 100 --overlay a.f0 -o o.png a.wav
+vg 0 "$B/tfr-reassign" -o a.points.gz a.wav
+vg 0 "$B/tfr-peaks" a.points.gz
 mkdir -p bin
 cp a.wav st.wav bin/
 vg 0 "$B/tfr-batch" -u .n bin bout 'wc -c'
