@@ -472,6 +472,11 @@ tfr-reassign | s01.wav  | file | -l 2000 -n 8006      | 0 | --fft-size: 8006 has
 tfr-image    | s01.wav  | file | -l 2000 -n 8006      | 0 | --fft-size: 8006 has the prime factor 4003, $SLOW: using 8100 $NEXT
 tfr-sdelay   | s001.wav | file | -n 1048578           | 0 | --fft-size: 1048578 has the prime factor 174763, $SLOW: using 1049760 $NEXT
 tfr-reassign | s01.wav  | file | -n 8007              | 2 | --fft-size: 8007 is odd (the real FFT needs an even size)
+# at most 4096 cells a sample of input (-n 65536 -H 1 wrote 1 GB of
+# points for 10 ms; -n 4194304 -H 1 ran for minutes)
+tfr-reassign | s001.wav | file | -n 65536 -H 1        | 2 | --hop: 1 samples is too small for FFT size 65536: at least 8 (FFT size / 2 / hop is at most 4096)
+tfr-image    | s001.wav | file | -n 4194304 -H 1      | 2 | --hop: 1 samples is too small for FFT size 4194304: at least 512 (FFT size / 2 / hop is at most 4096)
+tfr-reassign | s001.wav | file | -n 8192 -H 1 -t -20  | 0 | -
 # a window's parameter out of range: a usage error naming --window and
 # the range (it was "the window cannot be made", exit 1)
 tfr-reassign | s01.wav  | file | -w gaussian:1e-200   | 2 | --window: 'gaussian:1e-200': $GAUSS

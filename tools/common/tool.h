@@ -151,6 +151,10 @@ void tool_analysis_default(tool_analysis *a);
 /* Take opt if it is one of resolution, window, window-length, hop,
  * fft-size (returns 1), else 0. */
 int tool_analysis_option(tool_analysis *a, const char *opt, const char *arg);
+/* The cells of the spectrogram one sample of input makes, FFT size / 2
+ * / hop, at most this: the output's ceiling per second of input
+ * (tfr-reassign writes at most this many points per input sample). */
+#define TOOL_MAX_CELLS_PER_SAMPLE 4096
 /* Window, lengths and FFT size at rate fs into p (usage errors die). */
 void tool_analysis_resolve(const tool_analysis *a, double fs,
                            tfr_reassign_params *p);

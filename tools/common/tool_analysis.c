@@ -76,4 +76,12 @@ void tool_analysis_resolve(const tool_analysis *a, double fs,
 			tool_usage_error("--window-length: %zu samples needs an FFT larger than %d",
 			                 p->window_length, TFR_MAX_FFT_SIZE);
 	}
+	/* the cells a sample of input makes, N/2 / hop: the ceiling of the
+	 * output (and the work) per second of input (-n 65536 -H 1 wrote
+	 * 1 GB of points for 10 ms; -n 4194304 -H 1 ran for minutes) */
+	if ((double)(p->fft_size / 2) / (double)p->hop > TOOL_MAX_CELLS_PER_SAMPLE)
+		tool_usage_error("--hop: %zu samples is too small for FFT size %zu: at "
+		                 "least %.0f (FFT size / 2 / hop is at most %d)", p->hop,
+		                 p->fft_size, ceil((double)(p->fft_size / 2) /
+		                 TOOL_MAX_CELLS_PER_SAMPLE), TOOL_MAX_CELLS_PER_SAMPLE);
 }
