@@ -31,6 +31,12 @@ cmp -s r1.wav r2.wav || fail "tfr-resynth of gzip partials differs"
 "$B/tfr-select" --min-duration 10ms a.partials.gz > s.txt || fail "tfr-select on gzip"
 "$B/tfr-label" --f0 220 a.partials.gz | "$B/tfr-warp" --stretch 2 -o w.partials.gz || fail "label | warp -o .gz"
 "$B/tfr-morph" w.partials.gz w.partials.gz > /dev/null || fail "tfr-morph on gzip"
+# the tools that take audio or a stream know gzip for a stream
+"$B/tfr-image" -W 200 -E 100 -o i.png a.partials.gz || fail "tfr-image on gzip partials"
+"$B/tfr-image" -W 200 -E 100 -o i2.png < a.points.gz || fail "tfr-image on gzip points from a pipe"
+"$B/tfr-f0" a.partials.gz > f.txt || fail "tfr-f0 on gzip partials"
+"$B/tfr-convert" -F 1trc -o c.sdif a.partials.gz || fail "tfr-convert on gzip partials"
+"$B/tfr-convert" -F csv < a.partials.gz > c.csv || fail "tfr-convert on gzip from a pipe"
 # members one after another: the text of both
 if command -v gzip > /dev/null; then
 	gzip -dc a.points.gz > one.txt

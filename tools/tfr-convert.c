@@ -124,6 +124,8 @@ static void open_source(source *s, const options *o, int any_kind)
 	tfr_diag d;
 	if (s->format == TFR_PFORMAT_UNKNOWN && n > 5 && !memcmp(head, "#tfr ", 5))
 		s->format = TFR_PFORMAT_TFR;  /* another kind: a table, or refused */
+	if (s->format == TFR_PFORMAT_UNKNOWN && n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+		s->format = TFR_PFORMAT_TFR;  /* gzip: a compressed stream (tfr(5)) */
 	switch (s->format) {
 	case TFR_PFORMAT_TFR:
 		/* the stream reader reads from the start: the head goes back */

@@ -121,10 +121,10 @@ size_t tool_fft_size(const char *opt, long long n);
 /* "stdin" for NULL or "-", else path: the input's name in messages. */
 const char *tool_input_label(const char *path);
 
-/* 1 when the input (NULL: stdin) is a tfr stream (its first byte is '#':
- * no audio container starts so), 0 for audio. Standard input is probed
- * without losing the byte: tool_audio_open and tool_stream_open then
- * read it whole. */
+/* 1 when the input (NULL: stdin) is a tfr stream (its first byte is
+ * '#', or gzip's first: no audio container starts so), 0 for audio.
+ * Standard input is probed without losing the byte: tool_audio_open and
+ * tool_stream_open then read it whole. */
 int tool_input_is_stream(const char *path);
 
 /* ---- STFT analysis options (tfr-reassign, tfr-image) ---- */

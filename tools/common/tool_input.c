@@ -26,6 +26,10 @@ static const char *audio_label = "stdin";
 static unsigned char probed;
 static size_t nprobed;
 
+/* The first byte of gzip (RFC 1952): no audio container starts so, and
+ * the stream reader takes gzip-compressed streams. */
+#define GZIP_FIRST 0x1f
+
 int tool_input_is_stream(const char *path)
 {
 	refuse_terminal(path);
@@ -36,7 +40,7 @@ int tool_input_is_stream(const char *path)
 			tool_die(TOOL_EXIT_FAIL, "%s: %s", label, strerror(errno));
 		int c = getc(f);
 		fclose(f);
-		return c == '#';
+		return c == '#' || c == GZIP_FIRST;
 	}
 	unsigned char c;
 	ssize_t n;
@@ -47,7 +51,7 @@ int tool_input_is_stream(const char *path)
 		tool_die(TOOL_EXIT_FAIL, "stdin: %s", strerror(errno));
 	if (n == 0)
 		tool_die(TOOL_EXIT_FAIL, "stdin: empty input");
-	if (c == '#') {
+	if (c == '#' || c == GZIP_FIRST) {
 		ungetc(c, stdin);  /* the stream reader reads stdin's FILE */
 		return 1;
 	}
