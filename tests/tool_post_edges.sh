@@ -45,6 +45,14 @@ for t in tfr-label tfr-select tfr-warp tfr-morph; do
 	[ "$n" -gt 0 ] || fail "$t: nothing out of partials without ends"
 	rm -f noend.out
 done
+# tfr-resynth: a stray time far past the sound is refused at once, not
+# written (terabytes), unless --length bounds the output; a rate of 0
+printf '#tfr partials 1\n# sample_rate=44100\n# columns=partial\ttime\tfreq\tamp\tphase\tbandwidth\tend\n0\t0\t440\t0.5\t0\t0\t0\n0\t9e7\t440\t0.5\t0\t0\t1\n' > far.partials
+expect_error 1 "tfr-resynth: far.partials:5: time: 9e+07 s is more than 24 h past the analysed sound (give --length to make a longer output)" \
+	"$B/tfr-resynth" -o x.wav far.partials
+[ ! -e x.wav ] || fail "tfr-resynth left an output after a stray time"
+expect_status 0 "$B/tfr-resynth" --length 0.1s -o x.wav far.partials
+expect_error 2 "tfr-resynth: --rate: 0 is not a sample rate in [1, 10000000] Hz" "$B/tfr-resynth" -r 0 a.partials
 # tfr-morph: B on standard input, A from a file; both on stdin refused
 t=tfr-morph
 expect_status 0 sh -c "'$B/tfr-morph' a.partials - < a.partials > m.out"

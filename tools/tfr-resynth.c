@@ -79,6 +79,9 @@ static void parse(int argc, char **argv, options *o)
 			o->rate = tool_parse_freq(opt, arg);
 			if (o->rate.unit != TFR_UNIT_HZ)
 				tool_usage_error("--rate: give it in Hz");
+			if (!(o->rate.value >= 1 && o->rate.value <= TFR_MAX_SAMPLE_RATE))
+				tool_usage_error("--rate: %s is not a sample rate in [1, %d] Hz",
+				                 arg, TFR_MAX_SAMPLE_RATE);
 			o->have_rate = 1;
 		} else if (!strcmp(opt, "length")) {
 			o->have_length = 1;
@@ -134,6 +137,10 @@ static void parse(int argc, char **argv, options *o)
  * until the last partial has faded.
  */
 enum { HOLD_SECONDS = 1 };
+
+/* The output's ceiling without --length: this long after the analysed
+ * sound (a time-stretch of an hour by 20 stays within it). */
+#define MAX_PAST_SOURCE (24.0 * 3600)
 
 typedef struct {
 	float *buf;        /* the last samples made, not yet written */
@@ -501,6 +508,9 @@ int main(int argc, char **argv)
 	h.limit = -1;
 	if (o.have_length && !o.length_auto)
 		h.limit = (int64_t)llround(tfr_quantity_samples(o.length, o.p.sample_rate));
+	/* the synthesiser makes nothing past a given length (a partial
+	 * reaching far past it is not rendered there, only cut) */
+	o.p.length = h.limit;
 	h.cap = HOLD_SECONDS * (size_t)ceil(o.p.sample_rate);
 	h.room = 2 * h.cap;
 	if (!(h.buf = malloc(h.room * sizeof *h.buf)))
@@ -523,7 +533,20 @@ int main(int argc, char **argv)
 	 * looks at every partial held, and after every breakpoint that cost
 	 * more than the oscillators (the samples are the same either way) */
 	double next_read = -INFINITY;
+	/* without --length, the output ends where the partials do: a
+	 * breakpoint far past the analysed sound (a stray time: 9e7 s) would
+	 * write terabytes; past the ceiling it is refused */
+	double src_s = source_length(in, o.p.sample_rate) / o.p.sample_rate;
+	double ceiling = (src_s > 0 ? src_s : 0) + MAX_PAST_SOURCE;
 	while (tool_stream_read(in, &bp) > 0) {
+		if (h.limit < 0 && !o.residual && bp.time > ceiling) {
+			tfr_diag f;
+			tfr_diag_setf(&f, TFR_EFORMAT, "time: %g s is more than %g h past the "
+			              "analysed sound (give --length to make a longer output)",
+			              bp.time, MAX_PAST_SOURCE / 3600);
+			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
+			tool_die_diag(tool_input_label(o.input), &f);
+		}
 		if (tfr_synth_process(s, &bp, 1) != TFR_OK) {
 			tfr_diag f = *tfr_synth_diag(s);
 			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
