@@ -152,6 +152,11 @@ static struct val between(const struct side *s, const tfr_breakpoint *b, double 
 	double c3 = -2 * d / (T * T * T);
 	double th = th0 + s->f * u + c2 * u * u + c3 * u * u * u;
 	v.f = s->f + 2 * c2 * u + 3 * c3 * u * u;
+	/* a segment whose phases its frequencies cannot reach (an edited
+	 * stream, a misfit over a short span) bends its cubic below 0 Hz or
+	 * far above both ends: the line between the ends' frequencies then */
+	if (!(v.f >= 0 && v.f <= 2 * fmax(s->f, b->freq) + 1))
+		v.f = s->f + (b->freq - s->f) * r;
 	v.ph = TFR_2PI * wrap_turns(th);
 	v.a = s->a + (b->amp - s->a) * r;
 	v.bw = s->bw + (b->bandwidth - s->bw) * r;
