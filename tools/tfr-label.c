@@ -237,6 +237,27 @@ static void put_labelled(stage *st, tfr_label *l)
 	put(st, r, m);
 }
 
+/* This run's header keys: the reference, B, the distiller's gap. */
+static tfr_meta *label_meta(const options *o, const tfr_distill_params *dp)
+{
+	tfr_meta *meta = tfr_meta_new();
+	if (!meta)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	if (o->have_ref) {
+		if (o->p.ref == TFR_LABEL_CONSTANT)
+			tool_meta_set(meta, "label_f0", "%.9g", o->p.f0);
+		else if (o->p.ref == TFR_LABEL_TRACK)
+			tool_meta_set(meta, "label_f0", "%s", tool_meta_text(o->f0file));
+		else
+			tool_meta_set(meta, "label_near", "%.9g,%d", o->p.near,
+			              o->p.near_harmonic);
+		tool_meta_set(meta, "label_inharmonicity", "%.9g", o->p.stretch);
+	}
+	if (o->distill)
+		tool_meta_set(meta, "distill_join_gap", "%.9g", dp->join_gap);
+	return meta;
+}
+
 int main(int argc, char **argv)
 {
 	options o;
@@ -271,21 +292,7 @@ int main(int argc, char **argv)
 	if (o.distill && !(st.distill = tfr_distill_new(&dp, &d)))
 		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
 	st.out = tool_output_open(o.output, 0);
-	tfr_meta *meta = tfr_meta_new();
-	if (!meta)
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	if (!o.have_ref)
-		;
-	else if (o.p.ref == TFR_LABEL_CONSTANT)
-		tool_meta_set(meta, "label_f0", "%.9g", o.p.f0);
-	else if (o.p.ref == TFR_LABEL_TRACK)
-		tool_meta_set(meta, "label_f0", "%s", tool_meta_text(o.f0file));
-	else
-		tool_meta_set(meta, "label_near", "%.9g,%d", o.p.near, o.p.near_harmonic);
-	if (o.have_ref)
-		tool_meta_set(meta, "label_inharmonicity", "%.9g", o.p.stretch);
-	if (o.distill)
-		tool_meta_set(meta, "distill_join_gap", "%.9g", dp.join_gap);
+	tfr_meta *meta = label_meta(&o, &dp);
 	st.w = tool_stream_create(st.out, &tfr_labelled_partials_schema, in, meta);
 
 	if (l) {
