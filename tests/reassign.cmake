@@ -11,7 +11,7 @@ tfr_tool_test(lint_layout lint_layout.sh)
 
 # Every man page is clean under mandoc -Tlint.
 find_program(MANDOC mandoc)
-file(GLOB TFR_MAN_PAGES ${PROJECT_SOURCE_DIR}/man/*.[15])
+file(GLOB TFR_MAN_PAGES ${PROJECT_SOURCE_DIR}/man/*.[157])
 foreach(page ${TFR_MAN_PAGES})
   get_filename_component(pname ${page} NAME)
   if(MANDOC)

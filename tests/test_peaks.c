@@ -193,7 +193,7 @@ static void bad_fade(tfr_peaks_params *p) { p->fade_db = -1; }
 static void bad_min_freq(tfr_peaks_params *p) { p->min_freq = -1; }
 static void bad_max_freq(tfr_peaks_params *p) { p->max_freq = 0; }
 static void bad_shift(tfr_peaks_params *p) { p->max_time_shift = -1; }
-static void bad_resolution(tfr_peaks_params *p) { p->resolution = INFINITY; }
+static void bad_separation(tfr_peaks_params *p) { p->separation = INFINITY; }
 static void bad_component(tfr_peaks_params *p) { p->component_tol = NAN; }
 static void bad_impulse(tfr_peaks_params *p) { p->impulse_tol = NAN; }
 static void bad_chirp(tfr_peaks_params *p) { p->chirp_mixed = 1; }
@@ -212,7 +212,7 @@ static void test_contract(void)
 		{ "window", bad_window }, { "select", bad_select },
 		{ "threshold_db", bad_threshold }, { "fade_db", bad_fade },
 		{ "min_freq", bad_min_freq }, { "max_freq", bad_max_freq },
-		{ "max_time_shift", bad_shift }, { "resolution", bad_resolution },
+		{ "max_time_shift", bad_shift }, { "separation", bad_separation },
 		{ "component_tol", bad_component }, { "impulse_tol", bad_impulse },
 		{ "chirp_mixed", bad_chirp }, { "bandwidth", bad_bandwidth },
 		{ "bandwidth_reach", bad_reach },
@@ -283,7 +283,7 @@ static void test_reset(void)
 	test_add_noise(x, 16384, 0.01, 7);
 	point_list l = analyse_signal(&rp, x, 16384);
 	tfr_peaks_params pp = params_for(&rp);
-	pp.resolution = 60;
+	pp.separation = 60;
 	tfr_peaks *used = new_or_die(&pp);
 	tfr_peak a[1025], b[1025];
 	size_t na = 0, nb = 0, s, e;
@@ -676,17 +676,17 @@ static void test_masking(void)
 	tfr_peaks_params p = constructed_params();
 	tfr_peak out[3];
 	CHECK("masking off: all", run(&p, pts, 3, out) == 3);
-	p.resolution = 50;
+	p.separation = 50;
 	size_t n = run(&p, pts, 3, out);
 	CHECK("res 50 Hz: the middle one goes, the weak one stays (its masker "
 	      "was not kept)", n == 2 && at_bin(out, n, 46) && at_bin(out, n, 50));
-	p.resolution = 100;
+	p.separation = 100;
 	n = run(&p, pts, 3, out);
 	CHECK("res 100 Hz: the strongest alone", n == 1 && at_bin(out, n, 46));
 	/* the order of strength, not of frequency, decides */
 	pts[0].amp = 0.3f;
 	pts[2].amp = 1.0f;
-	p.resolution = 50;
+	p.separation = 50;
 	n = run(&p, pts, 3, out);
 	CHECK("mirror case", n == 2 && at_bin(out, n, 46) && at_bin(out, n, 50) &&
 	                         out[1].amp > out[0].amp);
@@ -798,7 +798,7 @@ static void noise_case(double fc, double half, double r_nominal,
 	tfr_reassign_params rp = analysis("kaiser:90dB", 2048, 512, 2048);
 	point_list l = analyse_signal(&rp, x, LEN);
 	tfr_peaks_params pp = params_for(&rp);
-	pp.resolution = half + 100;  /* the noise's peaks are masked */
+	pp.separation = half + 100;  /* the noise's peaks are masked */
 	double a2;
 	tone_stats(&pp, &l, LEN, fc, bw, &a2);
 	*a2rel = a2 / (A * A + 2 * pn);
@@ -869,7 +869,7 @@ static void test_bandwidth_none(void)
 	tfr_reassign_params rp = analysis("kaiser:90dB", 2048, 512, 2048);
 	point_list l = analyse_signal(&rp, x, LEN);
 	tfr_peaks_params pp = params_for(&rp);
-	pp.resolution = 500;
+	pp.separation = 500;
 	pp.bandwidth = TFR_PEAKS_BW_NONE;
 	double bw, a2;
 	tone_stats(&pp, &l, LEN, 2000, &bw, &a2);
@@ -966,7 +966,7 @@ static tone_result run_tone(const float *x, size_t len,
 {
 	point_list l = analyse_signal(rp, x, len);
 	tfr_peaks_params pp = params_for(rp);
-	pp.resolution = res;
+	pp.separation = res;
 	peak_list pl = pick_all(&pp, &l, NULL);
 	tone_result r = measure_tone(&pl, K, f0, a1, second_moment(rp));
 	free(pl.p);
@@ -1090,7 +1090,7 @@ static void test_speech(void)
 	tfr_reassign_params rec = analysis("kaiser:90dB", 2048, 512, 2048);
 	point_list l = analyse_signal(&rec, x, len);
 	tfr_peaks_params pp = params_for(&rec);
-	pp.resolution = 70;
+	pp.separation = 70;
 	double cpu;
 	peak_list pl = pick_all(&pp, &l, &cpu);
 	double *m = malloc(pl.n * sizeof *m), bw = 0, e = 0;

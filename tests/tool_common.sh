@@ -27,10 +27,16 @@ for tool in "$TFR_BIN"/tfr-*; do
 	expect_error 2 "$name: unknown option '--no-such-option'" "$tool" --no-such-option
 	[ "$(wc -l < err.txt)" -eq 2 ] || fail "$name: unknown option: $(cat err.txt)"
 	expect_error 2 "$name: unknown option '-%'" "$tool" -%
+	# a misspelt long option: the nearest one is named (one letter
+	# doubled, two swapped, one missing)
+	expect_error 2 "$name: unknown option '--helpp'; did you mean '--help'?" "$tool" --helpp
+	expect_error 2 "$name: unknown option '--verison'; did you mean '--version'?" "$tool" --verison
 	# (a tool whose outputs are a folder's, tfr-batch, has no -o)
 	if printf '%s\n' "$opts" | grep -qx -- --output; then
 		expect_error 2 "$name: --output needs an argument" "$tool" --output
 		expect_error 2 "$name: -o needs an argument" "$tool" -o
+		expect_error 2 "$name: unknown option '--outptu'; did you mean '--output'?" "$tool" --outptu=x
+		[ "$(wc -l < err.txt)" -eq 2 ] || fail "$name: --outptu: $(cat err.txt)"
 	fi
 	page="$TFR_SRC/man/$name.1"
 	if [ ! -f "$page" ]; then
@@ -45,6 +51,9 @@ for tool in "$TFR_BIN"/tfr-*; do
 	done
 done
 [ "$n" -gt 0 ] || fail "no tools found in $TFR_BIN"
+# an abbreviation of two options names both
+expect_error 2 "tfr-track: ambiguous option '--max': --max-drift, --max-gap" \
+	"$TFR_BIN/tfr-track" --max 3
 
 # One vocabulary: a long option has one short letter in every tool that
 # has it, and a short letter stands for one long option everywhere.

@@ -17,7 +17,7 @@ done
 printf '# time freq delay(s)\n0    0     0.1\n0    8000  0.1\n4.0  0     0.1\n4.0  8000  0.6\n' > moving.txt
 n=0
 skipped=0
-for page in $(cd "$TFR_SRC/man" && ls *.1 *.5); do
+for page in $(cd "$TFR_SRC/man" && ls *.1 *.5 *.7); do
 	# one command per line: join lines ending in \e, turn \e into \
 	awk '/^\.Bd -literal/ { on = 1; cmd = ""; next }
 	     /^\.Ed/ { on = 0; next }

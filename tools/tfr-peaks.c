@@ -31,9 +31,12 @@ static void usage(void)
 "      --max-time-shift=TIME  drop peaks reassigned farther than TIME from\n"
 "                           their frame's centre (default a quarter of\n"
 "                           the window; off)\n"
-"  -R, --resolution=FREQ    no weaker peak within FREQ of a stronger one\n"
+"      --separation=FREQ    no weaker peak within FREQ of a stronger one\n"
 "                           (default off: masking by the analysis'\n"
 "                           resolution drops the harmonics of low voices)\n"
+"  -R, --resolution=FREQ    the analysis' frequency resolution, as in\n"
+"                           tfr-reassign; written to the stream for\n"
+"                           tfr-track (default: the stream's)\n"
 "  -C, --components=TOL     keep only sinusoids, |mixed| < TOL\n"
 "  -I, --impulses=TOL       with -C, also keep impulses, |mixed - 1| < TOL,\n"
 "                           marked impulse = 1\n"
@@ -52,6 +55,7 @@ typedef struct {
 	const char *input, *output;
 	tfr_peaks_params p;
 	tfr_quantity minf, maxf, max_shift;
+	double resolution; /* Hz; 0: the stream's */
 	int have_minf, have_maxf, have_shift, shift_off, verbose;
 } options;
 
@@ -59,7 +63,7 @@ static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
 		"select", "threshold", "fade", "min-freq", "max-freq",
-		"max-time-shift", "resolution", "components", "impulses",
+		"max-time-shift", "separation", "resolution", "components", "impulses",
 		"bandwidth", "output", "verbose", "help", "version", NULL
 	};
 	static const char *const selects[] = { "convergence", "magnitude", NULL };
@@ -88,11 +92,11 @@ static void parse(int argc, char **argv, options *o)
 			o->have_shift = 1;
 			if (!(o->shift_off = !strcmp(arg, "off")))
 				o->max_shift = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
-		} else if (!strcmp(opt, "resolution")) {
+		} else if (!strcmp(opt, "separation") || !strcmp(opt, "resolution")) {
 			tfr_quantity r = tool_parse_freq(opt, arg);
-			if (r.unit != TFR_UNIT_HZ)
-				tool_usage_error("--resolution: give it in Hz");
-			o->p.resolution = r.value;
+			if (r.unit != TFR_UNIT_HZ || !(r.value > 0 && r.value < 1e6))
+				tool_usage_error("--%s: give it in Hz, above 0 and below 1 MHz", opt);
+			*(opt[0] == 's' ? &o->p.separation : &o->resolution) = r.value;
 		} else if (!strcmp(opt, "components"))
 			o->p.component_tol = tool_parse_number(opt, arg, 0, 1e9);
 		else if (!strcmp(opt, "impulses"))
@@ -143,18 +147,18 @@ static void print_params(const tfr_peaks_params *p)
 	        tool_name(), p->sample_rate, tfr_window_name(&p->window, w, sizeof w),
 	        p->window_length, p->fft_size, p->hop);
 	fprintf(stderr, "%s: selection %s, floor %g dBFS with a %g dB fade, "
-	        "%g ... %g Hz, time shift <= %g s, resolution %g Hz\n", tool_name(),
+	        "%g ... %g Hz, time shift <= %g s, separation %g Hz\n", tool_name(),
 	        p->select == TFR_PEAKS_MAGNITUDE ? "magnitude" : "convergence",
 	        p->threshold_db, p->fade_db, p->min_freq, p->max_freq,
 	        isnan(p->max_time_shift) ? (double)p->window_length / 4 / p->sample_rate
-	                                 : p->max_time_shift, p->resolution);
+	                                 : p->max_time_shift, p->separation);
 	fprintf(stderr, "%s: mixed test %s, bandwidth %s\n", tool_name(),
 	        p->component_tol < 0 ? "off" : "on",
 	        p->bandwidth == TFR_PEAKS_BW_NONE ? "none" : "residue");
 }
 
 /* This tool's keys in the output's header. */
-static tfr_meta *make_meta(const tfr_peaks_params *p)
+static tfr_meta *make_meta(const tfr_peaks_params *p, double resolution)
 {
 	tfr_meta *m = tfr_meta_new();
 	int e = m ? TFR_OK : TFR_ENOMEM;
@@ -162,8 +166,8 @@ static tfr_meta *make_meta(const tfr_peaks_params *p)
 	                                             ? "magnitude" : "convergence");
 	if (!e) e = tfr_meta_set_double(m, "peaks_threshold_db", p->threshold_db);
 	if (!e) e = tfr_meta_set_double(m, "peaks_fade_db", p->fade_db);
-	if (!e && p->resolution > 0)
-		e = tfr_meta_set_double(m, "resolution", p->resolution);
+	if (!e && resolution > 0)
+		e = tfr_meta_set_double(m, "resolution", resolution);
 	if (!e) e = tfr_meta_set(m, "bandwidth", p->bandwidth == TFR_PEAKS_BW_NONE
 	                                         ? "none" : "residue");
 	if (!e) e = tfr_meta_set(m, "amp", "sinusoid amplitude, scalloping corrected");
@@ -188,7 +192,7 @@ int main(int argc, char **argv)
 	tfr_peaks *pk = tfr_peaks_new(&o.p, &d);
 	if (!pk)
 		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
-	tfr_meta *meta = make_meta(&o.p);
+	tfr_meta *meta = make_meta(&o.p, o.resolution);
 	tool_output *out = tool_output_open(o.output, 0);
 	tfr_stream_writer *w = tool_stream_create(out, &tfr_peaks_schema, in, meta);
 

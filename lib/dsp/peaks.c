@@ -10,7 +10,7 @@
  *      (window_response.h);
  *   2. prune: frequency limits, time-correction crop, mixed-derivative
  *      test, amplitude floor;
- *   3. mask: strongest first, no peak within +-resolution of a stronger
+ *   3. mask: strongest first, no peak within +-separation of a stronger
  *      one that was kept;
  *   4. fade: peaks within fade_db of the floor fade linearly to 0;
  *   5. bandwidth: the energy of the cells no kept peak explains is given
@@ -85,7 +85,7 @@ void tfr_peaks_params_default(tfr_peaks_params *p)
 	p->min_freq = 0;
 	p->max_freq = INFINITY;
 	p->max_time_shift = NAN;
-	p->resolution = 0;
+	p->separation = 0;
 	p->component_tol = -1;
 	p->impulse_tol = -1;
 	p->chirp_mixed = 0.5;
@@ -135,8 +135,8 @@ static int check_pruning(const tfr_peaks_params *p, tfr_diag *d)
 	if (!isnan(p->max_time_shift) && !(p->max_time_shift >= 0))
 		return bad(d, "max_time_shift must be >= 0 s (NAN: a quarter "
 		              "of the window)");
-	if (!(p->resolution >= 0 && p->resolution < INFINITY))
-		return bad(d, "resolution must be finite and >= 0 Hz");
+	if (!(p->separation >= 0 && p->separation < INFINITY))
+		return bad(d, "separation must be finite and >= 0 Hz");
 	if (isnan(p->component_tol))
 		return bad(d, "component_tol must be a number (negative: off)");
 	if (isnan(p->impulse_tol))
@@ -514,7 +514,7 @@ static int near_retained(const cand *c, size_t nc, size_t i, double res)
  * a retained one lies within (f - res, f + res). */
 static void mask(tfr_peaks *pk, size_t nc)
 {
-	double res = pk->p.resolution;
+	double res = pk->p.separation;
 	if (!(res > 0))
 		return;
 	size_t n = order_by_strength(pk, nc);

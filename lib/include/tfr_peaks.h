@@ -20,8 +20,8 @@
  *    (and Kaiser beta 0) reassigns nothing: peaks are then selected by
  *    magnitude and placed from the ratio of neighbouring amplitudes;
  *  - pruning: amplitude floor with a linear fade band above it,
- *    frequency floor and ceiling, time-correction crop, resolution
- *    masking (no weaker peak within +-resolution of a stronger one), and
+ *    frequency floor and ceiling, time-correction crop, separation
+ *    masking (no weaker peak within +-separation of a stronger one), and
  *    the mixed-derivative test Loris computes but never uses;
  *  - bandwidth: what the kept peaks do not explain is given to the kept
  *    peaks around it as a noise fraction, cell by cell (without Loris's
@@ -78,7 +78,7 @@ typedef struct {
 	                              this from their frame's centre
 	                              (default NAN: a quarter of the
 	                              window; INFINITY: off) */
-	double resolution;         /* Hz: no weaker peak within +-resolution
+	double separation;         /* Hz: no weaker peak within +-separation
 	                              of a stronger one (default 0: off;
 	                              Loris: 0.8-0.9 x the lowest f0, e.g.
 	                              70 for voices down to 85 Hz) */

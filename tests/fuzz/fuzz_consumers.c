@@ -60,7 +60,7 @@ static void points(tfr_stream_reader *r, unsigned opt)
 		return;
 	p.hop = (size_t)v;
 	if (meta(r, "resolution", 0, 1e6, &v))
-		p.resolution = v;
+		p.separation = v;
 	p.select = opt & 1 ? TFR_PEAKS_MAGNITUDE : TFR_PEAKS_CONVERGENCE;
 	p.bandwidth = opt & 2 ? TFR_PEAKS_BW_NONE : TFR_PEAKS_BW_RESIDUE;
 	if (opt & 4) {

@@ -35,6 +35,7 @@ static const vocab vocabulary[] = {
 	{ "threshold", 't', 1, NULL },
 	{ "channel", 'c', 1, NULL },
 	{ "resolution", 'R', 1, NULL },
+	{ "separation", 0, 1, NULL },
 	{ "components", 'C', 1, NULL },
 	{ "impulses", 'I', 1, NULL },
 	{ "max-time-shift", 0, 1, NULL },
@@ -193,6 +194,59 @@ static const char *name_of_value(int val)
 	return NULL;
 }
 
+/* Edits (insert, delete, substitute, swap two neighbours) between a and
+ * the first nb bytes of b: the optimal string alignment distance. */
+static size_t edits(const char *a, const char *b, size_t nb)
+{
+	enum { L = 48 };
+	size_t na = strlen(a), d[L + 1][L + 1];
+	if (na > L || nb > L)
+		return (size_t)-1;
+	for (size_t i = 0; i <= na; i++)
+		for (size_t j = 0; j <= nb; j++) {
+			if (!i || !j) {
+				d[i][j] = i + j;
+				continue;
+			}
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best) best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[na][nb];
+}
+
+/* An unknown "--name": the options it abbreviates when it is ambiguous,
+ * else the nearest within a third of its length ("did you mean"). */
+static void unknown_long(const char *typed)
+{
+	const char *name = typed + 2;
+	size_t n = strcspn(name, "=");
+	char list[256] = "";
+	int prefixed = 0;
+	for (const struct option *o = longopts; o->name; o++)
+		if (n && !strncmp(o->name, name, n) && strlen(list) + strlen(o->name) + 5 < sizeof list) {
+			strcat(strcat(list, prefixed++ ? ", --" : "--"), o->name);
+		}
+	if (prefixed > 1)
+		tool_usage_error("ambiguous option '--%.*s': %s", (int)n, name, list);
+	const char *near = NULL;
+	size_t best = n / 3 > 1 ? n / 3 : 1;
+	for (const struct option *o = longopts; o->name; o++) {
+		size_t e = edits(o->name, name, n);
+		if (e <= best && (!near || e < best)) {
+			near = o->name;
+			best = e;
+		}
+	}
+	if (near)
+		tool_usage_error("unknown option '--%.*s'; did you mean '--%s'?", (int)n, name, near);
+	tool_usage_error("unknown option '--%.*s'", (int)n, name);
+}
+
 const char *tool_next_option(int argc, char **argv,
                              const char *const *names, const char **arg,
                              void (*usage)(void))
@@ -216,7 +270,7 @@ const char *tool_next_option(int argc, char **argv,
 	}
 	if (c == '?') {
 		if (as_long)
-			tool_usage_error("unknown option '%.*s'", (int)strcspn(typed, "="), typed);
+			unknown_long(typed);
 		tool_usage_error("unknown option '-%c'", optopt);
 	}
 	const char *name = name_of_value(c);
