@@ -419,7 +419,10 @@ tfr-hyper    | s01.wav | file | -i 1 -j 2 -q 0.5,1,2,3,4,5,6,8 | 2 | the analysi
 tfr-hyper    | s01.wav | file | -N 100000             | 2 | too many scan lines (noct * over * octaves > 1e6)
 tfr-hyper    | s01.wav | file | -O 1000               | 2 | 361000 scan lines x 1 channels: at most 131072 (fewer channels, bins per octave, scan lines per bin, or a narrower band)
 tfr-hyper    | s01.wav | file | -y 0                  | 2 | --min-freq: 0 Hz must be above 0
-tfr-hyper    | s01.wav | file | -Y 30000              | 2 | --max-freq: 30000 Hz is above the Nyquist frequency 22050 Hz
+tfr-hyper    | s01.wav | file | -Y 30000              | 0 | --max-freq: 30000 Hz is above the Nyquist frequency; 22050 Hz taken
+# issue 22 item 11: values that cannot make sense are taken with a word
+tfr-image    | s01.wav | file | -Y 30k                | 0 | --max-freq: 30000 Hz is above the Nyquist frequency; 22050 Hz taken
+tfr-image    | s01.wav | file | -Y 8                  | 0 | --max-freq: 8 Hz taken (a ceiling under 20 Hz; kHz is '8k')
 tfr-hyper    | s01.wav | file | -j 257                | 2 | --jobs: 257 is out of range [1, 256]
 # 10 ms took a minute at -n 65536 -H 1
 tfr-sdelay   | s001.wav | file | -n 65536 -H 1        | 2 | hop 1 is too small for FFT size 65536: at least 128 (channels x FFT size x FFT size / hop is at most 2^25)

@@ -126,9 +126,9 @@ static void resolve(options *o, const tfr_stream_reader *r)
 	p->hop = (size_t)tool_stream_meta(r, "hop", 1, TFR_MAX_FFT_SIZE);
 	double fs = p->sample_rate;
 	if (o->have_minf)
-		p->min_freq = tfr_quantity_hz(o->minf, fs);
+		p->min_freq = tool_freq_hz("min-freq", o->minf, fs);
 	if (o->have_maxf)
-		p->max_freq = tfr_quantity_hz(o->maxf, fs);
+		p->max_freq = tool_freq_hz("max-freq", o->maxf, fs);
 	if (!(p->min_freq < p->max_freq))
 		tool_usage_error("--min-freq: %g Hz is not below --max-freq %g Hz",
 		                 p->min_freq, p->max_freq);

@@ -339,6 +339,24 @@ tfr_quantity tool_parse_freq(const char *opt, const char *arg)
 	return q;
 }
 
+double tool_freq_hz(const char *opt, tfr_quantity q, double fs)
+{
+	double hz = tfr_quantity_hz(q, fs);
+	if (fs > 0 && hz > fs / 2) {
+		tool_warn("--%s: %g Hz is above the Nyquist frequency; %g Hz taken",
+		          opt, hz, fs / 2);
+		return fs / 2;
+	}
+	return hz;
+}
+
+void tool_check_ceiling(const char *opt, tfr_quantity q, double hz)
+{
+	if (q.unit == TFR_UNIT_HZ && hz < 20)
+		tool_warn("--%s: %g Hz taken (a ceiling under 20 Hz; kHz is '%gk')",
+		          opt, hz, hz);
+}
+
 double tool_parse_level(const char *opt, const char *arg, int allow_inf)
 {
 	tfr_quantity q;

@@ -92,6 +92,12 @@ long long tool_parse_int(const char *opt, const char *arg, long long min,
 tfr_quantity tool_parse_time(const char *opt, const char *arg, tfr_unit bare);
 /* A frequency: Hz, k/kHz, or a fraction of the sample rate with "fs". */
 tfr_quantity tool_parse_freq(const char *opt, const char *arg);
+/* q in Hz at the sample rate fs: above the Nyquist frequency it is taken
+ * as the Nyquist frequency, with a warning naming --opt. */
+double tool_freq_hz(const char *opt, tfr_quantity q, double fs);
+/* An upper limit shown or analysed, hz from q, once it is known to be
+ * valid: under 20 Hz it is taken with a warning (-Y 8 is 8 Hz, not 8 kHz). */
+void tool_check_ceiling(const char *opt, tfr_quantity q, double hz);
 /* A level in dB (dB and dBFS allowed), -inf when allow_inf. */
 double tool_parse_level(const char *opt, const char *arg, int allow_inf);
 /* A window name (tfr_window_parse). */

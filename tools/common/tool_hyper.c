@@ -57,14 +57,13 @@ void tool_hyper_resolve(tool_hyper *h, const tfr_audio_info *ai, int hint,
                         tfr_hyper_bank_params *bp)
 {
 	double fs = ai->sample_rate;
-	double lo = tfr_quantity_hz(h->minf, fs), hi = tfr_quantity_hz(h->maxf, fs);
+	double lo = tool_freq_hz("min-freq", h->minf, fs);
+	double hi = tool_freq_hz("max-freq", h->maxf, fs);
 	if (!(lo > 0))
 		tool_usage_error("--min-freq: %g Hz must be above 0", lo);
-	if (hi > fs / 2)
-		tool_usage_error("--max-freq: %g Hz is above the Nyquist frequency %g Hz",
-		                 hi, fs / 2);
 	if (!(lo < hi))
 		tool_usage_error("--min-freq: %g Hz is not below --max-freq %g Hz", lo, hi);
+	tool_check_ceiling("max-freq", h->maxf, hi);
 	h->p.minf = lo / fs;
 	h->p.maxf = hi / fs;
 	h->p.tdeci = (long)tool_samples("tdeci", h->tdeci, fs, 1);

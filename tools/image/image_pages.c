@@ -18,13 +18,15 @@ void image_resolve_freq(const options *o, geometry *g)
 		                 o->log ? " and --min-freq" : "");
 	if ((o->minf.unit == TFR_UNIT_FS || o->maxf.unit == TFR_UNIT_FS) && !(fs > 0))
 		tool_usage_error("the input has no sample rate: give frequencies in Hz");
-	double hi = o->have_maxf ? tfr_quantity_hz(o->maxf, fs) : fs / 2;
-	double lo = o->have_minf ? tfr_quantity_hz(o->minf, fs)
+	double hi = o->have_maxf ? tool_freq_hz("max-freq", o->maxf, fs) : fs / 2;
+	double lo = o->have_minf ? tool_freq_hz("min-freq", o->minf, fs)
 	                         : o->log ? hi / 1024 : 0;
 	if (o->log && !(lo > 0))
 		tool_usage_error("--min-freq: a log axis needs a lowest frequency above 0");
 	if (!(lo < hi))
 		tool_usage_error("--min-freq: %g Hz is not below --max-freq %g Hz", lo, hi);
+	if (o->have_maxf)
+		tool_check_ceiling("max-freq", o->maxf, hi);
 	g->height = o->height ? (size_t)o->height : 500;
 	g->freq = tfr_axis_from_edges(hi, lo, g->height,
 	                              o->log ? TFR_AXIS_LOG : TFR_AXIS_LINEAR);
