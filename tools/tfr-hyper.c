@@ -55,6 +55,7 @@ static void usage(void)
 "      --rounding=MODE      even (default, numpy reference) or away (MATLAB)\n"
 "  -j, --jobs=N             worker threads (default: the number of cores)\n"
 "  -X, --exact              compute every line at the full rate (slow check)\n"
+"  -v, --verbose            say what was computed on stderr\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n");
 }
@@ -63,7 +64,7 @@ typedef struct {
 	tool_hyper an;
 	const char *out[MAXOUT], *format, *counts, *input;
 	size_t nout;
-	int transpose;
+	int transpose, verbose;
 	tool_picture_opts look;
 } options;
 
@@ -72,7 +73,7 @@ static void parse(int argc, char **argv, options *o)
 	static const char *const names[] = {
 		"output", "format", "counts", "q", "tdeci", "over", "noct", "min-freq",
 		"max-freq", "lint", "channels", "transpose", "start", "duration", "page", "range", "top",
-		"colormap", "title", "bare", "rounding", "jobs", "exact", "help",
+		"colormap", "title", "bare", "rounding", "jobs", "exact", "verbose", "help",
 		"version", NULL
 	};
 	static const char *const formats[] = { "npy", "png", NULL };
@@ -90,6 +91,8 @@ static void parse(int argc, char **argv, options *o)
 			o->counts = arg;
 		} else if (!strcmp(opt, "transpose")) {
 			o->transpose = 1;
+		} else if (!strcmp(opt, "verbose")) {
+			o->verbose = 1;
 		}
 	}
 	o->input = tool_input_operand(argc, argv);
@@ -112,6 +115,7 @@ typedef struct {
 	size_t nh, page;        /* histograms; columns per page (or all) */
 	double fs, length, dt;  /* Hz; s, or -1 not known; s per column */
 	int64_t frames;         /* analysed, or -1 not known */
+	long long columns;      /* written */
 	char label[TFR_HYPER_BANK_MAX][40];
 	const char *labels[TFR_HYPER_BANK_MAX];
 	double full[TFR_HYPER_BANK_MAX];     /* each histogram's 0 dBFS */
@@ -199,6 +203,7 @@ static void take(run *r, int end)
 			C[i] = tfr_hyper_counts(tfr_hyper_bank_get(r->bank, i));
 		}
 		tool_matrix_put(r->out, E, C, k);
+		r->columns += (long long)k;
 		tfr_hyper_bank_release(r->bank, first + k);
 		first += k;
 		n -= k;
@@ -228,6 +233,9 @@ static void analyse(const options *o, tfr_audio_in *in, run *r)
 		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
 	take(r, 1);
 	tool_progress_done();
+	if (o->verbose)
+		tool_warn("%zu histogram%s of %lld columns (%.3g ms each) from %.3f s of audio",
+		          r->nh, r->nh == 1 ? "" : "s", r->columns, 1e3 * r->dt, done);
 	free(buf);
 }
 

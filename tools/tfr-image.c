@@ -64,6 +64,7 @@ static void usage(void)
 "  -c, --channel=N          channel N (1-based); default 0 mixes to mono\n"
 "      --channels=MODE      pool (default: one picture) or split (one\n"
 "                           panel per channel)\n"
+"  -v, --verbose            say what was drawn on stderr\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n");
 }
@@ -80,7 +81,7 @@ static void parse(int argc, char **argv, options *o)
 		"output", "width", "height", "pps", "min-freq", "max-freq", "log",
 		"start", "duration", "page", "range", "top", "colormap", "dot", "title",
 		"bare", "overlay", "resolution", "window", "window-length", "hop", "fft-size", "channel",
-		"channels", "help", "version", NULL
+		"channels", "verbose", "help", "version", NULL
 	};
 	static const char *const modes[] = { "pool", "split", NULL };
 	const char *opt, *arg;
@@ -107,6 +108,8 @@ static void parse(int argc, char **argv, options *o)
 			continue;
 		} else if (!strcmp(opt, "overlay")) {
 			o->overlay = arg;
+		} else if (!strcmp(opt, "verbose")) {
+			o->verbose = 1;
 		} else if (!strcmp(opt, "dot")) {
 			o->dot = tool_parse_number(opt, arg, 0, 100);
 			o->have_dot = 1;

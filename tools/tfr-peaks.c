@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 
 	tfr_peak *peaks = NULL;
 	size_t cap = 0, n, np;
+	long long frames = 0, npeaks = 0;
 	const void *pts;
 	while (tool_stream_read_frame(in, &pts, &n) > 0) {
 		if (n > cap) {
@@ -214,8 +215,13 @@ int main(int argc, char **argv)
 			tool_die_diag(tool_input_label(o.input), &f);
 		}
 		tool_stream_write(out, w, peaks, np);
+		frames++;
+		npeaks += (long long)np;
 	}
 	tool_stream_close(out, w, in, NULL);
+	if (o.verbose)
+		tool_warn("%lld peaks in %lld frames (%.1f a frame)", npeaks, frames,
+		          frames ? (double)npeaks / (double)frames : 0.0);
 
 	tool_stream_close_input(in);
 	tfr_peaks_free(pk);

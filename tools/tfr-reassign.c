@@ -165,7 +165,7 @@ typedef struct {
 	tfr_point *pts;
 	tool_output *out;
 	tfr_stream_writer *w;
-	int64_t frames;
+	int64_t frames, points;
 } analysis;
 
 static void analyse(analysis *a, const float *frame, int64_t index)
@@ -174,6 +174,7 @@ static void analyse(analysis *a, const float *frame, int64_t index)
 	tfr_reassign_process(a->ra, frame, index, a->pts, &n);
 	tool_stream_write(a->out, a->w, a->pts, n);
 	a->frames++;
+	a->points += (int64_t)n;
 }
 
 int main(int argc, char **argv)
@@ -224,6 +225,11 @@ int main(int argc, char **argv)
 	    tfr_meta_set_int(end, "analysis_frames", a.frames))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	tool_stream_close(a.out, a.w, NULL, end);
+	if (o.verbose)
+		tool_warn("%lld points in %lld frames (%.1f a frame) from %.3f s of audio",
+		          (long long)a.points, (long long)a.frames,
+		          a.frames ? (double)a.points / (double)a.frames : 0.0,
+		          (double)tfr_framer_samples(fr) / ai->sample_rate);
 
 	tfr_meta_free(end);
 	tfr_meta_free(meta);

@@ -160,6 +160,14 @@ static struct option longopts[MAXOPT + 1];
 static char shortopts[3 * MAXOPT + 2];
 static const char *const *built_for;
 
+static int lists(const char *const *names, const char *name)
+{
+	for (const char *const *n = names; *n; n++)
+		if (!strcmp(*n, name))
+			return 1;
+	return 0;
+}
+
 static void build(const char *const *names)
 {
 	size_t nl = 0, ns = 0;
@@ -179,6 +187,10 @@ static void build(const char *const *names)
 				shortopts[ns++] = ':';
 		}
 	}
+	/* --quiet (no progress line), whether the tool lists it or not */
+	if (!lists(names, "quiet"))
+		longopts[nl++] = (struct option){ "quiet", 0, NULL,
+		                                  256 + (int)(lookup("quiet") - vocabulary) };
 	longopts[nl] = (struct option){ NULL, 0, NULL, 0 };
 	shortopts[ns] = 0;
 	built_for = names;
@@ -274,6 +286,11 @@ const char *tool_next_option(int argc, char **argv,
 		tool_usage_error("unknown option '-%c'", optopt);
 	}
 	const char *name = name_of_value(c);
+	if (!strcmp(name, "quiet")) {
+		tool_set_quiet();
+		if (!lists(names, "quiet"))
+			return tool_next_option(argc, argv, names, arg, usage);
+	}
 	if (!strcmp(name, "help")) {
 		usage();
 		tool_print_done();

@@ -3,6 +3,7 @@
 #include "tool_temp.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,11 +71,16 @@ static char *make_history(int argc, char **argv)
 
 /* ---- progress: one line on a terminal, rewritten in place ---- */
 
+static void show_progress(double done, double total, long long page);
+
 static struct {
 	int tty;                   /* -1 not known yet, 0, 1 */
 	int shown;                 /* a line is on the terminal */
+	int quiet;                 /* --quiet */
+	int own;                   /* the tool reports its own progress */
 	double t0, last;           /* when the program began, the last line */
-} prog = { -1, 0, 0, 0 };
+	double delay;              /* s of work before the first line */
+} prog = { -1, 0, 0, 0, 0, 0, 2 };
 
 static double now(void)
 {
@@ -87,6 +93,12 @@ void tool_init(const char *name, int argc, char **argv)
 {
 	progname = name;
 	prog.t0 = prog.last = now();
+	/* TFR_PROGRESS_DELAY: seconds of work before a progress line (2) */
+	const char *d = getenv("TFR_PROGRESS_DELAY");
+	char *end;
+	double v = d ? strtod(d, &end) : NAN;
+	if (d && end != d && !*end && v >= 0 && v < 1e6)
+		prog.delay = v;
 	if (!(history = make_history(argc, argv)))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 }
@@ -101,15 +113,32 @@ const char *tool_history(void)
 	return history ? history : progname;
 }
 
+void tool_set_quiet(void)
+{
+	prog.quiet = 1;
+}
+
+void tool_progress_input(double done, double total)
+{
+	if (!prog.own)
+		show_progress(done, total, 0);
+}
+
 void tool_progress(double done, double total, long long page)
+{
+	prog.own = 1;
+	show_progress(done, total, page);
+}
+
+static void show_progress(double done, double total, long long page)
 {
 	if (prog.tty < 0)
 		prog.tty = isatty(STDERR_FILENO);
-	if (!prog.tty)
+	if (!prog.tty || prog.quiet)
 		return;
 	/* quiet for short work; at most twice a second */
 	double t = now();
-	if (t - prog.t0 < 2 || t - prog.last < 0.5)
+	if (t - prog.t0 < prog.delay || (prog.shown && t - prog.last < 0.5))
 		return;
 	prog.last = t;
 	char line[96];

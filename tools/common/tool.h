@@ -51,6 +51,12 @@ _Noreturn void tool_die_diag(const char *label, const tfr_diag *d);
 void tool_progress(double done, double total, long long page);
 /* Erase the line: the work is done. */
 void tool_progress_done(void);
+/* The same for the audio input's reader, which calls it for every tool
+ * reading an audio file (not a pipe: in a pipeline the first tool's line
+ * is the pipeline's), unless the tool calls tool_progress itself. */
+void tool_progress_input(double done, double total);
+/* --quiet, which every tool takes: no progress line. */
+void tool_set_quiet(void);
 
 /* Informational output (--help, --version, -P): make sure it reached
  * stdout, then exit 0 (or 1 with "name: stdout: write error: ..."). */

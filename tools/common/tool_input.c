@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *tool_input_label(const char *path)
@@ -21,6 +22,7 @@ static void refuse_terminal(const char *path)
 
 /* The input's name for messages (one audio or stream input per tool). */
 static const char *audio_label = "stdin";
+static int audio_named;  /* the audio is a file (named, or < FILE) */
 /* The first byte of standard input when tool_input_is_stream took it
  * from a pipe for audio: the audio reader gets it back. */
 static unsigned char probed;
@@ -119,6 +121,8 @@ tfr_audio_in *tool_audio_open(const char *path)
 	audio_label = tool_input_label(path);
 	tfr_diag d;
 	int std = !path || !strcmp(path, "-");
+	struct stat st;
+	audio_named = !std || (!fstat(STDIN_FILENO, &st) && S_ISREG(st.st_mode));
 	unsigned char head[HEAD_LINE];
 	size_t n = 0;
 	if (!std) {
@@ -162,12 +166,29 @@ tfr_audio_in *tool_audio_open(const char *path)
 	return in;
 }
 
+/* The progress line of a tool reading an audio file (a pipe's reader is
+ * not the first of its pipeline, whose line it would overwrite). */
+static void progress(tfr_audio_in *in, long got)
+{
+	if (!audio_named)
+		return;
+	const tfr_audio_info *ai = tfr_audio_in_info(in);
+	if (got == 0 || !(ai->sample_rate > 0)) {
+		tool_progress_done();
+		return;
+	}
+	double fs = ai->sample_rate;
+	tool_progress_input((double)tfr_audio_in_frames_read(in) / fs,
+	                    ai->frames > 0 ? (double)ai->frames / fs : -1);
+}
+
 static long checked(tfr_audio_in *in, long got)
 {
 	if (got < 0)
 		tool_die_diag(audio_label, tfr_audio_in_diag(in));
 	if (got == 0 && tfr_audio_in_frames_read(in) == 0)
 		tool_die(TOOL_EXIT_FAIL, "%s: no audio samples in the input", audio_label);
+	progress(in, got);
 	return got;
 }
 

@@ -34,6 +34,7 @@ typedef struct {
 	double dot;
 	int have_dot;
 	const char *overlay;    /* a stream drawn over a spectrogram */
+	int verbose;            /* -v: what was drawn, on stderr */
 } options;
 
 typedef struct {

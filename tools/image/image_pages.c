@@ -251,6 +251,10 @@ void image_plot_finish(plotter *pl)
 	if (pl->page < pl->g.npages)
 		write_page(pl, pl->page, pl->pg[0]);
 	tool_progress_done();
+	if (pl->o->verbose)
+		tool_warn("%lld picture%s of %zu x %zu px, %.3f s to %.3f s drawn", pl->g.npages,
+		          pl->g.npages == 1 ? "" : "s", pl->g.width, pl->g.height, pl->g.start,
+		          isfinite(pl->g.end) ? pl->g.end : pl->t_seen);
 	for (int j = 0; j < 2; j++)
 		for (size_t l = 0; l < pl->g.nlayers + (size_t)pl->overlay; l++)
 			tfr_splat_free(pl->pg[j][l]);
