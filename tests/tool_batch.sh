@@ -211,6 +211,59 @@ while read -r p; do
 done < "$PIDS"
 [ -z "$(find sout -type f ! -name .tfr-batch)" ] || fail "a stopped batch left files: $(find sout -type f)"
 
+# ---- a SIGKILL (OOM killer, power loss) leaves temporaries: the next
+# run removes them (issue 22 item 16), and a live run's are left ----
+mkdir kin
+"$G" -d 0.3 -o kin/k.wav sine:440:0.5
+set +e
+"$T" -j 1 -u .s kin kout 'cat > "$TFR_OUTPUT"; echo x > "${TFR_OUTPUT%.s}-0001.s"; sleep 30' 2> err.txt &
+bpid=$!
+n=0
+while [ "$(find kout -name '.k.s.tfr-*-0001.s' 2>/dev/null | wc -l)" -lt 1 ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+# while it runs, another run leaves its files alone (they are locked)
+"$T" -j 1 -u .t kin kout cat 2> err2.txt
+[ "$(find kout -name '.k.s.tfr-*' | wc -l)" -eq 2 ] || fail "a live job's temporaries removed: $(ls -a kout)"
+kill -KILL $bpid
+wait $bpid
+pkill -f 'sleep 30$' 2>/dev/null
+set -e
+[ "$(find kout -name '.k.s.tfr-*' | wc -l)" -eq 2 ] || fail "SIGKILL left no temporaries: $(ls -a kout)"
+# a hidden file of the user's that looks alike, beside no output: kept
+: > kout/.mine.tfr-abcdef.s
+expect_status 0 "$T" -v -j 1 -u .s kin kout cat
+grep -q "removed 2 temporaries left by a killed run" err.txt || fail "sweep: $(cat err.txt)"
+[ -z "$(find kout -name '.k.s.tfr-*')" ] || fail "stale temporaries kept: $(ls -a kout)"
+[ -f kout/.mine.tfr-abcdef.s ] || fail "a user's file removed"
+cmp kout/k.s kin/k.wav || fail "the rerun's output"
+
+# ---- a job that writes several files (tfr-image --page): each under its
+# documented name, counted, stamped, the empty temporary gone (issue 22
+# item 1) ----
+mkdir pgin
+"$G" -d 2.5 -o pgin/a.wav sine:440:0.5
+P='tfr-image --page 1s -W 100 -E 60 -o "$TFR_OUTPUT"'
+expect_status 0 "$T" -u .png pgin pgout "$P"
+[ "$(cd pgout && ls -A | tr '\n' ' ')" = ".tfr-batch a-0001.png a-0002.png a-0003.png " ] ||
+	fail "pages: $(ls -A pgout)"
+grep -qx 'tfr-batch: 1 file: 1 made (3 output files), 0 up to date, 0 failed' err.txt ||
+	fail "pages counted: $(cat err.txt)"
+for k in 1 2 3; do
+	[ "$(head -c 4 pgout/a-000$k.png | tail -c 3)" = PNG ] || fail "page $k is not a PNG"
+done
+expect_status 0 "$T" -u .png pgin pgout "$P"
+grep -q '0 made, 1 up to date' err.txt || fail "pages not up to date: $(cat err.txt)"
+# a page gone: the job is redone
+rm pgout/a-0002.png
+expect_status 0 "$T" -u .png pgin pgout "$P"
+grep -q '1 made (3 output files)' err.txt && [ -f pgout/a-0002.png ] || fail "a lost page not remade: $(cat err.txt)"
+# a shorter input: the page it no longer has is removed
+"$G" -d 1.5 -o pgin/a.wav sine:440:0.5
+expect_status 0 "$T" -u .png pgin pgout "$P"
+[ "$(cd pgout && ls | tr '\n' ' ')" = "a-0001.png a-0002.png " ] || fail "old page kept: $(ls pgout)"
+# a failing job after its pages: none of them left, the old ones kept
+expect_status 1 "$T" --force -u .png pgin pgout "$P && exit 3"
+[ "$(cd pgout && ls -A | tr '\n' ' ')" = ".tfr-batch a-0001.png a-0002.png " ] || fail "failure left: $(ls -A pgout)"
+
 # ---- GNU parallel ----
 expect_error 2 "tfr-batch: --sshlogin needs GNU parallel, which is not on PATH" \
 	env PATH=/nonexistent "$T" --sshlogin : -u .n in pout 'wc -c'

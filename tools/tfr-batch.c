@@ -306,6 +306,11 @@ int main(int argc, char **argv)
 		for (size_t i = 0; o.verbose && i < list.n; i++)
 			if (list.v[i].state == JOB_SKIP)
 				batch_say(&s, "%s: up to date", batch_shown(list.v[i].in_path));
+		/* what a run killed outright (SIGKILL, power loss) left */
+		size_t stale = batch_sweep(&o, &list);
+		if (stale && o.verbose)
+			batch_say(&s, "removed %zu temporar%s left by a killed run", stale,
+			          stale == 1 ? "y" : "ies");
 		batch_signals_catch();
 		if (o.use_parallel)
 			batch_run_parallel(&s);

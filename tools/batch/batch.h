@@ -44,6 +44,9 @@ typedef struct {
 	struct timespec in_mtime; /* the input as it was when the job began */
 	off_t in_size;
 	char *temp;               /* the output while the job runs */
+	int lock_fd;              /* the temporary, locked while it runs */
+	char **made;              /* the files it made under OUTDIR (the
+	                             output, or pages...), NULL-ended */
 	int err_fd;               /* its standard error, or -1 */
 	pid_t pid;
 	char *why;                /* a failure's lines, '\n'-separated */
@@ -66,6 +69,7 @@ typedef struct {
 	batch_list *list;
 	batch_manifest *m;
 	size_t total, done, failed;
+	size_t files;              /* output files made (pages count each) */
 	double t0;
 	int progress;             /* a progress line on a terminal */
 	int line_shown;
@@ -97,11 +101,14 @@ void batch_list_free(batch_list *list);
 uint64_t batch_stamp_of(const char *pipeline);
 /* Read OUTDIR's manifest (none: empty). */
 batch_manifest *batch_manifest_load(const char *outdir);
-/* Did this job's output come from this input, unchanged since, through
- * the same pipeline? */
+/* Did this job's outputs (every file it made) come from this input,
+ * unchanged since, through the same pipeline, and are they all there? */
 int batch_manifest_current(const batch_manifest *m, const batch_opts *o,
-                           const batch_job *j, const struct stat *in,
-                           const struct stat *out);
+                           const batch_job *j, const struct stat *in);
+/* Remove the files an earlier run of this job made that this run did not
+ * (pages of an input that has become shorter). */
+void batch_manifest_drop_old(const batch_manifest *m, const batch_opts *o,
+                             const batch_job *j);
 /* Is out_rel an output that a batch made? */
 int batch_manifest_has(const batch_manifest *m, const char *out_rel);
 /* Record a job that made its output (appended at once, so that a killed
@@ -151,6 +158,23 @@ void batch_progress(batch_state *s);
 void batch_say(batch_state *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int batch_report(batch_state *s);
+
+/* ---- batch_temps.c: a job's temporaries, and stale ones ---- */
+
+/* Lock a temporary for as long as fd is open (0, or -1). */
+int batch_temp_lock(int fd);
+/* Remove a temporary and the files its job made beside it. */
+void batch_temp_remove(const char *temp);
+/* Put a finished job's temporary and the files its job made beside it
+ * (pages "T-0001.png": "OUT-0001.png") in place with mode; the temporary
+ * left empty beside such files is no output and is removed. *made: the
+ * final paths, NULL-ended. 0, or -1 with errno and everything removed. */
+int batch_temp_place(batch_job *j, mode_t mode, char ***made);
+/* Remove the temporaries of this run's outputs that no running job
+ * holds (left by a killed run); how many files. */
+size_t batch_sweep(const batch_opts *o, const batch_list *l);
+size_t batch_temps_sweep(const char *outdir, const char *folder,
+                         char *const *outs, size_t nouts);
 
 /* ---- batch_parallel.c: the jobs through GNU parallel ---- */
 

@@ -308,7 +308,7 @@ static void status_line(batch_state *s, handoff *h, const char *line)
 	struct stat out;
 	int back = lstat(j->temp, &out) == 0;
 	if (s->stop && (st != 0 || !back)) {
-		unlink(j->temp);
+		batch_temp_remove(j->temp);
 		j->state = JOB_STOPPED;
 		if (j->err_fd >= 0)
 			close(j->err_fd);
@@ -394,7 +394,7 @@ static void unreported(batch_state *s, handoff *h)
 		if (j->state != JOB_RUNNING)
 			continue;
 		if (s->stop) {
-			unlink(j->temp);
+			batch_temp_remove(j->temp);
 			j->state = JOB_STOPPED;
 		} else {
 			batch_fail(s, j, "GNU parallel did not run it");

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 static void *xrealloc(void *p, size_t n)
@@ -107,6 +108,7 @@ static void add_job(walker *w, const char *rel, const struct stat *st)
 	j->in_mtime = st->st_mtim;
 	j->in_size = st->st_size;
 	j->err_fd = -1;
+	j->lock_fd = -1;
 	j->state = JOB_TODO;
 }
 
@@ -344,6 +346,11 @@ static void free_job(batch_job *j)
 	free(j->out_path);
 	free(j->temp);
 	free(j->why);
+	for (char **f = j->made; f && *f; f++)
+		free(*f);
+	free(j->made);
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
 }
 
 void batch_plan(const batch_opts *o, batch_list *list, batch_manifest *m)
@@ -386,11 +393,11 @@ void batch_plan_todo(const batch_opts *o, batch_list *list,
 {
 	for (size_t i = 0; i < list->n; i++) {
 		batch_job *j = &list->v[i];
-		struct stat in, out;
+		struct stat in;
 		j->state = JOB_TODO;
-		if (o->force || stat(j->in_path, &in) != 0 || stat(j->out_path, &out) != 0)
+		if (o->force || stat(j->in_path, &in) != 0)
 			continue;
-		if (batch_manifest_current(m, o, j, &in, &out))
+		if (batch_manifest_current(m, o, j, &in))
 			j->state = JOB_SKIP;
 	}
 }

@@ -164,6 +164,8 @@ static int make_temp(const char *path, int plain_name, char **temp)
 			snprintf(t, n, "%.*s.%s.tfr-%s%s", (int)dir, path, base, r, ext);
 		int fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 		if (fd >= 0) {
+			/* held until the job ends: not stale (batch_temps.c) */
+			batch_temp_lock(fd);
 			*temp = t;
 			return fd;
 		}
@@ -258,6 +260,14 @@ static void count_end(batch_state *s)
 	batch_progress(s);
 }
 
+/* The job's lock on its temporary, no longer needed. */
+static void release(batch_job *j)
+{
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
+	j->lock_fd = -1;
+}
+
 void batch_fail(batch_state *s, batch_job *j, const char *fmt, ...)
 {
 	va_list ap;
@@ -266,7 +276,8 @@ void batch_fail(batch_state *s, batch_job *j, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	if (j->temp)
-		unlink(j->temp);
+		batch_temp_remove(j->temp);
+	release(j);
 	free(j->why);
 	if (!(j->why = strdup(buf)))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -307,16 +318,26 @@ void batch_finish(batch_state *s, batch_job *j, int ok, const char *status)
 	struct stat old;
 	mode_t mode = stat(j->out_path, &old) == 0 ? old.st_mode & 07777
 	                                           : 0666 & ~s->umask;
-	if (chmod(j->temp, mode) != 0 || rename(j->temp, j->out_path) != 0) {
+	if (batch_temp_place(j, mode, &j->made) != 0) {
 		batch_fail(s, j, "%s: %s", batch_shown(j->out_path), strerror(errno));
 		free(lines);
 		return;
 	}
+	release(j);
 	j->state = JOB_MADE;
+	batch_manifest_drop_old(s->m, s->o, j);
 	batch_manifest_add(s->m, s->o, j);
+	size_t nf = 0;
+	while (j->made[nf])
+		nf++;
+	s->files += nf;
 	if (s->o->verbose) {
 		relay(s, j, lines);
-		batch_say(s, "%s: made %s", batch_shown(j->in_path), batch_shown(j->out_path));
+		if (nf == 1)
+			batch_say(s, "%s: made %s", batch_shown(j->in_path), batch_shown(j->made[0]));
+		else
+			batch_say(s, "%s: made %zu files, %s ... %s", batch_shown(j->in_path), nf,
+			          batch_shown(j->made[0]), batch_shown(j->made[nf - 1]));
 	}
 	free(lines);
 	count_end(s);
@@ -383,7 +404,8 @@ void batch_stopped(batch_state *s)
 		batch_job *j = &s->list->v[i];
 		if (j->state == JOB_RUNNING || j->state == JOB_STOPPED) {
 			if (j->temp)
-				unlink(j->temp);
+				batch_temp_remove(j->temp);
+			release(j);
 			j->state = JOB_STOPPED;
 		}
 		unfinished += j->state == JOB_TODO || j->state == JOB_STOPPED;
@@ -499,7 +521,7 @@ static int start(batch_state *s, batch_job *j, char **env, size_t nenv)
 	j->in_size = st.st_size;
 	int e = (j->err_fd = error_file()) < 0 ? errno : spawn(s, j, in, out, env, nenv);
 	close(in);
-	close(out);
+	j->lock_fd = out;  /* (closed when the job ends) */
 	if (e) {
 		batch_fail(s, j, "/bin/sh: %s", strerror(e));
 		if (j->err_fd >= 0)
@@ -524,7 +546,8 @@ static void reap(batch_state *s, batch_job **run, size_t *nrun)
 			run[i] = run[--*nrun];
 			/* a job that finished as we stopped keeps its output */
 			if (s->stop && !(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
-				unlink(j->temp);
+				batch_temp_remove(j->temp);
+				release(j);
 				close(j->err_fd);
 				j->err_fd = -1;
 				j->state = JOB_STOPPED;
@@ -603,8 +626,11 @@ int batch_report(batch_state *s)
 		if (l->nbad_dirs)
 			snprintf(folders, sizeof folders, " (%zu unreadable folder%s)",
 			         l->nbad_dirs, l->nbad_dirs > 1 ? "s" : "");
-		tool_warn("%zu file%s: %zu made, %zu up to date, %zu failed%s", l->n,
-		          l->n == 1 ? "" : "s", made, skipped, s->failed, folders);
+		char files[64] = "";
+		if (s->files != made)
+			snprintf(files, sizeof files, " (%zu output files)", s->files);
+		tool_warn("%zu file%s: %zu made%s, %zu up to date, %zu failed%s", l->n,
+		          l->n == 1 ? "" : "s", made, files, skipped, s->failed, folders);
 	}
 	return failed ? TOOL_EXIT_FAIL : TOOL_EXIT_OK;
 }

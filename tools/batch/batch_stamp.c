@@ -4,10 +4,11 @@
  *
  * OUTDIR/.tfr-batch has one line per output: a hash of the pipeline, the
  * input's size and modification time (to the nanosecond) when the job
- * began, the output's and the input's names under OUTDIR and INDIR. An
- * output is up to date when its line has this run's hash and input, the
- * input still has that size and time, and the output is not older than
- * the input. Recording the input's time, not only comparing it with the
+ * began, the output's and the input's names under OUTDIR and INDIR, and
+ * when the job made other files than its output (the pages of tfr-image
+ * --page), their names under OUTDIR. An output is up to date when its
+ * line has this run's hash and input, the input still has that size and
+ * time, and its files are there and not older than the input. Recording the input's time, not only comparing it with the
  * output's, also catches an input replaced by an older file (a restored
  * backup) and one changed while its job ran.
  *
@@ -31,6 +32,7 @@
 
 typedef struct {
 	char *out_rel, *in_rel;
+	char **files;             /* the files made, NULL-ended; NULL: out_rel */
 	uint64_t stamp;
 	long long size, sec, nsec;
 	size_t seq;               /* line number: the later line wins */
@@ -108,7 +110,27 @@ static int parse_line(char *line, entry *e)
 	char *in = get_name(next, &next);
 	if (!*in || !(e->out_rel = strdup(out)) || !(e->in_rel = strdup(in)))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	size_t n = 0;
+	while (next) {
+		char *f = get_name(next, &next);
+		if (!*f)
+			continue;
+		char **v = realloc(e->files, (n + 2) * sizeof *v);
+		if (!v || !(v[n] = strdup(f)))
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		v[++n] = NULL;
+		e->files = v;
+	}
 	return 1;
+}
+
+static void free_entry(entry *e)
+{
+	free(e->out_rel);
+	free(e->in_rel);
+	for (char **f = e->files; f && *f; f++)
+		free(*f);
+	free(e->files);
 }
 
 static int cmp_entries(const void *a, const void *b)
@@ -126,8 +148,7 @@ static void settle(batch_manifest *m)
 	size_t k = 0;
 	for (size_t i = 0; i < m->n; i++) {
 		if (i + 1 < m->n && !strcmp(m->v[i].out_rel, m->v[i + 1].out_rel)) {
-			free(m->v[i].out_rel);
-			free(m->v[i].in_rel);
+			free_entry(&m->v[i]);
 		} else {
 			m->v[k++] = m->v[i];
 		}
@@ -192,23 +213,74 @@ static int ts_before(struct timespec a, struct timespec b)
 	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
 }
 
+/* Is the file rel under OUTDIR there, and not older than in? */
+static int there(const batch_opts *o, const char *rel, const struct stat *in)
+{
+	char *p = batch_join(o->outdir, rel);
+	struct stat out;
+	int ok = stat(p, &out) == 0 && !ts_before(out.st_mtim, in->st_mtim);
+	free(p);
+	return ok;
+}
+
 int batch_manifest_current(const batch_manifest *m, const batch_opts *o,
-                           const batch_job *j, const struct stat *in,
-                           const struct stat *out)
+                           const batch_job *j, const struct stat *in)
 {
 	const entry *e = find(m, j->out_rel);
-	return e && e->stamp == o->stamp && !strcmp(e->in_rel, j->in_rel) &&
-	       e->size == (long long)in->st_size &&
-	       e->sec == (long long)in->st_mtim.tv_sec &&
-	       e->nsec == (long long)in->st_mtim.tv_nsec &&
-	       !ts_before(out->st_mtim, in->st_mtim);
+	if (!(e && e->stamp == o->stamp && !strcmp(e->in_rel, j->in_rel) &&
+	      e->size == (long long)in->st_size &&
+	      e->sec == (long long)in->st_mtim.tv_sec &&
+	      e->nsec == (long long)in->st_mtim.tv_nsec))
+		return 0;
+	if (!e->files)
+		return there(o, e->out_rel, in);
+	for (char **f = e->files; *f; f++)
+		if (!there(o, *f, in))
+			return 0;
+	return 1;
+}
+
+/* The name of a path under OUTDIR. */
+static const char *rel_of(const batch_opts *o, const char *path)
+{
+	size_t n = strlen(o->outdir);
+	return !strncmp(path, o->outdir, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
+void batch_manifest_drop_old(const batch_manifest *m, const batch_opts *o,
+                             const batch_job *j)
+{
+	const entry *e = find(m, j->out_rel);
+	if (!e)
+		return;
+	char *single[] = { e->out_rel, NULL };
+	for (char **f = e->files ? e->files : single; *f; f++) {
+		int kept = 0;
+		for (char **g = j->made; g && *g && !kept; g++)
+			kept = !strcmp(rel_of(o, *g), *f);
+		if (kept)
+			continue;
+		char *p = batch_join(o->outdir, *f);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(p);
+		free(p);
+	}
 }
 
 /* One line; the caller frees it. */
 static char *format_line(uint64_t stamp, long long size, struct timespec t,
-                         const char *out_rel, const char *in_rel)
+                         const char *out_rel, const char *in_rel,
+                         const batch_opts *o, char *const *files, int paths)
 {
-	char *s = malloc(2 * (strlen(out_rel) + strlen(in_rel)) + 96);
+	/* the files (paths, or names under OUTDIR), unless the output alone */
+#define REL(f) (paths ? rel_of(o, (f)) : (f))
+	if (files && files[0] && !files[1] && !strcmp(REL(files[0]), out_rel))
+		files = NULL;
+	size_t n = 2 * (strlen(out_rel) + strlen(in_rel)) + 96;
+	for (char *const *f = files; f && *f; f++)
+		n += 2 * strlen(*f) + 1;
+	char *s = malloc(n);
 	if (!s)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	char *p = s + sprintf(s, "%016" PRIx64 "\t%lld\t%lld.%09ld\t", stamp, size,
@@ -216,6 +288,11 @@ static char *format_line(uint64_t stamp, long long size, struct timespec t,
 	put_name(&p, out_rel);
 	*p++ = '\t';
 	put_name(&p, in_rel);
+	for (char *const *f = files; f && *f; f++) {
+		*p++ = '\t';
+		put_name(&p, REL(*f));
+	}
+#undef REL
 	*p++ = '\n';
 	*p = 0;
 	return s;
@@ -257,7 +334,7 @@ void batch_manifest_add(batch_manifest *m, const batch_opts *o,
 		}
 	}
 	char *line = format_line(o->stamp, (long long)j->in_size, j->in_mtime,
-	                         j->out_rel, j->in_rel);
+	                         j->out_rel, j->in_rel, o, j->made, 1);
 	/* one write: lines of concurrent runs do not interleave */
 	if (write_all(m->fd, line) != 0)
 		lost(m);
@@ -316,7 +393,7 @@ static char *compact(const batch_manifest *m, const batch_opts *o,
 				if (j->state != JOB_SKIP)
 					continue;
 			} else {
-				char *p = batch_join(o->outdir, e->out_rel);
+				char *p = batch_join(o->outdir, e->files ? e->files[0] : e->out_rel);
 				int there = stat(p, &st) == 0;
 				free(p);
 				if (!there)
@@ -324,13 +401,13 @@ static char *compact(const batch_manifest *m, const batch_opts *o,
 			}
 			line = format_line(e->stamp, e->size,
 			                   (struct timespec){ e->sec, e->nsec },
-			                   e->out_rel, e->in_rel);
+			                   e->out_rel, e->in_rel, o, e->files, 0);
 		} else {
 			const batch_job *j = &l->v[i - m->n];
 			if (j->state != JOB_MADE)
 				continue;
 			line = format_line(o->stamp, (long long)j->in_size, j->in_mtime,
-			                   j->out_rel, j->in_rel);
+			                   j->out_rel, j->in_rel, o, j->made, 1);
 		}
 		size_t n = strlen(line);
 		if (len + n + 1 > cap) {
@@ -385,10 +462,8 @@ void batch_manifest_free(batch_manifest *m)
 		return;
 	if (m->fd >= 0)
 		close(m->fd);
-	for (size_t i = 0; i < m->n; i++) {
-		free(m->v[i].out_rel);
-		free(m->v[i].in_rel);
-	}
+	for (size_t i = 0; i < m->n; i++)
+		free_entry(&m->v[i]);
 	free(m->v);
 	free(m->path);
 	free(m);
