@@ -322,28 +322,37 @@ else
 	echo "skip: GNU parallel is not installed (its cases not run)"
 fi
 
-# ---- the Makefile example under make -j2 ----
-if command -v make > /dev/null 2>&1; then
-	mkdir mk
-	"$G" -d 0.2 -o mk/one.wav sine:440:0.5 sine:1320:0.1
-	"$G" -d 0.2 -o mk/two.wav chirp:300:3000:0.4
-	M="make -s -f $TFR_SRC/scripts/Makefile.example DIR=mk"
+# ---- the Makefile example under make -j2: a tree of WAV, FLAC and AIFF
+# (upper case too), long recordings paged ----
+if command -v make > /dev/null 2>&1 && command -v sox > /dev/null 2>&1; then
+	mkdir -p mk/sub/deeper
+	"$G" -d 2.5 -o mk/one.wav sine:440:0.5 sine:1320:0.1
+	"$G" -d 0.2 -o t.wav chirp:300:3000:0.4
+	sox -V1 t.wav mk/sub/two.flac
+	sox -V1 t.wav mk/sub/deeper/three.AIFF
+	M="make -s -f $TFR_SRC/scripts/Makefile.example DIR=mk PAGE=1s"
 	$M -j2 > make.out 2>&1 || fail "make: $(cat make.out)"
-	for s in one two; do
+	for s in one sub/two sub/deeper/three; do
 		for x in partials sdif png resynth.wav; do
 			[ -s mk/$s.$x ] || fail "make: no mk/$s.$x"
 		done
+		[ -s mk/$s.pages/page-0001.png ] || fail "make: no mk/$s.pages/page-0001.png"
 	done
+	[ "$(ls mk/one.pages | tr '\n' ' ')" = "page-0001.png page-0002.png page-0003.png " ] ||
+		fail "make: pages of 2.5 s by 1 s: $(ls mk/one.pages)"
 	[ "$(head -c 4 mk/one.sdif)" = SDIF ] || fail "make: mk/one.sdif is not SDIF"
-	# all as old as each other, one input touched: only its four remade
-	touch -t 202001010000 mk/*
+	# all as old as each other, one input touched: only its files remade
+	find mk -exec touch -t 202001010000 {} +
 	touch -t 202001010001 ref
-	touch mk/one.wav
+	touch mk/sub/two.flac
 	$M -j2 > make.out 2>&1 || fail "make again: $(cat make.out)"
-	[ "$(find mk -type f -newer ref | sort | tr '\n' ' ')" = "mk/one.partials mk/one.png mk/one.resynth.wav mk/one.sdif mk/one.wav " ] ||
-		fail "make remade: $(find mk -type f -newer ref | sort | tr '\n' ' ')"
+	[ "$(find mk -newer ref | sort | tr '\n' ' ')" = "mk/sub mk/sub/two.flac mk/sub/two.pages mk/sub/two.pages/page-0001.png mk/sub/two.partials mk/sub/two.png mk/sub/two.resynth.wav mk/sub/two.sdif " ] ||
+		fail "make remade: $(find mk -newer ref | sort | tr '\n' ' ')"
 	$M -q || fail "make -q: not up to date after a run"
+	$M clean
+	[ "$(find mk -type f | sort | tr '\n' ' ')" = "mk/one.wav mk/sub/deeper/three.AIFF mk/sub/two.flac " ] ||
+		fail "make clean left: $(find mk -type f)"
 else
-	echo "skip: make is not installed (the Makefile example not run)"
+	echo "skip: make or sox is not installed (the Makefile example not run)"
 fi
 finish
