@@ -94,15 +94,36 @@ dump pipe.png
 "$I" -w hann -l 2048 -W 100 -E 100 -Y 4000 < sine.wav > stdin.png
 dump stdin.png
 [ "$(sed -n 's/^pixels //p' dump.txt)" = "$file_pixels" ] || fail "audio redirected from a file differs"
-# The default analysis is tfr-reassign's (-R 110 Hz: Kaiser 90 dB, 1581
-# samples, hop 200, FFT 1600), so a picture lines up with its points.
-# The sine lies 0.125 bin off bin 78: the Kaiser window's response there
-# reads -0.0500 dB, so -6.0706 dBFS.
+# The default window is tfr-reassign's (-R 110 Hz: Kaiser 90 dB, 1581
+# samples, FFT 1600), so a picture lines up with its points; the hop is
+# half a column (1 s over 100 px: 220 samples). The sine lies 0.125 bin
+# off bin 78: the Kaiser window's response there reads -0.0500 dB, so
+# -6.0706 dBFS.
 "$I" -W 100 -E 100 -Y 4000 -o def.png sine.wav
 dump def.png
-[ "$(val window_length)" = 1581 ] && [ "$(val hop)" = 200 ] && [ "$(val fft_size)" = 1600 ] ||
+[ "$(val window_length)" = 1581 ] && [ "$(val hop)" = 220 ] && [ "$(val fft_size)" = 1600 ] ||
 	fail "audio: default analysis $(val window_length) $(val hop) $(val fft_size)"
 near "$(val level_top)" -6.0706 0.001 || fail "audio: default analysis level $(val level_top)"
+# The analysis follows the pixels (issue 22 item 5): 0.1 s over 400 px,
+# two frames a column (hop 5 samples); 1 s over 10 px, a hop of half the
+# window at most (790: no sample unseen); 0-400 Hz over 400 rows, 8
+# resolution cells across (50 Hz: a 3477-sample window) and bins as close
+# as the rows (1 Hz) up to 8 windows (27816): FFT 28800, the window's own
+# 3600 doubled; -R, -H and -n as given are kept.
+"$I" -W 400 -E 100 -Y 4000 --duration 0.1 -o a1.png sine.wav
+dump a1.png
+[ "$(val hop)" = 5 ] || fail "audio: 0.1 s over 400 px: hop $(val hop)"
+"$I" -W 10 -E 100 -Y 4000 -o a2.png sine.wav
+dump a2.png
+[ "$(val hop)" = 790 ] || fail "audio: 1 s over 10 px: hop $(val hop)"
+"$I" -W 100 -E 400 -Y 400 -o a3.png sine.wav
+dump a3.png
+[ "$(val window_length)" = 3477 ] && [ "$(val fft_size)" = 28800 ] ||
+	fail "audio: 0-400 Hz: window $(val window_length), FFT $(val fft_size)"
+"$I" -W 100 -E 400 -Y 400 -R 110 -H 100 -n 2048 -o a4.png sine.wav
+dump a4.png
+[ "$(val window_length)" = 1581 ] && [ "$(val hop)" = 100 ] && [ "$(val fft_size)" = 2048 ] ||
+	fail "audio: -R -H -n kept: $(val window_length) $(val hop) $(val fft_size)"
 
 # ---- partials: lines through the breakpoints ----
 awk 'BEGIN { printf "#tfr partials 1\n# sample_rate=8000\n# columns=partial\ttime\tfreq\tamp\tphase\tbandwidth\tend\n"

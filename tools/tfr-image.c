@@ -328,12 +328,27 @@ static void hold_audio(audio_source *a)
 	}
 }
 
+/* The window: -R or -l, else the default resolution, or finer where the
+ * picture shows a narrow band (-y, -Y): at least 8 resolution cells
+ * across it, so that a picture of 0-100 Hz keeps 50 Hz hum and its
+ * harmonics apart where the default 110 Hz would show one blur; but no
+ * window longer than a quarter of the time shown (-Y 8 on 0.1 s asked
+ * for a 4 s window). */
 static void resolve_analysis(const options *o, const tfr_audio_info *ai,
-                             tfr_reassign_params *p)
+                             const geometry *g, tfr_reassign_params *p)
 {
 	double fs = ai->sample_rate;
 	tfr_reassign_params_default(p);
-	tool_analysis_resolve(&o->an, fs, p);
+	tool_analysis an = o->an;
+	if (!an.have_resolution && !an.have_length) {
+		double band = fabs(g->freq.first - g->freq.last) * (double)g->height /
+		              (double)(g->height > 1 ? g->height - 1 : 1);
+		double r = fmin(an.resolution, band / 8);
+		double longest = fmax(g->span * fs / 4,
+		                      tfr_window_lobe_bins(&an.window) * fs / an.resolution);
+		an.resolution = fmax(r, tfr_window_lobe_bins(&an.window) * fs / longest);
+	}
+	tool_analysis_resolve(&an, fs, p);
 	p->threshold_db = -INFINITY;
 	if (o->channel > ai->channels)
 		tool_usage_error("--channel: %d, but %s has %d channel(s)", o->channel,
@@ -341,6 +356,41 @@ static void resolve_analysis(const options *o, const tfr_audio_info *ai,
 	if (o->split && ai->channels > MAXLAYERS)
 		tool_usage_error("--channels split: %d channels, at most %d panels",
 		                 ai->channels, MAXLAYERS);
+}
+
+/*
+ * The analysis matched to the pixels, where -H and -n leave it to us:
+ * every column gets at least two frames (a hop of half a column) and no
+ * column more than the window needs (a hop up to half the window: no
+ * sample unseen), so a short call is not blocky and an hour does not
+ * cost 20 frames a column; the FFT is zero-padded until its bins are as
+ * close as the rows (the finest row of a log axis), up to 8 windows
+ * long, so a low --max-freq is not blocky either. The window stays what
+ * -R or -l make it: it is the resolution the user chose.
+ */
+static void fit_to_pixels(const options *o, const geometry *g, tfr_reassign_params *p)
+{
+	double fs = p->sample_rate;
+	if (!o->an.have_hop) {
+		double column = g->span * fs / (double)g->width;
+		double hop = fmin(floor(column / 2), floor((double)p->window_length / 2));
+		p->hop = hop >= 1 ? (size_t)hop : 1;
+	}
+	if (!o->an.have_fft) {
+		double hi = g->freq.first > g->freq.last ? g->freq.first : g->freq.last;
+		double lo = g->freq.first > g->freq.last ? g->freq.last : g->freq.first;
+		double row = g->freq.scale == TFR_AXIS_LOG
+		           ? lo * (pow(hi / lo, 1.0 / (double)g->height) - 1)
+		           : (hi - lo) / (double)g->height;
+		double want = fmin(fs / row, 8.0 * (double)p->window_length);
+		size_t n = p->fft_size;
+		while ((double)n < want && 2 * n <= (size_t)TFR_MAX_FFT_SIZE / 2)
+			n *= 2;
+		/* the cost ceiling: FFT size / 2 / hop cells a sample */
+		while (n > p->fft_size && (double)(n / 2) / (double)p->hop > TOOL_MAX_CELLS_PER_SAMPLE)
+			n /= 2;
+		p->fft_size = n;
+	}
 }
 
 static tfr_meta *audio_meta(const options *o, const tfr_audio_info *ai,
@@ -492,7 +542,6 @@ static void run_audio(const options *o, tool_output *out)
 	a.in = tool_audio_open(o->input);
 	const tfr_audio_info *ai = tfr_audio_in_info(a.in);
 	tfr_reassign_params rp;
-	resolve_analysis(o, ai, &rp);
 	a.channels = ai->channels;
 	a.layers = o->split ? ai->channels : 1;
 	a.channel = o->channel;
@@ -515,6 +564,8 @@ static void run_audio(const options *o, tool_output *out)
 		tool_die(TOOL_EXIT_FAIL, "%s: no audio samples in the input",
 		         tool_input_label(o->input));
 	image_resolve_time(o, &pl.g, length);
+	resolve_analysis(o, ai, &pl.g, &rp);
+	fit_to_pixels(o, &pl.g, &rp);
 	overlay ov;
 	if (o->overlay)
 		overlay_open(&ov, o, &pl);

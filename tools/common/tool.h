@@ -156,7 +156,7 @@ typedef struct {
 	tfr_window_spec window;   /* -w */
 	tfr_quantity length, hop; /* -l, -H, when have_ */
 	long long fft_size;       /* -n, when have_fft */
-	int have_length, have_hop, have_fft;
+	int have_resolution, have_length, have_hop, have_fft;
 } tool_analysis;
 
 void tool_analysis_default(tool_analysis *a);

@@ -24,6 +24,7 @@ int tool_analysis_option(tool_analysis *a, const char *opt, const char *arg)
 		if (r.unit != TFR_UNIT_HZ || !(r.value > 0))
 			tool_usage_error("--resolution: give it in Hz, above 0");
 		a->resolution = r.value;
+		a->have_resolution = 1;
 	} else if (!strcmp(opt, "window")) {
 		a->window = tool_parse_window(opt, arg);
 	} else if (!strcmp(opt, "window-length")) {
