@@ -81,17 +81,21 @@ awk -v y="$py" -v bg="$bg" '$1 == "pixel" { c = $4 " " $5 " " $6
 # ---- audio: the same sine from a file and a pipe, same pixels ----
 # (Hann 2048: the sine is on bin 100; the default analysis is checked
 # below)
-"$I" -w hann -l 2048 -W 100 -E 100 -Y 4000 -o audio.png sine.wav
+# (the same title for all three: a file's is its name, a pipe has none)
+"$I" -w hann -l 2048 -W 100 -E 100 -Y 4000 --title t -o audio.png sine.wav
+dump audio.png
+set -- $(where 0.5 2153.3203125)
+px=$1 py=$2
 dump audio.png "$px" "$py" "$px" $((py - 8))
 file_pixels=$(sed -n 's/^pixels //p' dump.txt)
 [ "$(val input_kind)" = audio ] && [ "$(val fft_size)" = 2048 ] || fail "audio: chunks"
 near "$(val level_top)" -6.0206 0.001 || fail "audio: a bin-centred sine reads its level: $(val level_top)"
 [ "$(rgb "$px" "$py")" != "$(rgb "$px" $((py - 8)))" ] || fail "audio: the sine is not on row $py"
-cat sine.wav | "$I" -w hann -l 2048 -W 100 -E 100 -Y 4000 -o pipe.png
+cat sine.wav | "$I" -w hann -l 2048 -W 100 -E 100 -Y 4000 --title t -o pipe.png
 dump pipe.png
 [ "$(sed -n 's/^pixels //p' dump.txt)" = "$file_pixels" ] || fail "audio from a pipe differs from the file"
 [ "$(val source)" = stdin ] || fail "audio: source=stdin"
-"$I" -w hann -l 2048 -W 100 -E 100 -Y 4000 < sine.wav > stdin.png
+"$I" -w hann -l 2048 -W 100 -E 100 -Y 4000 --title t < sine.wav > stdin.png
 dump stdin.png
 [ "$(sed -n 's/^pixels //p' dump.txt)" = "$file_pixels" ] || fail "audio redirected from a file differs"
 # The default window is tfr-reassign's (-R 110 Hz: Kaiser 90 dB, 1581
@@ -149,6 +153,28 @@ for k in 1 2 3; do
 	near "$(val time_last)" $((k - 1)).995 1e-9 || fail "page $k: time_last $(val time_last)"
 	[ "$(val page)" = $k ] && [ "$(val pages)" = 3 ] || fail "page $k: page chunks"
 done
+# what each says it is (issue 22 item 7): the file's name, the page, its
+# times of how long a recording; the last, past the end of the input
+# (2.5 s on a page of 2-3 s), hatched and saying so: its right half is
+# grey stripes (two greys, no colour), its left half the spectrogram
+dump pg-0001.png
+[ "$(val Title)" = "long.wav, page 1 of 3, 0-1 s of 2.5 s" ] || fail "page 1 title: $(val Title)"
+dump pg-0003.png
+[ "$(val Title)" = "long.wav, page 3 of 3, 2-3 s of 2.5 s (hatched: past the end)" ] ||
+	fail "page 3 title: $(val Title)"
+x0=$(val plot_x) y0=$(val plot_y)
+args=""
+for x in $(seq $((x0 + 55)) $((x0 + 99))); do args="$args $x $((y0 + 20))"; done
+dump pg-0003.png $args
+awk '$1 == "pixel" { if (!($4 == $5 && $5 == $6 && ($4 == 150 || $4 == 100))) bad++; g[$4]++ }
+     END { exit !(bad == 0 && g[150] > 0 && g[100] > 0) }' dump.txt ||
+	fail "page 3 past the end is not hatched: $(grep pixel dump.txt | head -3)"
+"$I" --page 1s --title "Site A" -W 100 -E 50 -o tt.png long.wav
+dump tt-0002.png
+[ "$(val Title)" = "Site A, page 2 of 3, 1-2 s of 2.5 s" ] || fail "--title with pages: $(val Title)"
+"$I" -W 100 -E 50 -o one.png long.wav
+dump one.png
+[ "$(val Title)" = "long.wav" ] || fail "a picture's title: $(val Title)"
 # a stream through a pipe: the length comes as a trailer
 cat long.wav | "$R" | "$I" --page 0.5s -W 50 -E 50 -o spg.png
 [ "$(ls spg-*.png | wc -l)" -eq 5 ] || fail "a piped stream of 2.5 s in pages of 0.5 s: $(ls spg-*.png | wc -l)"

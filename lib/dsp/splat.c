@@ -138,7 +138,8 @@ void tfr_splat_dot(tfr_splat *s, double t, double f, float e, double r)
 
 /* The cells [*i0, *i1] whose centres the span of positions [a, b) (in
  * either order) covers, or the one nearest its middle when it covers no
- * centre; clamped to the axis. 0 when the span misses the axis. */
+ * centre (within a hair); clamped to the axis. 0 when the span misses
+ * the axis. */
 static int span_cells(double a, double b, size_t n, long *i0, long *i1)
 {
 	if (!isfinite(a) || !isfinite(b))
@@ -151,7 +152,11 @@ static int span_cells(double a, double b, size_t n, long *i0, long *i1)
 	double top = (double)n - 0.5;
 	if (b <= -0.5 || a >= top)
 		return 0;
-	double lo = ceil(a), hi = ceil(b) - 1;
+	/* a hair of slack: t + hop/2 of one frame and t' - hop/2 of the next
+	 * round apart, and a centre on their common edge fell between them
+	 * (a column left black every few frames at a hop of one sample) */
+	const double eps = 1e-7;
+	double lo = ceil(a - eps), hi = ceil(b + eps) - 1;
 	if (lo > hi) {
 		long c = cell_of((a + b) / 2, n);
 		if (c < 0)

@@ -86,9 +86,10 @@ typedef struct {
 	/* the matrix (bare pictures and figures) */
 	size_t width, height;      /* of every layer */
 	size_t filled;             /* columns the layers hold: the rest, to
-	                              width, are drawn empty (the last page
-	                              of a long matrix on its page's time
-	                              axis); 0: all */
+	                              width, are past the end of the input
+	                              (the last page of a long recording on
+	                              its page's time axis), drawn hatched
+	                              grey, not as silence; 0: all */
 	const float *const *layers;
 	size_t nlayers;            /* >= 1 */
 	int rgb;                   /* 3 layers as R, G, B (each grey level of
@@ -137,6 +138,10 @@ typedef struct {
 } tfr_picture_params;
 
 void tfr_picture_params_default(tfr_picture_params *p);
+
+/* The colour of pixel (x, y) of a column past the end of the input:
+ * diagonal grey hatching, which no colour map uses for a level. */
+void tfr_picture_past_end_rgb(size_t x, size_t y, uint8_t rgb[3]);
 
 /* A colour for lines over a picture in colour map `map`: cyan over the
  * dark maps, red over gray and print. */

@@ -23,6 +23,12 @@ void tfr_picture_params_default(tfr_picture_params *p)
 	tfr_picture_overlay_rgb(p->colormap, p->overlay_rgb);
 }
 
+void tfr_picture_past_end_rgb(size_t x, size_t y, uint8_t rgb[3])
+{
+	uint8_t v = (x + y) % 8 < 3 ? 150 : 100;
+	rgb[0] = rgb[1] = rgb[2] = v;
+}
+
 void tfr_picture_overlay_rgb(tfr_colormap map, uint8_t rgb[3])
 {
 	int red = map == TFR_COLORMAP_GRAY || map == TFR_COLORMAP_PRINT;
@@ -134,6 +140,8 @@ int tfr_picture_write_png(FILE *f, const tfr_picture_params *p, tfr_diag *d)
 				}
 				if (p->overlay && x < nf && p->overlay[x * h + y] > 0)
 					memcpy(row + 3 * x, p->overlay_rgb, 3);
+				if (x >= nf)
+					tfr_picture_past_end_rgb(x, b * h + y, row + 3 * x);
 			}
 			e = tfr_png_write_row(png, row);
 		}

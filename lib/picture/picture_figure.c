@@ -458,6 +458,8 @@ static void draw_panel_row(const figure *g, const item *it, long y,
 		}
 		if (p->overlay && x < nf && p->overlay[x * h + r] > 0)
 			memcpy(o, p->overlay_rgb, 3);
+		if (x >= nf)
+			tfr_picture_past_end_rgb(x, (size_t)y, o);
 	}
 }
 

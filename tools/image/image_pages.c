@@ -150,6 +150,47 @@ static tfr_meta *bare_text(const tfr_picture_params *p, const tfr_meta *prov)
 	return m;
 }
 
+/* The columns of a page before the end of the input (the rest are drawn
+ * hatched); 0: all. */
+static size_t columns_before_end(const plotter *pl, const tfr_axis *ta)
+{
+	double end = pl->g.end;
+	size_t w = pl->g.width;
+	double dt = w > 1 ? (ta->last - ta->first) / (double)(w - 1) : 0;
+	if (!isfinite(end) || !(dt > 0))
+		return 0;
+	double n = ceil((end - ta->first) / dt + 0.5 - 1e-9);
+	return n >= (double)w ? 0 : n < 1 ? 1 : (size_t)n;
+}
+
+/* The title: --title, else the input's file name; a page says which,
+ * its times, of how long a recording, and what hatching means. */
+static void page_title(const plotter *pl, long long k, const tfr_axis *ta,
+                       size_t filled, char *buf, size_t size)
+{
+	const options *o = pl->o;
+	const char *name = o->look.title;
+	if (!name) {
+		const char *label = tool_input_label(o->input);
+		const char *slash = strrchr(label, '/');
+		name = strcmp(label, "stdin") ? slash ? slash + 1 : label : "";
+	}
+	int n = snprintf(buf, size, "%s", name);
+	if (pl->g.paged && n >= 0 && (size_t)n < size) {
+		double t0 = image_page_left(pl, k), t1 = image_page_left(pl, k + 1);
+		n += snprintf(buf + n, size - (size_t)n, "%spage %lld", *name ? ", " : "", k + 1);
+		if (pl->g.npages > 0 && (size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, " of %lld", pl->g.npages);
+		if ((size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, ", %g-%g s", t0, t1);
+		if (isfinite(pl->g.end) && (size_t)n < size)
+			n += snprintf(buf + n, size - (size_t)n, " of %g s", pl->g.end);
+	}
+	if (filled && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%s(hatched: past the end)", n ? " " : "");
+	(void)ta;
+}
+
 static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 {
 	const options *o = pl->o;
@@ -164,6 +205,10 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 	p.layers = layers;
 	p.nlayers = pl->g.nlayers;
 	tool_picture_look(&o->look, &p);
+	p.filled = columns_before_end(pl, ta);
+	char title[512];
+	page_title(pl, k, ta, p.filled, title, sizeof title);
+	p.title = title;
 	tfr_picture_overlay_rgb(p.colormap, p.overlay_rgb);
 	if (pl->overlay)
 		p.overlay = tfr_splat_grid(s[pl->g.nlayers]);
