@@ -62,6 +62,15 @@ dump late.png "$px" "$py" $((px + 2)) "$py"
 # ---- points: a bin-centred sine through tfr-reassign, on its row ----
 "$R" sine.wav | "$I" -W 100 -E 100 -Y 4000 -o points.png
 dump points.png
+# (the default range of points is 50 dB, of the rest 80, -z is kept)
+[ "$(val level_range)" = 50 ] || fail "points: default range $(val level_range)"
+"$R" sine.wav | "$I" -z 70 -W 100 -E 100 -Y 4000 -o points70.png
+dump points70.png
+[ "$(val level_range)" = 70 ] || fail "points: -z 70 gave $(val level_range)"
+"$I" -W 100 -E 100 -Y 4000 -o audio80.png sine.wav
+dump audio80.png
+[ "$(val level_range)" = 80 ] || fail "audio: default range $(val level_range)"
+dump points.png
 [ "$(val input_kind)" = points ] || fail "points: input_kind"
 [ "$(val source)" = sine.wav ] || fail "points: the stream's metadata"
 near "$(val time_last)" 0.995 1e-9 || fail "points: a file's length from source_frames"

@@ -38,7 +38,7 @@ static void usage(void)
 "      --start=TIME         left edge, s or ms from the start (default 0)\n"
 "      --duration=TIME      time shown (default: to the end of the input)\n"
 "      --page=TIME          one picture per TIME of input, numbered\n"
-"  -z, --range=DB           dynamic range shown (default 80)\n"
+"  -z, --range=DB           dynamic range shown (default 80; 50 for points)\n"
 "  -Z, --top=DBFS           level at the top of the colour scale (default:\n"
 "                           the picture's maximum)\n"
 "  -M, --colormap=NAME      inferno (default), viridis, gray or print\n"
@@ -219,6 +219,10 @@ static void run_stream(const options *o, tool_output *out)
 	          ? DRAW_DOTS : DRAW_POINTS;
 	dr.dot = o->have_dot ? o->dot : DOT_PEAKS;
 	plotter pl = { 0 };
+	/* reassigned points are a sparse speckle of every cell's energy:
+	 * below 50 dB under the top they are noise on speech and music,
+	 * where a spectrogram's or partials' 80 dB are the sound */
+	pl.range = !strcmp(kind, "points") ? 50 : 80;
 	pl.g.fs = meta_number(tfr_stream_reader_meta(r), "sample_rate");
 	pl.g.nlayers = 1;
 	image_resolve_freq(o, &pl.g);

@@ -354,6 +354,7 @@ const char *tool_meta_text(const char *s);
  * draws takes them. */
 typedef struct {
 	double range;          /* -z: dB shown below the top (80) */
+	int have_range;        /* -z given */
 	double top;            /* -Z: dBFS at the top, when have_top (else
 	                          the picture's maximum) */
 	double page;           /* --page: s of input per picture, when

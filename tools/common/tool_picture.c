@@ -40,6 +40,7 @@ int tool_picture_option(tool_picture_opts *po, const char *opt, const char *arg)
 		TFR_COLORMAP_PRINT };
 	if (!strcmp(opt, "range")) {
 		po->range = tool_parse_number(opt, arg, 1, 1000);
+		po->have_range = 1;
 	} else if (!strcmp(opt, "top")) {
 		po->top = tool_parse_level(opt, arg, 0);
 		po->have_top = 1;

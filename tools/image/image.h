@@ -65,6 +65,7 @@ typedef struct {
 	unsigned calls;
 	int overlay;                 /* 1: a layer more, pg[.][nlayers], of
 	                                lines drawn over the picture */
+	double range;                /* the default of -z for this kind */
 } plotter;
 
 /* ---- drawing records ---- */

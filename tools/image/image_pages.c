@@ -205,6 +205,8 @@ static void write_page(plotter *pl, long long k, tfr_splat *const *s)
 	p.layers = layers;
 	p.nlayers = pl->g.nlayers;
 	tool_picture_look(&o->look, &p);
+	if (!o->look.have_range && pl->range > 0)
+		p.range_db = pl->range;
 	p.filled = columns_before_end(pl, ta);
 	char title[512];
 	page_title(pl, k, ta, p.filled, title, sizeof title);
