@@ -557,7 +557,12 @@ static void run_audio(const options *o, tool_output *out)
 		pl.g.labels[l] = pl.g.label_text[l];
 	}
 	image_resolve_freq(o, &pl.g);
-	double length = ai->frames >= 0 ? (double)ai->frames / ai->sample_rate : NAN;
+	/* a pipe's header says how long it is (WAV, AIFF, FLAC): the
+	 * picture is drawn as it comes, in flat memory (were the input to
+	 * end sooner, the reader says it is cut); a header that does not
+	 * say (a live recording), the audio is held */
+	int64_t frames = ai->frames >= 0 ? ai->frames : tfr_audio_in_announced(a.in);
+	double length = frames >= 0 ? (double)frames / ai->sample_rate : NAN;
 	if (!isfinite(length) && !o->look.have_page && !o->look.have_duration) {
 		hold_audio(&a);
 		length = (double)a.nheld / ai->sample_rate;

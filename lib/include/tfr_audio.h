@@ -96,6 +96,11 @@ long tfr_audio_in_read_mono(tfr_audio_in *in, float *buf, size_t nframes,
 /* Frames delivered so far. */
 int64_t tfr_audio_in_frames_read(const tfr_audio_in *in);
 
+/* The frames the header announces, also on a pipe (where info.frames
+ * is -1, as the input may end sooner: a read then fails with TFR_EEOF);
+ * -1 when the header does not say (a stream written live). */
+int64_t tfr_audio_in_announced(const tfr_audio_in *in);
+
 /* The detail of the last failure. */
 const tfr_diag *tfr_audio_in_diag(const tfr_audio_in *in);
 

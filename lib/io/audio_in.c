@@ -356,6 +356,11 @@ int64_t tfr_audio_in_frames_read(const tfr_audio_in *in)
 	return in->delivered;
 }
 
+int64_t tfr_audio_in_announced(const tfr_audio_in *in)
+{
+	return in->announced == INT64_MAX ? -1 : in->announced;
+}
+
 const tfr_diag *tfr_audio_in_diag(const tfr_audio_in *in)
 {
 	return &in->diag;
