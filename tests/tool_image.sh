@@ -195,6 +195,27 @@ near "$(val time_first)" 2.005 1e-9 || fail "stream page 5: time_first $(val tim
 dump sd-0003.png
 near "$(val time_first)" 1.005 1e-9 || fail "--start page 3: time_first $(val time_first)"
 
+# ---- one sound, every kind of picture on the same axes (issue 22 item
+# 8): the spectrogram of long.wav and the pictures of its points, peaks
+# and partials, made with the same options, have the same frame, plot
+# and axes (the title is the recording's name in all; an f0 track is
+# drawn over a spectrogram, --overlay, on its axes by construction) ----
+"$R" long.wav > ax.points
+"$TFR_BIN/tfr-peaks" ax.points > ax.peaks
+"$TFR_BIN/tfr-track" ax.peaks > ax.partials
+geo() {
+	dump "$1"
+	for k in Title width height plot_x plot_y columns rows time_first time_last freq_first freq_last; do
+		printf '%s=%s ' "$k" "$(val $k)"
+	done
+}
+"$I" -W 200 -E 80 -Y 2k --start 0.5 --duration 1.5 -o ax.png long.wav
+want=$(geo ax.png)
+for k in points peaks partials; do
+	"$I" -W 200 -E 80 -Y 2k --start 0.5 --duration 1.5 -o ax-$k.png ax.$k
+	[ "$(geo ax-$k.png)" = "$want" ] || fail "$k: axes differ from the spectrogram's: $(geo ax-$k.png) / $want"
+done
+
 # ---- memory: 10 minutes in pages take what 1 minute takes ----
 if [ -n "${TFR_SANITIZE:-}" ]; then
 	echo "sanitizer build: memory check skipped"

@@ -163,15 +163,19 @@ static size_t columns_before_end(const plotter *pl, const tfr_axis *ta)
 	return n >= (double)w ? 0 : n < 1 ? 1 : (size_t)n;
 }
 
-/* The title: --title, else the input's file name; a page says which,
- * its times, of how long a recording, and what hatching means. */
+/* The title: --title, else the recording's file name (a stream's source,
+ * so that the points of a.wav and a.wav itself are drawn alike); a page
+ * says which, its times, of how long a recording, and what hatching
+ * means. */
 static void page_title(const plotter *pl, long long k, const tfr_axis *ta,
                        size_t filled, char *buf, size_t size)
 {
 	const options *o = pl->o;
 	const char *name = o->look.title;
 	if (!name) {
-		const char *label = tool_input_label(o->input);
+		const char *label = tfr_meta_get(pl->prov, "source");
+		if (!label)
+			label = tool_input_label(o->input);
 		const char *slash = strrchr(label, '/');
 		name = strcmp(label, "stdin") ? slash ? slash + 1 : label : "";
 	}
