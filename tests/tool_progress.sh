@@ -30,6 +30,9 @@ done
 # a pipe's reader keeps quiet (the first tool of a pipeline speaks)
 on_tty "cat a.wav | $B/tfr-reassign -o p.txt"
 [ ! -s tty.txt ] || fail "tfr-reassign on a pipe: $(cat tty.txt)"
+# and so does a tool reading a file in the middle of one
+on_tty "$B/tfr-reassign --quiet a.wav | $B/tfr-sdelay -d 0.1 -o d.wav a.wav"
+[ ! -s tty.txt ] || fail "a file read behind a pipe: $(cat tty.txt)"
 
 # -v: a summary whose counts are those of the output
 unset TFR_PROGRESS_DELAY

@@ -121,8 +121,13 @@ tfr_audio_in *tool_audio_open(const char *path)
 	audio_label = tool_input_label(path);
 	tfr_diag d;
 	int std = !path || !strcmp(path, "-");
-	struct stat st;
-	audio_named = !std || (!fstat(STDIN_FILENO, &st) && S_ISREG(st.st_mode));
+	/* a progress line for a file, unless standard input is a pipe: a
+	 * tool in the middle of a pipeline (tfr-resynth --residual a.wav at
+	 * the end of one from tfr-reassign a.wav) leaves the line to the
+	 * first tool */
+	struct stat st = { 0 };
+	int in_pipe = !fstat(STDIN_FILENO, &st) && S_ISFIFO(st.st_mode);
+	audio_named = std ? !in_pipe && S_ISREG(st.st_mode) : !in_pipe;
 	unsigned char head[HEAD_LINE];
 	size_t n = 0;
 	if (!std) {
