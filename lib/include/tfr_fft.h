@@ -21,16 +21,20 @@
  *
  * Object contract: _new makes the plans (once per object; nothing is
  * planned or allocated when transforming), _free releases. The
- * transforms cannot fail. Arrays of any alignment are accepted; with
- * FFTW, 16-byte aligned arrays (malloc's) take the fastest plan.
- * Threads: with KissFFT a real transform uses scratch of its object,
- * so one object serves one thread at a time; a complex transform
- * (always out of place) touches nothing of its object and may run on
- * several threads at once (tfr_hyper's workers share them). With FFTW
- * every transform may. Making and freeing objects is safe from several
- * threads: FFTW's planner, which keeps global state, is serialised by
- * a lock in fft_fftw.c (the library's only global, there because
- * FFTW's is).
+ * transforms cannot fail. Arrays of any alignment are accepted, and a
+ * transform's result depends on its input's values only; with FFTW,
+ * 16-byte aligned arrays (malloc's) are not copied first, and complex
+ * transforms should be given such (else FFTW takes a plan for
+ * misaligned arrays, with other roundoff).
+ * Threads: a real transform may use scratch of its object (KissFFT's,
+ * or FFTW's aligned copies), so a real object serves one thread at a
+ * time; a complex transform (always out of place) touches nothing of
+ * its object and may run on several threads at once (tfr_hyper's
+ * workers share them). Making and freeing objects is safe from several
+ * threads: FFTW's planner, which keeps global state, is serialised by a
+ * lock in fft_fftw.c (the library's only global, there because FFTW's
+ * planner is one). With FFTW_MEASURE plans (a build option), the plan,
+ * and so the roundoff, may differ from run to run.
  */
 #ifndef TFR_FFT_H
 #define TFR_FFT_H
