@@ -250,7 +250,7 @@ static double plan_bytes(const tfr_hyper *h)
 		double L = (double)gr->L;
 		double margin = gr->margin ? (double)gr->margin : L / 4;
 		double nblk = ceil(HY_SUPER / (L - 2 * margin));
-		bytes += nblk * ((L / 2 + 1) * cpx + sizeof(double)) + 2 * L * cpx;
+		bytes += nblk * ((L / 2 + 2) * cpx + sizeof(double)) + 2 * L * cpx;
 		back = fmax(back, margin);
 		ahead = fmax(ahead, L);
 	}
@@ -590,8 +590,8 @@ static int setup_groups(tfr_hyper *h)
 		gr->hop = gr->L - 2 * gr->margin;
 		gr->nblk_max = (HY_SUPER + gr->hop - 1) / gr->hop;
 		gr->fwd = tfr_fft_new(gr->L, 1, TFR_FFT_REAL_FORWARD, NULL);
-		gr->spec = calloc(gr->nblk_max * (gr->L / 2 + 1),
-		                  sizeof *gr->spec);
+		gr->sstride = gr->L / 2 + 2;
+		gr->spec = calloc(gr->nblk_max * gr->sstride, sizeof *gr->spec);
 		gr->xrms = calloc(gr->nblk_max, sizeof *gr->xrms);
 		if (!gr->fwd || !gr->spec || !gr->xrms)
 			return TFR_ENOMEM;

@@ -31,7 +31,7 @@ static void hy_spectra(const tfr_hyper *h, hy_group *gr, const float *x)
 		if (s0 >= end || (in->finished && s0 >= in->nin))
 			break;
 		size_t i0 = in->back - gr->margin + b * gr->hop;
-		tfr_cpx *X = gr->spec + b * (gr->L / 2 + 1);
+		tfr_cpx *X = gr->spec + b * gr->sstride;
 		tfr_fft_forward(gr->fwd, x + i0, X);
 		double e2 = 0;
 		for (size_t k = 0; k <= gr->L / 2; k++)

@@ -436,7 +436,7 @@ void tfr_hyper_scan_line(hy_worker *w, const hy_line *ln)
 			s1 = end;
 		if (s0 >= s1)
 			break;
-		hy_filter(w, ln, gr, gr->spec + b * (gr->L / 2 + 1),
+		hy_filter(w, ln, gr, gr->spec + b * gr->sstride,
 		          gr->xrms[b]);
 		hy_scan(w, ln, s0 - (int64_t)gr->margin, s0, s1);
 	}

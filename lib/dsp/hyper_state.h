@@ -65,7 +65,10 @@ typedef struct {
 	size_t L, margin, hop;
 	int lg;              /* log2 L */
 	tfr_fft *fwd;
-	tfr_cpx *spec;  /* nblk_max spectra of L/2+1 bins */
+	tfr_cpx *spec;       /* nblk_max spectra of L/2+1 bins, sstride
+	                        apart */
+	size_t sstride;      /* L/2 + 2: even, so each spectrum is 16-byte
+	                        aligned as FFTW likes it (tfr_fft.h) */
 	double *xrms;        /* per block: rms of the spectrum (error scale) */
 	size_t nblk_max;     /* blocks of one super-block */
 	size_t nblk;         /* blocks of the current super-block */
