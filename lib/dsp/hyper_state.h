@@ -64,7 +64,8 @@ typedef struct {
 typedef struct {
 	size_t L, margin, hop;
 	int lg;              /* log2 L */
-	tfr_fft *fwd;
+	tfr_fft *fwd;        /* used by one worker at a time (a group's
+	                        spectra are one worker's: hyper_run.c) */
 	tfr_cpx *spec;       /* nblk_max spectra of L/2+1 bins, sstride
 	                        apart */
 	size_t sstride;      /* L/2 + 2: even, so each spectrum is 16-byte
