@@ -38,12 +38,19 @@ bad=$(matches '\b(v?f?s?n?printf|puts|fputs|putchar|fwrite|fopen|fread|getline|s
 
 # I/O and pictures: no FFTs and no DSP objects (a window's name is text,
 # tfr_window_spec.h; its shape, tfr_window.h, is DSP)
-dsp_include='#include[[:space:]]*[<"](kiss_fft[a-z]*\.h|hyper_[a-z]*\.h|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|freqmap|bpgrid|window)\.h)[>"]'
-dsp_call='\b(kiss_fft[a-z]*|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|bpgrid)_[a-z_]*|tfr_window_(fill|lobe_bins))[[:space:]]*\('
+dsp_include='#include[[:space:]]*[<"](kiss_fft[a-z]*\.h|fftw3\.h|hyper_[a-z]*\.h|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|freqmap|bpgrid|window|fft)\.h)[>"]'
+dsp_call='\b(kiss_fft[a-z]*|fftwf?_[a-z_]*|tfr_(reassign|framer|wola|sdelay|hyper|peaks|track|synth|bpgrid|fft)_[a-z_]*|tfr_window_(fill|lobe_bins))[[:space:]]*\('
 bad=$(matches "$dsp_include" $io $picture)
 [ -z "$bad" ] || fail "an I/O or picture module includes a DSP header: $bad"
 bad=$(matches "$dsp_call" $io $picture)
 [ -z "$bad" ] || fail "an I/O or picture module calls a DSP core: $bad"
+
+# One FFT interface (tfr_fft.h): a backend's header and calls are in its
+# file (lib/dsp/fft_kiss.c, fft_fftw.c) only, in lib/, tools/ and tests/
+fft_backend='#include[[:space:]]*[<"](kiss_fft[a-z]*|fftw3)\.h[>"]|\b(kiss_fft[a-z]*|fftwf?_[a-z_]*)[[:space:]]*\('
+others=$(find "$L" "$T" "$TFR_SRC/tests" -name '*.[ch]' ! -name fft_kiss.c ! -name fft_fftw.c)
+bad=$(matches "$fft_backend" $others)
+[ -z "$bad" ] || fail "an FFT backend used outside its file (use tfr_fft.h): $bad"
 
 # I/O is below the pictures: the formats never draw
 picture_include='#include[[:space:]]*[<"]tfr_picture\.h[>"]'

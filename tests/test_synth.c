@@ -12,8 +12,7 @@
 #include "tfr.h"
 #include "cpu.h"
 #include "synth_osc.h"
-
-#include "kiss_fftr.h"
+#include "tfr_fft.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -320,22 +319,22 @@ static double power(const float *y, size_t a, size_t b)
 static void welch(const float *y, size_t a, size_t b, double *ps)
 {
 	enum { NF = 4096 };
-	kiss_fftr_cfg cfg = kiss_fftr_alloc(NF, 0, NULL, NULL);
+	tfr_fft *cfg = tfr_fft_new(NF, 1, TFR_FFT_REAL_FORWARD, NULL);
 	float *x = malloc(NF * sizeof *x);
-	kiss_fft_cpx *X = malloc((NF / 2 + 1) * sizeof *X);
+	tfr_cpx *X = malloc((NF / 2 + 1) * sizeof *X);
 	for (int k = 0; k <= NF / 2; k++)
 		ps[k] = 0;
 	for (size_t s = a; s + NF <= b; s += NF / 2) {
 		for (int i = 0; i < NF; i++)
 			x[i] = y[s + (size_t)i] *
 			       (float)(0.5 - 0.5 * cos(2 * M_PI * i / NF));
-		kiss_fftr(cfg, x, X);
+		tfr_fft_forward(cfg, x, X);
 		for (int k = 0; k <= NF / 2; k++)
 			ps[k] += (double)X[k].r * X[k].r + (double)X[k].i * X[k].i;
 	}
 	free(x);
 	free(X);
-	kiss_fftr_free(cfg);
+	tfr_fft_free(cfg);
 }
 
 static void t_energy(void)

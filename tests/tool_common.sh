@@ -20,6 +20,8 @@ for tool in "$TFR_BIN"/tfr-*; do
 	expect_status 0 "$tool" -h
 	expect_status 0 "$tool" --version
 	grep -qx "$name (tfr) [0-9][0-9.]*" out.txt || fail "$name --version: '$(cat out.txt)'"
+	grep -qxE "FFT backend: (KissFFT|FFTW3f \(FFTW_(ESTIMATE|MEASURE) plans\))" out.txt ||
+		fail "$name --version names no FFT backend: '$(cat out.txt)'"
 	# informational output checks that it was written
 	expect_error 1 "$name: stdout: write error: No space left on device" sh -c "'$tool' --help > /dev/full"
 	expect_error 1 "$name: stdout: write error: No space left on device" sh -c "'$tool' --version > /dev/full"

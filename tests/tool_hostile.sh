@@ -391,7 +391,7 @@ tfr-hyper    | ch1024.wav   | file | -              | 2 | 1444 scan lines x 1024
 tfr-hyper    | ch64.wav     | file | -N 12 -O 1     | 0 | -
 tfr-reassign | ch64.wav     | pipe | -              | 0 | -
 tfr-sdelay   | ch64.wav     | pipe | -              | 0 | -
-tfr-hyper    | ch64.wav     | file | --channels split -j 2 | 2 | the analysis would take 2335 MB before any input, more than 1024 MB (fewer q, threads or channels, a longer time bin)
+tfr-hyper    | ch64.wav     | file | --channels split -j 2 | 2 | the analysis would take 2336 MB before any input, more than 1024 MB (fewer q, threads or channels, a longer time bin)
 tfr-hyper    | ch64.wav     | file | --channels split -j 1 -q 1,2 | 2 | 128 histograms (2 q x 64 channels split): at most 64
 EOF
 
@@ -415,7 +415,7 @@ tfr-hyper    | s01.wav | file | -q 0.001 -y 1k -N 6   | 0 | -
 tfr-hyper    | s01.wav | file | -i 0                  | 2 | --tdeci: 0 samples is too short (at least 1)
 tfr-hyper    | s01.wav | file | -i 1 -N 12 -O 1 -j 1  | 0 | -
 # 0.1 s took 4.8 GB this way
-tfr-hyper    | s01.wav | file | -i 1 -j 2 -q 0.5,1,2,3,4,5,6,8 | 2 | the analysis would take 4802 MB before any input, more than 1024 MB (fewer q, threads or channels, a longer time bin)
+tfr-hyper    | s01.wav | file | -i 1 -j 2 -q 0.5,1,2,3,4,5,6,8 | 2 | the analysis would take 4803 MB before any input, more than 1024 MB (fewer q, threads or channels, a longer time bin)
 tfr-hyper    | s01.wav | file | -N 100000             | 2 | too many scan lines (noct * over * octaves > 1e6)
 tfr-hyper    | s01.wav | file | -O 1000               | 2 | 361000 scan lines x 1 channels: at most 131072 (fewer channels, bins per octave, scan lines per bin, or a narrower band)
 tfr-hyper    | s01.wav | file | -y 0                  | 2 | --min-freq: 0 Hz must be above 0

@@ -167,7 +167,12 @@ wc=${wmax%% *} pc=${pmax%% *}
 tw=$(awk -v c="$wc" 'BEGIN { printf "%.6f", (c * 64 + 31) / 32000 }')
 [ "$wc" -eq $((pc + 125)) ] && near "$tw" 0.5 0.002 ||
 	fail "the impulse: column $wc ($tw s) of the whole, $pc of the part"
-near "${pmax#* }" "${wmax#* }" "$(awk -v v="${wmax#* }" 'BEGIN { print v * 1e-3 }')" ||
+# (with FFTW the two are 0.19 % apart, 221129 and 220709: an impulse's
+# count moves with the FFT's roundoff, FFTW's other algorithms give 0.03 %
+# to 0.2 %: its bound is 0.3 %)
+tol=1e-3
+"$H" --version | grep -q '^FFT backend: FFTW' && tol=3e-3
+near "${pmax#* }" "${wmax#* }" "$(awk -v v="${wmax#* }" -v t=$tol 'BEGIN { print v * t }')" ||
 	fail "the impulse's column: ${pmax#* } points in the part, ${wmax#* } in the whole"
 expect_error 2 "tfr-hyper: --start: 2 s is not before the end of the input (1 s)" $H --start 2 -o x.npy imp.wav
 [ ! -e x.npy ] || fail "--start past the end left x.npy"

@@ -241,7 +241,7 @@ static double plan_bytes(const tfr_hyper *h)
 {
 	const tfr_hyper_params *p = &h->p;
 	const hy_plan *pl = &h->plan;
-	double hf = (double)h->bins.hf, cpx = sizeof(kiss_fft_cpx);
+	double hf = (double)h->bins.hf, cpx = sizeof(tfr_cpx);
 	double bytes = (double)pl->nlines * (sizeof(hy_line) + sizeof(hy_group) +
 	                                     2 * sizeof(size_t)) + (hf + 2) * 8;
 	double back = 0, ahead = 0;
@@ -250,7 +250,7 @@ static double plan_bytes(const tfr_hyper *h)
 		double L = (double)gr->L;
 		double margin = gr->margin ? (double)gr->margin : L / 4;
 		double nblk = ceil(HY_SUPER / (L - 2 * margin));
-		bytes += nblk * ((L / 2 + 1) * cpx + sizeof(double)) + 2 * L * cpx;
+		bytes += nblk * ((L / 2 + 2) * cpx + sizeof(double)) + 2 * L * cpx;
 		back = fmax(back, margin);
 		ahead = fmax(ahead, L);
 	}
@@ -557,7 +557,8 @@ static int setup_ffts(tfr_hyper *h, size_t *maxM)
 			continue;
 		int lg = pl->group[ln->group].lg - ln->dlog;
 		if (!pl->icfg[lg]) {
-			pl->icfg[lg] = kiss_fft_alloc(1 << lg, 1, NULL, NULL);
+			pl->icfg[lg] = tfr_fft_new((size_t)1 << lg, 1,
+			                           TFR_FFT_COMPLEX_INVERSE, NULL);
 			if (!pl->icfg[lg])
 				return TFR_ENOMEM;
 		}
@@ -588,9 +589,9 @@ static int setup_groups(tfr_hyper *h)
 			gr->margin = gr->L / 4;
 		gr->hop = gr->L - 2 * gr->margin;
 		gr->nblk_max = (HY_SUPER + gr->hop - 1) / gr->hop;
-		gr->fwd = kiss_fftr_alloc((int)gr->L, 0, NULL, NULL);
-		gr->spec = calloc(gr->nblk_max * (gr->L / 2 + 1),
-		                  sizeof *gr->spec);
+		gr->fwd = tfr_fft_new(gr->L, 1, TFR_FFT_REAL_FORWARD, NULL);
+		gr->sstride = gr->L / 2 + 2;
+		gr->spec = calloc(gr->nblk_max * gr->sstride, sizeof *gr->spec);
 		gr->xrms = calloc(gr->nblk_max, sizeof *gr->xrms);
 		if (!gr->fwd || !gr->spec || !gr->xrms)
 			return TFR_ENOMEM;
@@ -779,13 +780,13 @@ static void free_plan(hy_plan *pl)
 	free(pl->line);
 	if (pl->group)
 		for (size_t g = 0; g < pl->ngroups; g++) {
-			kiss_fftr_free(pl->group[g].fwd);
+			tfr_fft_free(pl->group[g].fwd);
 			free(pl->group[g].spec);
 			free(pl->group[g].xrms);
 		}
 	free(pl->group);
 	for (int k = 0; k <= HY_MAXLOG; k++) {
-		kiss_fft_free(pl->icfg[k]);
+		tfr_fft_free(pl->icfg[k]);
 		tfr_hyper_fir_free(&pl->fir[k]);
 	}
 	tfr_hyper_fir_free(&pl->fir_w);

@@ -31,8 +31,8 @@ static void hy_spectra(const tfr_hyper *h, hy_group *gr, const float *x)
 		if (s0 >= end || (in->finished && s0 >= in->nin))
 			break;
 		size_t i0 = in->back - gr->margin + b * gr->hop;
-		kiss_fft_cpx *X = gr->spec + b * (gr->L / 2 + 1);
-		kiss_fftr(gr->fwd, x + i0, X);
+		tfr_cpx *X = gr->spec + b * gr->sstride;
+		tfr_fft_forward(gr->fwd, x + i0, X);
 		double e2 = 0;
 		for (size_t k = 0; k <= gr->L / 2; k++)
 			e2 += (double)X[k].r * X[k].r +

@@ -227,7 +227,7 @@ static inline void hy_point(hy_worker *w, const hy_line *ln, int64_t n,
 static size_t hy_gather(const hy_worker *w, size_t u0, size_t cnt,
                         float lint2, float out[4][HY_OUT], uint16_t *idx)
 {
-	const kiss_fft_cpx *bx = w->bx + u0, *be = w->be + u0;
+	const tfr_cpx *bx = w->bx + u0, *be = w->be + u0;
 	size_t k = 0;
 	for (size_t i = 0; i < cnt; i++) {
 		out[0][k] = bx[i].r;
@@ -389,14 +389,14 @@ static void hy_scan(hy_worker *w, const hy_line *ln, int64_t bstart,
 /* Filter one block's spectrum X for line ln into base band and inverse
  * transform at the decimated rate. */
 static void hy_filter(hy_worker *w, const hy_line *ln, const hy_group *gr,
-                      const kiss_fft_cpx *X, double xrms)
+                      const tfr_cpx *X, double xrms)
 {
 	float S = 0;
 	size_t M = gr->L >> ln->dlog;
 	memset(w->yx, 0, M * sizeof *w->yx);
 	memset(w->ye, 0, M * sizeof *w->ye);
 	for (long k = ln->klo; k <= ln->khi; k++) {
-		kiss_fft_cpx v = X[k >= 0 ? k : -k];
+		tfr_cpx v = X[k >= 0 ? k : -k];
 		if (k < 0)
 			v.i = -v.i;  /* real input: X(-f) = conj X(f) */
 		size_t j = (size_t)(k - ln->kc) & (M - 1);
@@ -413,8 +413,8 @@ static void hy_filter(hy_worker *w, const hy_line *ln, const hy_group *gr,
 	}
 	w->scale = sqrt((double)S + xrms * xrms * ln->gd2);
 	int lg = gr->lg - ln->dlog;
-	kiss_fft(w->h->plan.icfg[lg], w->yx, w->bx);
-	kiss_fft(w->h->plan.icfg[lg], w->ye, w->be);
+	tfr_fft_complex(w->h->plan.icfg[lg], w->yx, w->bx);
+	tfr_fft_complex(w->h->plan.icfg[lg], w->ye, w->be);
 }
 
 /* Line ln over the current super-block: every block of its group. */
@@ -436,7 +436,7 @@ void tfr_hyper_scan_line(hy_worker *w, const hy_line *ln)
 			s1 = end;
 		if (s0 >= s1)
 			break;
-		hy_filter(w, ln, gr, gr->spec + b * (gr->L / 2 + 1),
+		hy_filter(w, ln, gr, gr->spec + b * gr->sstride,
 		          gr->xrms[b]);
 		hy_scan(w, ln, s0 - (int64_t)gr->margin, s0, s1);
 	}

@@ -20,8 +20,7 @@
 
 #include "hyper_direct.h"
 #include "hyper_interp.h"
-#include "kiss_fft.h"
-#include "kiss_fftr.h"
+#include "tfr_fft.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -65,8 +64,12 @@ typedef struct {
 typedef struct {
 	size_t L, margin, hop;
 	int lg;              /* log2 L */
-	kiss_fftr_cfg fwd;
-	kiss_fft_cpx *spec;  /* nblk_max spectra of L/2+1 bins */
+	tfr_fft *fwd;        /* used by one worker at a time (a group's
+	                        spectra are one worker's: hyper_run.c) */
+	tfr_cpx *spec;       /* nblk_max spectra of L/2+1 bins, sstride
+	                        apart */
+	size_t sstride;      /* L/2 + 2: even, so each spectrum is 16-byte
+	                        aligned as FFTW likes it (tfr_fft.h) */
 	double *xrms;        /* per block: rms of the spectrum (error scale) */
 	size_t nblk_max;     /* blocks of one super-block */
 	size_t nblk;         /* blocks of the current super-block */
@@ -82,7 +85,7 @@ typedef struct {
 	double *E;
 	uint32_t *C;
 	/* a line on one block: base-band spectra, decimated outputs */
-	kiss_fft_cpx *yx, *ye, *bx, *be;
+	tfr_cpx *yx, *ye, *bx, *be;
 	double scale;        /* error scale of the current block */
 	/* refinement of near-ties (hyper_direct.c) */
 	ptrdiff_t budget_d, budget_ld;  /* taps left in this super-block */
@@ -96,7 +99,8 @@ typedef struct {
 	size_t nlines, ngroups;
 	hy_line *line;       /* by f0 ascending: f0 = minf 2^(l/(over noct)) */
 	hy_group *group;
-	kiss_fft_cfg icfg[HY_MAXLOG + 1];    /* inverse FFTs of 2^k */
+	tfr_fft *icfg[HY_MAXLOG + 1];        /* inverse FFTs of 2^k, shared by
+	                                        the workers (tfr_fft.h) */
 	tfr_hyper_fir fir[HY_MAXLOG + 1];    /* interpolators by dlog */
 	tfr_hyper_fir fir_w;                 /* the wide lines' */
 	unsigned cpu;        /* code paths allowed: TFR_CPU_* (cpu.h) */

@@ -19,7 +19,7 @@
 #include "tfr_reassign.h"
 #include "internal.h"
 
-#include "kiss_fftr.h"
+#include "tfr_fft.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -34,9 +34,12 @@ struct tfr_reassign {
 	double amp_scale;     /* 2 / wsum */
 	double power_floor;   /* |X|^2 below which a cell is dropped */
 	float *win[AUX_COUNT];      /* the four windows, window_length each */
-	float *buf[AUX_COUNT];      /* windowed frames, fft_size each */
-	kiss_fft_cpx *spec[AUX_COUNT];
-	kiss_fftr_cfg fft;
+	float *buf[AUX_COUNT];      /* windowed frames, fft_size each, one
+	                               after the other from buf[0] */
+	tfr_cpx *spec[AUX_COUNT];   /* their spectra, likewise from spec[0]
+	                               (an even number of bins apart: each
+	                               16-byte aligned, as FFTW likes them) */
+	tfr_fft *fft;
 };
 
 void tfr_reassign_params_default(tfr_reassign_params *p)
@@ -132,14 +135,22 @@ tfr_reassign *tfr_reassign_new(const tfr_reassign_params *p, tfr_diag *d)
 		goto fail;
 	r->p = *p;
 	r->nbins = p->fft_size / 2 + 1;
+	/* One transform at a time: FFTW's plan of the four at a call
+	 * measured no faster (FFTW_MEASURE) or 2.4 times slower
+	 * (FFTW_ESTIMATE) than four calls (scripts/bench-fft). */
+	size_t stride = r->nbins + (r->nbins & 1);
+	size_t fstride = (p->fft_size + 3) / 4 * 4;  /* 16 bytes likewise */
+	r->buf[0] = calloc(AUX_COUNT * fstride, sizeof(float));
+	r->spec[0] = malloc(AUX_COUNT * stride * sizeof(tfr_cpx));
+	if (!r->buf[0] || !r->spec[0])
+		goto fail;
 	for (int a = 0; a < AUX_COUNT; a++) {
-		r->win[a] = malloc(p->window_length * sizeof(float));
-		r->buf[a] = calloc(p->fft_size, sizeof(float));
-		r->spec[a] = malloc(r->nbins * sizeof(kiss_fft_cpx));
-		if (!r->win[a] || !r->buf[a] || !r->spec[a])
+		r->buf[a] = r->buf[0] + a * fstride;
+		r->spec[a] = r->spec[0] + a * stride;
+		if (!(r->win[a] = malloc(p->window_length * sizeof(float))))
 			goto fail;
 	}
-	if (!(r->fft = kiss_fftr_alloc((int)p->fft_size, 0, NULL, NULL)))
+	if (!(r->fft = tfr_fft_new(p->fft_size, 1, TFR_FFT_REAL_FORWARD, NULL)))
 		goto fail;
 	if ((e = make_windows(r)) != TFR_OK)
 		goto fail;
@@ -197,10 +208,10 @@ int tfr_reassign_process(tfr_reassign *r, const float *frame, int64_t index,
 		float *b = r->buf[a];
 		for (size_t i = 0; i < len; i++)
 			b[i] = frame[i] * w[i];
-		kiss_fftr(r->fft, b, r->spec[a]);
+		tfr_fft_forward(r->fft, b, r->spec[a]);
 	}
-	const kiss_fft_cpx *X = r->spec[AUX_H], *Xt = r->spec[AUX_TH];
-	const kiss_fft_cpx *Xd = r->spec[AUX_DH], *Xtd = r->spec[AUX_TDH];
+	const tfr_cpx *X = r->spec[AUX_H], *Xt = r->spec[AUX_TH];
+	const tfr_cpx *Xd = r->spec[AUX_DH], *Xtd = r->spec[AUX_TDH];
 	double fs = p->sample_rate, tm = tfr_reassign_frame_time(r, index);
 	double binhz = fs / (double)nfft;
 	size_t count = 0;
@@ -245,11 +256,10 @@ void tfr_reassign_free(tfr_reassign *r)
 {
 	if (!r)
 		return;
-	for (int a = 0; a < AUX_COUNT; a++) {
+	for (int a = 0; a < AUX_COUNT; a++)
 		free(r->win[a]);
-		free(r->buf[a]);
-		free(r->spec[a]);
-	}
-	kiss_fftr_free(r->fft);
+	free(r->buf[0]);
+	free(r->spec[0]);
+	tfr_fft_free(r->fft);
 	free(r);
 }

@@ -14,7 +14,7 @@
 #include "tfr_stochastic.h"
 #include "internal.h"
 
-#include "kiss_fftr.h"
+#include "tfr_fft.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -26,8 +26,8 @@ struct tfr_stochastic {
 	size_t *edge;           /* nb + 1 bin edges: band b is bins
 	                           [edge[b], edge[b + 1]) */
 	float *w, *buf, *frame;
-	kiss_fft_cpx *spec;
-	kiss_fftr_cfg fft;
+	tfr_cpx *spec;
+	tfr_fft *fft;
 	double norm;            /* 1 / (N sum w^2) */
 	size_t fill;            /* samples in buf */
 	int64_t taken;          /* input samples */
@@ -112,7 +112,7 @@ tfr_stochastic *tfr_stochastic_new(const tfr_stochastic_params *p, tfr_diag *d)
 	s->buf = malloc(s->n * sizeof *s->buf);
 	s->frame = malloc(s->n * sizeof *s->frame);
 	s->spec = malloc((s->n / 2 + 1) * sizeof *s->spec);
-	s->fft = kiss_fftr_alloc((int)s->n, 0, NULL, NULL);
+	s->fft = tfr_fft_new(s->n, 1, TFR_FFT_REAL_FORWARD, NULL);
 	if (!s->edge || !s->w || !s->buf || !s->frame || !s->spec || !s->fft ||
 	    tfr_grow((void **)&s->out, &s->capout, 1, sizeof *s->out))
 		goto nomem;
@@ -143,7 +143,7 @@ static int analyse(tfr_stochastic *s)
 		return TFR_ENOMEM;
 	for (size_t i = 0; i < s->n; i++)
 		s->frame[i] = s->w[i] * s->buf[i];
-	kiss_fftr(s->fft, s->frame, s->spec);
+	tfr_fft_forward(s->fft, s->frame, s->spec);
 	double fs = s->p.sample_rate, bin = fs / (double)s->n;
 	double t = (double)s->frames * (double)s->hop / fs;
 	size_t last = s->n / 2;
@@ -242,7 +242,7 @@ void tfr_stochastic_free(tfr_stochastic *s)
 	free(s->buf);
 	free(s->frame);
 	free(s->spec);
-	kiss_fftr_free(s->fft);
+	tfr_fft_free(s->fft);
 	free(s->out);
 	free(s);
 }

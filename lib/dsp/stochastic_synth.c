@@ -13,7 +13,7 @@
 #include "tfr_stochastic.h"
 #include "internal.h"
 
-#include "kiss_fftr.h"
+#include "tfr_fft.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,8 +29,8 @@ struct tfr_noise_synth {
 	size_t n, hop, nbins;
 	float *w;
 	float *frame;
-	kiss_fft_cpx *spec;
-	kiss_fftr_cfg ifft;
+	tfr_cpx *spec;
+	tfr_fft *ifft;
 	double scale;          /* gain / sqrt(sum of overlapping w^2) */
 	/* the envelope frame being read */
 	tfr_noise_band *cur;
@@ -95,7 +95,7 @@ tfr_noise_synth *tfr_noise_synth_new(const tfr_noise_synth_params *p, tfr_diag *
 	s->spec = malloc(s->nbins * sizeof *s->spec);
 	s->acc = malloc(2 * s->n * sizeof *s->acc);
 	s->cur = malloc(TFR_STOCHASTIC_MAX_BANDS * sizeof *s->cur);
-	s->ifft = kiss_fftr_alloc((int)s->n, 1, NULL, NULL);
+	s->ifft = tfr_fft_new(s->n, 1, TFR_FFT_REAL_INVERSE, NULL);
 	if (!s->w || !s->frame || !s->spec || !s->acc || !s->cur || !s->ifft)
 		goto nomem;
 	for (size_t i = 0; i < s->n; i++)
@@ -241,7 +241,7 @@ static void render(tfr_noise_synth *s, int64_t j, const float *a, const float *b
 			s->spec[k].i = (float)(m * sin(ph));
 		}
 	}
-	kiss_fftri(s->ifft, s->spec, s->frame);
+	tfr_fft_inverse(s->ifft, s->spec, s->frame);
 	int64_t first = j * (int64_t)s->hop - (int64_t)s->n / 2;
 	for (size_t i = 0; i < s->n; i++) {
 		int64_t at = first + (int64_t)i;
@@ -360,6 +360,6 @@ void tfr_noise_synth_free(tfr_noise_synth *s)
 	free(s->spec);
 	free(s->acc);
 	free(s->cur);
-	kiss_fftr_free(s->ifft);
+	tfr_fft_free(s->ifft);
 	free(s);
 }

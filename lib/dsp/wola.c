@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiss_fftr.h"
+#include "tfr_fft.h"
 
 #include "internal.h"
 
@@ -31,8 +31,8 @@ struct tfr_wola {
 	float *in;      /* latest n input samples */
 	float *frame;   /* windowed frame / inverse DFT output, n */
 	float *acc;     /* overlap-add accumulator, n */
-	kiss_fft_cpx *spec; /* bins */
-	kiss_fftr_cfg fwd, inv;
+	tfr_cpx *spec;      /* bins */
+	tfr_fft *fwd, *inv;
 };
 
 void tfr_wola_params_default(tfr_wola_params *p)
@@ -94,8 +94,8 @@ static int alloc_buffers(tfr_wola *w)
 	w->frame = malloc(w->n * sizeof *w->frame);
 	w->acc = calloc(w->n, sizeof *w->acc);
 	w->spec = malloc(w->bins * sizeof *w->spec);
-	w->fwd = kiss_fftr_alloc((int)w->n, 0, NULL, NULL);
-	w->inv = kiss_fftr_alloc((int)w->n, 1, NULL, NULL);
+	w->fwd = tfr_fft_new(w->n, 1, TFR_FFT_REAL_FORWARD, NULL);
+	w->inv = tfr_fft_new(w->n, 1, TFR_FFT_REAL_INVERSE, NULL);
 	return w->win && w->syn && w->in && w->frame && w->acc && w->spec &&
 	       w->fwd && w->inv;
 }
@@ -153,8 +153,8 @@ void tfr_wola_analyze(tfr_wola *w, const float *x, size_t stride,
 		w->in[keep + i] = x[i * stride];
 	for (size_t i = 0; i < w->n; i++)
 		w->frame[i] = w->in[i] * w->win[i];
-	kiss_fftr(w->fwd, w->frame, w->spec);
-	/* memcpy, not a cast: kiss_fft_cpx and float[2] are different types
+	tfr_fft_forward(w->fwd, w->frame, w->spec);
+	/* memcpy, not a cast: tfr_cpx and float[2] are different types
 	 * for the aliasing rules even though the layout is the same. */
 	memcpy(spec, w->spec, w->bins * sizeof *w->spec);
 }
@@ -170,7 +170,7 @@ void tfr_wola_synthesize(tfr_wola *w, const float *spec, float *y,
 	size_t keep = w->n - w->hop;
 
 	memcpy(w->spec, spec, w->bins * sizeof *w->spec);
-	kiss_fftri(w->inv, w->spec, w->frame);
+	tfr_fft_inverse(w->inv, w->spec, w->frame);
 	for (size_t i = 0; i < w->n; i++)
 		w->acc[i] += w->frame[i] * w->syn[i];
 	for (size_t i = 0; i < w->hop; i++)
@@ -195,7 +195,7 @@ void tfr_wola_free(tfr_wola *w)
 	free(w->frame);
 	free(w->acc);
 	free(w->spec);
-	kiss_fftr_free(w->fwd);
-	kiss_fftr_free(w->inv);
+	tfr_fft_free(w->fwd);
+	tfr_fft_free(w->inv);
 	free(w);
 }

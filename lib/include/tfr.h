@@ -11,6 +11,7 @@
 #include "tfr_records.h"
 #include "tfr_window.h"
 #include "tfr_window_spec.h"
+#include "tfr_fft.h"
 #include "tfr_framer.h"
 #include "tfr_reassign.h"
 #include "tfr_audio.h"

@@ -29,8 +29,9 @@
  *  - Ends: samples before 0 and after N-1 are zero (the reference wraps
  *    the signal around circularly, so its first and last ~q/minf samples
  *    differ).
- *  - Arithmetic: float FFTs (KissFFT) and interpolation of each filter
- *    output from a decimated rate (kriging weights, hyper_interp.h;
+ *  - Arithmetic: float FFTs (tfr_fft.h: KissFFT, or FFTW3f if built
+ *    so) and interpolation of each filter output from a decimated
+ *    rate (kriging weights, hyper_interp.h;
  *    lines above 0.236 q cycles/sample, whose sigma exceeds 0.0375,
  *    stay at the full rate: none at q >= 2). Points within the float
  *    error of a decision boundary (which on steady synthetic tones and

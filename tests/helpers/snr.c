@@ -39,8 +39,6 @@
  */
 #include "tfr.h"
 
-#include "kiss_fftr.h"
-
 #include <math.h>
 
 #define PI 3.14159265358979323846
@@ -89,9 +87,9 @@ static double snr(const float *x, const float *y, size_t ylen, size_t a, size_t 
 enum { N = 2048, H = 512 };
 
 /* The spectra of the Hann-windowed frames of x and y at start. */
-static void frame_spectra(kiss_fftr_cfg cfg, const float *x, const float *y,
-                          size_t ylen, size_t start, kiss_fft_cpx *fx,
-                          kiss_fft_cpx *fy)
+static void frame_spectra(tfr_fft *cfg, const float *x, const float *y,
+                          size_t ylen, size_t start, tfr_cpx *fx,
+                          tfr_cpx *fy)
 {
 	float bx[N], by[N];
 	for (size_t n = 0; n < N; n++) {
@@ -99,14 +97,14 @@ static void frame_spectra(kiss_fftr_cfg cfg, const float *x, const float *y,
 		bx[n] = w * x[start + n];
 		by[n] = start + n < ylen ? w * y[start + n] : 0;
 	}
-	kiss_fftr(cfg, bx, fx);
-	kiss_fftr(cfg, by, fy);
+	tfr_fft_forward(cfg, bx, fx);
+	tfr_fft_forward(cfg, by, fy);
 }
 
 static double spectral(const float *x, const float *y, size_t xlen, size_t ylen)
 {
-	kiss_fftr_cfg cfg = kiss_fftr_alloc(N, 0, NULL, NULL);
-	kiss_fft_cpx fx[N / 2 + 1], fy[N / 2 + 1];
+	tfr_fft *cfg = tfr_fft_new(N, 1, TFR_FFT_REAL_FORWARD, NULL);
+	tfr_cpx fx[N / 2 + 1], fy[N / 2 + 1];
 	double s = 0, e = 0;
 	for (size_t start = 0; start + N <= xlen; start += H) {
 		frame_spectra(cfg, x, y, ylen, start, fx, fy);
@@ -116,15 +114,15 @@ static double spectral(const float *x, const float *y, size_t xlen, size_t ylen)
 			e += (mx - my) * (mx - my);
 		}
 	}
-	kiss_fftr_free(cfg);
+	tfr_fft_free(cfg);
 	return e > 0 ? 10 * log10(s / e) : INFINITY;
 }
 
 /* The log-spectral distance (see the top of the file). */
 static double lsd(const float *x, const float *y, size_t xlen, size_t ylen)
 {
-	kiss_fftr_cfg cfg = kiss_fftr_alloc(N, 0, NULL, NULL);
-	kiss_fft_cpx fx[N / 2 + 1], fy[N / 2 + 1];
+	tfr_fft *cfg = tfr_fft_new(N, 1, TFR_FFT_REAL_FORWARD, NULL);
+	tfr_cpx fx[N / 2 + 1], fy[N / 2 + 1];
 	/* |X|^2 of a full-scale sine under a Hann window of N: (N/4)^2 */
 	double floor_p = 1e-10 * (N / 4.0) * (N / 4.0);
 	double sum = 0;
@@ -146,7 +144,7 @@ static double lsd(const float *x, const float *y, size_t xlen, size_t ylen)
 		sum += sqrt(d2 / (N / 2 + 1));
 		frames++;
 	}
-	kiss_fftr_free(cfg);
+	tfr_fft_free(cfg);
 	return frames ? sum / (double)frames : NAN;
 }
 

@@ -217,6 +217,9 @@ void tool_print_done(void)
 
 void tool_version(void)
 {
-	printf("%s (tfr) %s\n", progname, tfr_version());
+	/* GNU's form, then the FFT backend compiled in (tfr_fft.h): the
+	 * build option changes speed and the licence of the binary */
+	printf("%s (tfr) %s\nFFT backend: %s\n", progname, tfr_version(),
+	       tfr_fft_backend());
 	tool_print_done();
 }

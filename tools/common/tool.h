@@ -62,7 +62,7 @@ void tool_set_quiet(void);
  * stdout, then exit 0 (or 1 with "name: stdout: write error: ..."). */
 _Noreturn void tool_print_done(void);
 
-/* "name (tfr) VERSION" on stdout, exit 0. */
+/* "name (tfr) VERSION" and the FFT backend on stdout, exit 0. */
 _Noreturn void tool_version(void);
 
 /* The command line as one line ("tfr-reassign -l 2048 a.wav"), arguments
