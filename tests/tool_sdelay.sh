@@ -81,6 +81,37 @@ n=$("$C" nz.wav auto.wav | cut -d' ' -f2)
 [ "$("$T" -P)" = 1536 ] || fail "latency"
 [ "$("$T" -n 1024 -H 128 --print-latency)" = 896 ] || fail "latency 2"
 
+# --describe: the input's descriptors, a frame every hop centred on
+# 0, hop, ... up to the input's end (1 s at 48 kHz, hop 512: 94 frames).
+# A 1 kHz sine of amplitude 0.5: centroid 1 kHz within a bin (23.4 Hz;
+# achieved 0.1 Hz) and level 0.5 (0.5 %; achieved 0.05 %) once the frame
+# is inside the sound; two channels, two records a frame.
+$G -r 48000 -d 1 -b float -o s1k.wav sine:1000:0.5
+"$T" --describe s1k.wav -o s1k.txt
+head -n 1 s1k.txt | grep -qx '#tfr descriptors 1' || fail "describe: header"
+grep -qx '# columns=time	channel	freq	amp	flatness	flux' s1k.txt || fail "describe: columns"
+[ "$(grep -vc '^#' s1k.txt)" = 94 ] || fail "describe: $(grep -vc '^#' s1k.txt) frames, want 94"
+awk '!/^#/ { if ($1 != sprintf("%.9f", (n++) * 512 / 48000)) bad = 1 }
+	END { exit bad }' s1k.txt || fail "describe: frame times"
+awk '!/^#/ && $1 >= 0.022 && $1 < 0.97 {
+		d = $3 - 1000; if (d < 0) d = -d; if (d > e) e = d
+		a = $4 / 0.5 - 1; if (a < 0) a = -a; if (a > ea) ea = a
+		if ($5 > 0.01) flat = 1 }
+	END { exit !(e < 0.1 && ea < 5e-4 && !flat) }' s1k.txt ||
+	fail "describe: sine's centroid, level or flatness"
+cat nf.wav | "$T" --describe | awk '!/^#/ { c[$2]++ } END { exit !(c[1] == 188 && c[2] == 188) }' ||
+	fail "describe: stereo records from a pipe"
+# white noise: flatness about 1 (mean within 0.03; achieved 0.99)
+"$T" --describe nz.wav | awk '!/^#/ && $1 > 0.03 && $1 < 1.95 { s += $5; n++ }
+	END { exit !(n > 100 && s / n > 0.97 && s / n <= 1) }' || fail "describe: noise flatness"
+# an onset out of silence: flux 1 in the first frame that reaches it
+$G -r 48000 -d 1 -b float -o on.wav impulse:24000:0.9
+"$T" --describe on.wav | awk '!/^#/ && $6 > 0.99 { t = $1 } END { exit !(t >= 0.48 && t <= 0.5) }' ||
+	fail "describe: onset flux"
+expect 2 "tfr-sdelay: --bits: --describe writes a stream, not audio" \
+	"$T" --describe -b 16 nf.wav -o x.txt
+[ ! -e x.txt ] || fail "describe: output written after a usage error"
+
 # bad input
 expect 2 "tfr-sdelay: delay map '0:0.1,2000:x': column 12: 'x' is not a time (seconds, or with ms or s)" \
 	"$T" -d 0:0.1,2000:x nf.wav -o x.wav

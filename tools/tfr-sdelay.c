@@ -17,6 +17,7 @@ static void usage(void)
 "usage: tfr-sdelay [-DGhLPV] [-d map] [-f map] [-g map] [-m mix]\n"
 "                  [-x cross] [-s time] [-T auto|time] [-n N] [-H hop]\n"
 "                  [-w window] [-b bits] [--headroom dB] [-o file] [file]\n"
+"       tfr-sdelay --describe [-n N] [-H hop] [-w window] [-o file] [file]\n"
 "Spectral delay: each frequency bin of a WOLA STFT gets its own delay,\n"
 "feedback and gain. Audio in, WAV out, sample-aligned with the input.\n"
 "\n"
@@ -47,6 +48,9 @@ static void usage(void)
 "  -w, --window=NAME        analysis/synthesis window (default hann)\n"
 "  -b, --bits=16|24|float   output samples (default: as the input)\n"
 "  -P, --print-latency      print the live latency N-H in samples, exit\n"
+"      --describe           write the input's spectral descriptors (a\n"
+"                           descriptors stream: centroid, level,\n"
+"                           flatness, flux per frame and channel), not audio\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n");
@@ -75,7 +79,8 @@ static void parse(int argc, char **argv, options *o)
 	static const char *const names[] = {
 		"delay", "delay-frames", "feedback", "gain", "gain-linear", "mix",
 		"cross-feedback", "smooth", "tail", "headroom", "limit",
-		"fft-size", "hop", "window", "bits", "print-latency", "output",
+		"fft-size", "hop", "window", "bits", "print-latency", "describe",
+		"output",
 		"help", "version", NULL
 	};
 	static const char *const bits[] = { "16", "24", "float", "32", NULL };
@@ -118,6 +123,8 @@ static void parse(int argc, char **argv, options *o)
 			o->bits = (int[]){ 16, 24, 32, 32 }[tool_parse_choice(opt, arg, bits)];
 		else if (!strcmp(opt, "print-latency"))
 			o->print_latency = 1;
+		else if (!strcmp(opt, "describe"))
+			o->p.describe = 1;
 		else if (!strcmp(opt, "output"))
 			o->output = arg;
 	}
@@ -174,42 +181,82 @@ static void put(tool_output *out, tfr_audio_out *a, tfr_sdelay *s)
 		tool_audio_flush(out, a);
 }
 
-int main(int argc, char **argv)
+/* The metadata of a descriptors stream: the input and the analysis. */
+static tfr_meta *describe_meta(const options *o, const tfr_audio_info *ai)
 {
-	options o;
-	memset(&o, 0, sizeof o);
-	tool_init("tfr-sdelay", argc, argv);
-	parse(argc, argv, &o);
-	if (o.print_latency) {
-		if (o.have_hop && o.hop.unit != TFR_UNIT_SAMPLES)
-			tool_usage_error("--print-latency: give --hop in samples");
-		resolve_hop(&o, 1);
-		printf("%zu\n", tfr_sdelay_latency(&o.p));
-		tool_print_done();
-	}
-	tool_check_output(o.output, o.input);
-	load_maps(&o);
+	char buf[64];
+	tfr_meta *m = tfr_meta_new();
+	int e = m ? TFR_OK : TFR_ENOMEM;
+	if (!e) e = tfr_meta_set_double(m, "sample_rate", ai->sample_rate);
+	if (!e) e = tfr_meta_set(m, "source", tool_meta_text(tool_input_label(o->input)));
+	if (!e && ai->frames >= 0)
+		e = tfr_meta_set_int(m, "source_frames", ai->frames);
+	if (!e) e = tfr_meta_set_int(m, "source_channels", ai->channels);
+	if (!e) e = tfr_meta_set(m, "window", tfr_window_name(&o->p.window, buf, sizeof buf));
+	if (!e) e = tfr_meta_set_int(m, "fft_size", (long long)o->p.fft_size);
+	if (!e) e = tfr_meta_set_int(m, "hop", (long long)o->p.hop);
+	if (e)
+		tool_die(TOOL_EXIT_FAIL, "%s", tfr_strerror(e));
+	return m;
+}
 
-	tfr_audio_in *in = tool_audio_open(o.input);
+/* Write the descriptors of the block just made (none when its frame is
+ * outside the input); the audio is thrown away. */
+static void put_descriptors(tool_output *out, tfr_stream_writer *w,
+                            tfr_sdelay *s)
+{
+	size_t n;
+	tfr_sdelay_output(s, &n);
+	const tfr_descriptor_frame *f = tfr_sdelay_descriptors(s, &n);
+	if (n)
+		tool_stream_write(out, w, f, n);
+}
+
+/* --describe: the input's descriptors as a stream, not audio. */
+static void describe(const options *o, tfr_audio_in *in, tfr_sdelay *s)
+{
 	const tfr_audio_info *ai = tfr_audio_in_info(in);
-	o.p.sample_rate = ai->sample_rate;
-	o.p.channels = ai->channels;
-	resolve_hop(&o, ai->sample_rate);
-	check(&o);
-	tfr_diag d;
-	tfr_sdelay *s = tfr_sdelay_new(&o.p, &d);
-	if (!s)
-		tool_die(d.code == TFR_EINVAL ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL,
-		         "--window/--hop: %s", d.text[0] ? d.text : tfr_strerror(d.code));
+	tfr_meta *meta = describe_meta(o, ai);
+	tool_output *out = tool_output_open(o->output, 0);
+	tfr_stream_writer *w = tool_stream_create(out, &tfr_descriptors_schema,
+	                                          NULL, meta);
+	size_t chunk = o->p.hop;
+	float *buf = malloc(chunk * (size_t)ai->channels * sizeof *buf);
+	if (!buf)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	long got;
+	int64_t total = 0;
+	while ((got = tool_audio_read(in, buf, chunk)) > 0) {
+		total += got;
+		for (size_t off = 0; off < (size_t)got;) {
+			off += tfr_sdelay_process(s, buf + off * (size_t)ai->channels,
+			                          (size_t)got - off);
+			put_descriptors(out, w, s);
+		}
+	}
+	while (tfr_sdelay_flush(s) > 0)
+		put_descriptors(out, w, s);
+	tfr_meta *end = tfr_meta_new();
+	if (!end || tfr_meta_set_int(end, "source_frames", total))
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	tool_stream_close(out, w, NULL, end);
+	tfr_meta_free(end);
+	tfr_meta_free(meta);
+	free(buf);
+}
 
-	tool_output *out = tool_output_open(o.output, 1);
-	tfr_sample_format fmt = o.bits == 16 ? TFR_SAMPLE_PCM16
-	                      : o.bits == 24 ? TFR_SAMPLE_PCM24
-	                      : o.bits == 32 ? TFR_SAMPLE_FLOAT
+/* The spectral delay itself: audio in, audio out. */
+static void delay(const options *o, tfr_audio_in *in, tfr_sdelay *s)
+{
+	const tfr_audio_info *ai = tfr_audio_in_info(in);
+	tool_output *out = tool_output_open(o->output, 1);
+	tfr_sample_format fmt = o->bits == 16 ? TFR_SAMPLE_PCM16
+	                      : o->bits == 24 ? TFR_SAMPLE_PCM24
+	                      : o->bits == 32 ? TFR_SAMPLE_FLOAT
 	                      : tfr_audio_format_like(ai);
 	tfr_audio_out *a = tool_audio_out(out, ai->sample_rate, ai->channels, fmt,
-	                                  tfr_sdelay_output_frames(&o.p, ai->frames));
-	size_t chunk = o.p.hop;
+	                                  tfr_sdelay_output_frames(&o->p, ai->frames));
+	size_t chunk = o->p.hop;
 	float *buf = malloc(chunk * (size_t)ai->channels * sizeof *buf);
 	if (!buf)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -224,12 +271,47 @@ int main(int argc, char **argv)
 	while (tfr_sdelay_flush(s) > 0)
 		put(out, a, s);
 	tool_audio_close(out, a);
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	memset(&o, 0, sizeof o);
+	tool_init("tfr-sdelay", argc, argv);
+	parse(argc, argv, &o);
+	if (o.print_latency) {
+		if (o.have_hop && o.hop.unit != TFR_UNIT_SAMPLES)
+			tool_usage_error("--print-latency: give --hop in samples");
+		resolve_hop(&o, 1);
+		printf("%zu\n", tfr_sdelay_latency(&o.p));
+		tool_print_done();
+	}
+	if (o.p.describe && o.bits)
+		tool_usage_error("--bits: --describe writes a stream, not audio");
+	tool_check_output(o.output, o.input);
+	load_maps(&o);
+
+	tfr_audio_in *in = tool_audio_open(o.input);
+	const tfr_audio_info *ai = tfr_audio_in_info(in);
+	o.p.sample_rate = ai->sample_rate;
+	o.p.channels = ai->channels;
+	resolve_hop(&o, ai->sample_rate);
+	check(&o);
+	tfr_diag d;
+	tfr_sdelay *s = tfr_sdelay_new(&o.p, &d);
+	if (!s)
+		tool_die(d.code == TFR_EINVAL ? TOOL_EXIT_USAGE : TOOL_EXIT_FAIL,
+		         "--window/--hop: %s", d.text[0] ? d.text : tfr_strerror(d.code));
+	if (o.p.describe)
+		describe(&o, in, s);
+	else
+		delay(&o, in, s);
 
 	tfr_audio_in_free(in);
 	tfr_sdelay_free(s);
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
 		for (int i = 0; i < o.p.nmaps[k]; i++)
 			tfr_freqmap_free(o.maps[k][i].map);
-	free(buf);
 	return TOOL_EXIT_OK;
 }

@@ -6,6 +6,7 @@
  * the end completed with silence and a tail that stops at -90 dBFS.
  */
 #include "tfr_base.h"
+#include "tfr_describe.h"
 #include "tfr_sdelay.h"
 #include "sdelay_core.h"
 
@@ -33,6 +34,10 @@ struct tfr_sdelay {
 	int64_t limit;                  /* output length, -1 until known */
 	int64_t quiet, quiet_need;      /* run of frames below -90 dBFS */
 	int ended;                      /* flush has completed the input */
+	tfr_describe **desc;            /* per channel, with p.describe */
+	float *power;                   /* a spectrum's power, bins */
+	tfr_descriptor_frame *frames;   /* the last block's descriptors */
+	size_t nframes;
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
@@ -272,6 +277,61 @@ static void apply_maps(tfr_sdelay *s, double t, int first)
 	}
 }
 
+/* The descriptors' objects, one per channel (their flux follows the
+ * channel's frames), told the window's energy for the level. */
+static int make_describers(tfr_sdelay *s, tfr_diag *d)
+{
+	const tfr_sdelay_params *p = &s->p;
+	tfr_describe_params dp;
+	double *win = malloc(p->fft_size * sizeof *win);
+	if (!win || tfr_window_fill(&p->window, p->fft_size, win, NULL) != TFR_OK) {
+		free(win);
+		return tfr_diag_set(d, win ? TFR_EINVAL : TFR_ENOMEM, win ? "bad window" : NULL);
+	}
+	tfr_describe_params_default(&dp);
+	dp.fft_size = p->fft_size;
+	dp.sample_rate = p->sample_rate;
+	dp.window_energy = 0;
+	for (size_t i = 0; i < p->fft_size; i++)
+		dp.window_energy += win[i] * win[i];
+	free(win);
+	s->desc = calloc(s->nc, sizeof *s->desc);
+	s->power = malloc(s->bins * sizeof *s->power);
+	s->frames = calloc(s->nc, sizeof *s->frames);
+	if (!s->desc || !s->power || !s->frames)
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	for (size_t c = 0; c < s->nc; c++)
+		if (!(s->desc[c] = tfr_describe_new(&dp, d)))
+			return d ? d->code : TFR_ENOMEM;
+	return TFR_OK;
+}
+
+/* The descriptors of the frames block `m` analysed, when its centre
+ * (input sample m * hop + hop - fft_size / 2) is within the input. */
+static void describe(tfr_sdelay *s, int64_t m)
+{
+	int64_t centre = m * (int64_t)s->hop + (int64_t)s->hop -
+	                 (int64_t)(s->p.fft_size / 2);
+	s->nframes = 0;
+	for (size_t c = 0; c < s->nc; c++) {
+		const float *x = tfr_sdcore_spectrum(s->core, (int)c);
+		for (size_t k = 0; k < s->bins; k++)
+			s->power[k] = x[2 * k] * x[2 * k] + x[2 * k + 1] * x[2 * k + 1];
+		tfr_describe_process(s->desc[c], s->power, &s->frames[c]);
+		s->frames[c].time = (double)centre / s->p.sample_rate;
+		s->frames[c].channel = (int32_t)c + 1;
+	}
+	if (centre >= 0 && (!s->ended || centre < s->total))
+		s->nframes = s->nc;
+}
+
+const tfr_descriptor_frame *tfr_sdelay_descriptors(const tfr_sdelay *s,
+                                                   size_t *n)
+{
+	*n = s->nframes;
+	return s->frames;
+}
+
 static void start(tfr_sdelay *s)
 {
 	s->in_n = 0;
@@ -282,6 +342,9 @@ static void start(tfr_sdelay *s)
 	s->limit = -1;
 	s->quiet = 0;
 	s->ended = 0;
+	s->nframes = 0;
+	for (size_t c = 0; s->desc && c < s->nc; c++)
+		tfr_describe_reset(s->desc[c]);
 	apply_maps(s, 0.0, 1);
 }
 
@@ -312,6 +375,8 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 		tfr_diag_set(d, TFR_ENOMEM, NULL);
 		goto fail;
 	}
+	if (p->describe && make_describers(s, d) != TFR_OK)
+		goto fail;
 	start(s);
 	return s;
 fail:
@@ -324,6 +389,8 @@ fail:
 static void block(tfr_sdelay *s)
 {
 	tfr_sdcore_process(s->core, s->in, s->out);
+	if (s->desc)
+		describe(s, s->blocks);
 	s->blocks++;
 	size_t off = 0, n = s->hop;
 	if (s->skip) {
@@ -360,6 +427,7 @@ size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n)
 	memcpy(s->in + s->in_n * s->nc, x, take * s->nc * sizeof *x);
 	s->in_n += take;
 	s->out_n = 0;
+	s->nframes = 0;
 	if (s->in_n == s->hop) {
 		s->total += (int64_t)s->hop;
 		apply_maps(s, block_time(s), 0);
@@ -372,6 +440,7 @@ size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n)
 int tfr_sdelay_flush(tfr_sdelay *s)
 {
 	s->out_n = 0;
+	s->nframes = 0;
 	if (!s->ended) {
 		s->ended = 1;
 		int64_t partial = (int64_t)s->in_n;
@@ -422,6 +491,11 @@ void tfr_sdelay_free(tfr_sdelay *s)
 	tfr_sdcore_free(s->core);
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
 		free(s->key[k]);
+	for (size_t c = 0; s->desc && c < s->nc; c++)
+		tfr_describe_free(s->desc[c]);
+	free(s->desc);
+	free(s->power);
+	free(s->frames);
 	free(s->values);
 	free(s->in);
 	free(s->out);

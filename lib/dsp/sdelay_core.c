@@ -189,6 +189,10 @@ size_t tfr_sdcore_latency(const tfr_sdcore *s)
 	return s->p.fft_size - s->hop;
 }
 int64_t tfr_sdcore_blocks(const tfr_sdcore *s) { return s->blocks; }
+const float *tfr_sdcore_spectrum(const tfr_sdcore *s, int channel)
+{
+	return s->ch[channel].x;
+}
 
 static int maps_in_range(const tfr_sdcore *s, const double *delay,
                          const double *feedback, const double *gain)

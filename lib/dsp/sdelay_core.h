@@ -80,6 +80,10 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
  */
 int tfr_sdcore_process(tfr_sdcore *s, const float *in, float *out);
 
+/* The input spectrum of channel c (0-based) analysed by the last block,
+ * 2 * bins floats (re, im), valid until the next block. */
+const float *tfr_sdcore_spectrum(const tfr_sdcore *s, int channel);
+
 /* Blocks processed so far. */
 int64_t tfr_sdcore_blocks(const tfr_sdcore *s);
 

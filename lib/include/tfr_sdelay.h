@@ -37,6 +37,7 @@
 
 #include "tfr_base.h"
 #include "tfr_freqmap.h"
+#include "tfr_records.h"
 #include "tfr_window.h"
 
 #ifdef __cplusplus
@@ -99,6 +100,8 @@ typedef struct {
 	int limit;              /* soft limiter above -1 dBFS (0) */
 	tfr_sdelay_tail tail;
 	double tail_time;       /* s, for TFR_SDELAY_TAIL_TIME */
+	int describe;           /* compute the descriptors of the input's
+	                           frames (tfr_sdelay_descriptors) (0) */
 } tfr_sdelay_params;
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p);
@@ -134,6 +137,19 @@ int tfr_sdelay_flush(tfr_sdelay *s);
 /* The output of the last block (interleaved, *n frames, possibly 0),
  * valid until the next call on s; collecting it empties it. */
 const float *tfr_sdelay_output(tfr_sdelay *s, size_t *n);
+
+/*
+ * With params.describe: the descriptors (tfr_describe.h) of the input
+ * frames the block made by the last call of tfr_sdelay_process or
+ * tfr_sdelay_flush analysed, one per channel (channel 1 ...), and *n of
+ * them: 0 when the call made no block, or when that frame's centre is before the first input
+ * sample or, once the input has ended, at or past its end. Frame m is
+ * centred on input sample m * hop (time m * hop / rate), so the frames
+ * given are 0, hop, 2 hop, ... up to the end of the input. Valid until
+ * the next call on s.
+ */
+const tfr_descriptor_frame *tfr_sdelay_descriptors(const tfr_sdelay *s,
+                                                   size_t *n);
 
 /* fft_size - hop: how many samples the output lags the input inside (the
  * object removes them; a live pipe hears them). */

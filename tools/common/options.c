@@ -105,6 +105,7 @@ static const vocab vocabulary[] = {
 	{ "headroom", 0, 1, NULL },
 	{ "limit", 'L', 0, NULL },
 	{ "print-latency", 'P', 0, NULL },
+	{ "describe", 0, 0, NULL },
 	/* pictures and matrices */
 	{ "format", 'F', 1, NULL },
 	{ "counts", 'k', 1, NULL },
