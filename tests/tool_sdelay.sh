@@ -112,6 +112,77 @@ expect 2 "tfr-sdelay: --bits: --describe writes a stream, not audio" \
 	"$T" --describe -b 16 nf.wav -o x.txt
 [ ! -e x.txt ] || fail "describe: output written after a usage error"
 
+# --freeze: a 440 Hz sine (amplitude 0.5, 1 s) frozen from 0.5 s and
+# held 1 s past its end: the held sound is the tone, one line at 440 Hz
+# (within 1 Hz; achieved 0.001) at its level (1 %; achieved 0.01 %),
+# flatness near 0; before the freeze the output is the plain run's, bit
+# for bit (the freeze's block is the first whose input time reaches it;
+# its frame reaches N / 2 samples further back).
+$G -r 48000 -d 1 -b float -o a440.wav sine:440:0.5
+"$T" --freeze 0.5:0,0.5:1 -T 1 a440.wav -o fr.wav
+"$T" -T 1 a440.wav -o plain.wav
+[ "$(maxerr plain.wav fr.wav -e 22000)" = 0 ] || fail "freeze: changed the sound before it"
+"$T" --describe fr.wav | awk '!/^#/ && $1 > 1.1 && $1 < 1.95 {
+		d = $3 - 440; if (d < 0) d = -d; if (d > e) e = d
+		a = $4 / 0.5 - 1; if (a < 0) a = -a; if (a > ea) ea = a
+		if ($5 > 1e-6) flat = 1; n++ }
+	END { exit !(n > 70 && e < 0.01 && ea < 1e-3 && !flat) }' ||
+	fail "freeze: the held tone is not one line at 440 Hz and 0.5"
+# a release at 1.5 s: silence from one FFT length (2048 samples) later
+"$T" --freeze 0.5:0,0.5:1,1.5:1,1.5:0 -T 1 a440.wav -o rel.wav
+"$T" --describe rel.wav | awk '!/^#/ {
+		if ($1 > 1.1 && $1 < 1.45 && ($4 < 0.495 || $4 > 0.505)) bad = 1
+		if ($1 > 1.5 + 2 * 2048 / 48000 && $4 != 0) bad = 1 }
+	END { exit bad }' || fail "freeze: release"
+# one band (300 Hz ... 600 Hz) of 440 Hz + 3 kHz: only 440 Hz is held
+$G -r 48000 -d 1 -b float -o two.wav sine:440:0.5 sine:3000:0.5
+"$T" --freeze 0.5:0,0.5:1 --freeze-band 300:600 -T 1 two.wav -o frb.wav
+"$T" --describe frb.wav | awk '!/^#/ && $1 > 1.1 && $1 < 1.95 {
+		if ($3 < 439.99 || $3 > 440.01 || $4 < 0.495 || $4 > 0.505) bad = 1; n++ }
+	END { exit bad || n < 70 }' || fail "freeze: band"
+# per channel: the left frozen, the right live (and so silent after 1 s)
+$G -r 48000 -d 1 -c 2 -b float -o a2.wav sine:440:0.5
+"$T" --freeze 0.5:0,0.5:1 --freeze 0 -T 1 a2.wav -o fr2.wav
+"$T" --describe fr2.wav | awk '!/^#/ && $1 > 1.1 && $1 < 1.95 {
+		if ($2 == 1 && ($4 < 0.495 || $4 > 0.505)) bad = 1
+		if ($2 == 2 && $4 != 0) bad = 1 }
+	END { exit bad }' || fail "freeze: per channel"
+# an hour-long freeze (1 kHz rate, a slow chirp from 200 Hz): the held
+# line is still 200 Hz at the end of the hour, where the input is at
+# 380 Hz, and the memory is that of a 10 s run
+$G -r 1000 -d 3600 -b 16 -o hour.wav chirp:200:0.05:0.5
+$G -r 1000 -d 10 -b 16 -o ten.wav chirp:200:0.05:0.5
+if [ -z "${TFR_SANITIZE:-}" ] && [ -x /usr/bin/time ]; then
+	/usr/bin/time -f %M -o rss1h.txt "$T" -n 256 --freeze 0.5:0,0.5:1 hour.wav -o hourfr.wav
+	/usr/bin/time -f %M -o rss10.txt "$T" -n 256 --freeze 0.5:0,0.5:1 ten.wav -o tenfr.wav
+	r1h=$(cat rss1h.txt); r10=$(cat rss10.txt)
+	echo "peak RSS of a freeze: an hour $r1h kB, 10 s $r10 kB"
+	[ "$r1h" -le $((r10 + 1024)) ] || fail "freeze: memory grows ($r1h kB for an hour, $r10 kB for 10 s)"
+else
+	"$T" -n 256 --freeze 0.5:0,0.5:1 hour.wav -o hourfr.wav
+fi
+"$T" -n 256 --describe hourfr.wav | awk '!/^#/ && $1 > 3590 && $1 < 3599.5 {
+		if ($3 < 199.9 || $3 > 200.1 || $4 < 0.495 || $4 > 0.505) bad = 1; n++ }
+	END { exit bad || n < 100 }' || fail "freeze: an hour later"
+rm -f hour.wav hourfr.wav
+# bad freezes: a message naming the option and value, nothing written
+expect 2 "tfr-sdelay: freeze envelope '0:0,1:0.5': column 7: freeze value 0.5 is not 0 (live) or 1 (frozen)" \
+	"$T" --freeze 0:0,1:0.5 a440.wav -o x.wav
+printf '0 0\n0.5 1\n0.7 2\n' > badfr.txt
+expect 1 "tfr-sdelay: badfr.txt:3:5: freeze envelope: freeze value 2 is not 0 (live) or 1 (frozen)" \
+	"$T" --freeze badfr.txt a440.wav -o x.wav
+expect 2 "tfr-sdelay: --freeze: 3 envelopes for 2 channels (give one, or one per channel)" \
+	"$T" --freeze 1 --freeze 1 --freeze 1 a2.wav -o x.wav
+expect 2 "tfr-sdelay: --freeze-band: give --freeze too" \
+	"$T" --freeze-band 300:600 a440.wav -o x.wav
+expect 2 "tfr-sdelay: --freeze-band: 600:300 Hz is empty (LO below HI)" \
+	"$T" --freeze 1 --freeze-band 600:300 a440.wav -o x.wav
+expect 2 "tfr-sdelay: freeze band 1000 ... 1005 Hz holds no FFT bin (they are 23.4375 Hz apart)" \
+	"$T" --freeze 1 --freeze-band 1000:1005 a440.wav -o x.wav
+expect 2 "tfr-sdelay: --freeze-band: '300' is not LO:HI (two frequencies, e.g. 200:2k)" \
+	"$T" --freeze 1 --freeze-band 300 a440.wav -o x.wav
+[ ! -e x.wav ] || fail "freeze: output written after an error"
+
 # bad input
 expect 2 "tfr-sdelay: delay map '0:0.1,2000:x': column 12: 'x' is not a time (seconds, or with ms or s)" \
 	"$T" -d 0:0.1,2000:x nf.wav -o x.wav

@@ -16,7 +16,8 @@ static void usage(void)
 	printf(
 "usage: tfr-sdelay [-DGhLPV] [-d map] [-f map] [-g map] [-m mix]\n"
 "                  [-x cross] [-s time] [-T auto|time] [-n N] [-H hop]\n"
-"                  [-w window] [-b bits] [--headroom dB] [-o file] [file]\n"
+"                  [-w window] [-b bits] [--headroom dB] [--freeze env]\n"
+"                  [--freeze-band lo:hi] [-o file] [file]\n"
 "       tfr-sdelay --describe [-n N] [-H hop] [-w window] [-o file] [file]\n"
 "Spectral delay: each frequency bin of a WOLA STFT gets its own delay,\n"
 "feedback and gain. Audio in, WAV out, sample-aligned with the input.\n"
@@ -41,6 +42,11 @@ static void usage(void)
 "  -T, --tail=auto|TIME     keep going after the input ends: until the\n"
 "                           output stays below -90 dBFS, or that long\n"
 "      --headroom=DB        attenuate the output by DB (default 0)\n"
+"      --freeze=ENV         when to freeze: an envelope over time of 0\n"
+"                           (live) and 1 (frozen), 'time:value,...' or a\n"
+"                           file; once, or once per channel. A frozen bin\n"
+"                           keeps sounding at its pitch, its line held\n"
+"      --freeze-band=LO:HI  freeze only LO ... HI (Hz or kHz)\n"
 "  -L, --limit              soft limiter above -1 dBFS (never clips)\n"
 "  -n, --fft-size=N         FFT size, even (default 2048)\n"
 "  -H, --hop=LEN            hop in samples, or a time with ms or s\n"
@@ -63,6 +69,10 @@ typedef struct {
 	const tfr_freqmap *mapv[TFR_SDELAY_NMAPS][MAX_MAPS];
 	tfr_quantity hop;
 	int have_hop, bits, print_latency;
+	tool_envelope freeze[MAX_MAPS];
+	const tfr_envelope *freezev[MAX_MAPS];
+	tfr_quantity band[2];
+	int have_band;
 } options;
 
 static const char *const kind_name[TFR_SDELAY_NMAPS] = { "delay", "feedback", "gain" };
@@ -74,13 +84,35 @@ static void add_map(options *o, int kind, const char *arg)
 	tool_map_arg(&o->maps[kind][o->p.nmaps[kind]++], kind_name[kind], arg);
 }
 
+static void add_freeze(options *o, const char *arg)
+{
+	if (o->p.nfreeze == MAX_MAPS)
+		tool_usage_error("--freeze: more than %d envelopes", MAX_MAPS);
+	tool_envelope_arg(&o->freeze[o->p.nfreeze++], "freeze envelope", arg);
+}
+
+/* LO:HI, two frequencies */
+static void parse_band(options *o, const char *arg)
+{
+	char lo[64];
+	const char *colon = strchr(arg, ':');
+	if (!colon || (size_t)(colon - arg) >= sizeof lo)
+		tool_usage_error("--freeze-band: '%s' is not LO:HI (two frequencies, "
+		                 "e.g. 200:2k)", arg);
+	memcpy(lo, arg, (size_t)(colon - arg));
+	lo[colon - arg] = 0;
+	o->band[0] = tool_parse_freq("freeze-band", lo);
+	o->band[1] = tool_parse_freq("freeze-band", colon + 1);
+	o->have_band = 1;
+}
+
 static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
 		"delay", "delay-frames", "feedback", "gain", "gain-linear", "mix",
 		"cross-feedback", "smooth", "tail", "headroom", "limit",
 		"fft-size", "hop", "window", "bits", "print-latency", "describe",
-		"output",
+		"freeze", "freeze-band", "output",
 		"help", "version", NULL
 	};
 	static const char *const bits[] = { "16", "24", "float", "32", NULL };
@@ -125,6 +157,10 @@ static void parse(int argc, char **argv, options *o)
 			o->print_latency = 1;
 		else if (!strcmp(opt, "describe"))
 			o->p.describe = 1;
+		else if (!strcmp(opt, "freeze"))
+			add_freeze(o, arg);
+		else if (!strcmp(opt, "freeze-band"))
+			parse_band(o, arg);
 		else if (!strcmp(opt, "output"))
 			o->output = arg;
 	}
@@ -156,11 +192,40 @@ static void load_maps(options *o)
 		}
 		o->p.maps[k] = o->mapv[k];
 	}
+	for (int i = 0; i < o->p.nfreeze; i++) {
+		tool_envelope_load(&o->freeze[i], TFR_MAP_TIME, TFR_MAP_NUMBER);
+		o->freezev[i] = o->freeze[i].env;
+	}
+	o->p.freeze = o->freezev;
 }
 
-static void check(options *o)
+static void check(options *o, double rate)
 {
 	tfr_diag d;
+	if (o->have_band && !o->p.nfreeze)
+		tool_usage_error("--freeze-band: give --freeze too");
+	if (o->have_band) {
+		o->p.freeze_lo = tfr_quantity_hz(o->band[0], rate);
+		o->p.freeze_hi = tfr_quantity_hz(o->band[1], rate);
+		if (!(o->p.freeze_hi > o->p.freeze_lo))
+			tool_usage_error("--freeze-band: %g:%g Hz is empty (LO below HI)",
+			                 o->p.freeze_lo, o->p.freeze_hi);
+	}
+	for (int i = 0; i < o->p.nfreeze; i++)
+		for (size_t j = 0; j < o->freeze[i].env->n; j++) {
+			double v = o->freeze[i].env->y[j];
+			if (v != 0 && v != 1) {
+				tfr_diag_setf(&d, TFR_EINVAL, "freeze value %g is not 0 "
+				              "(live) or 1 (frozen)", v);
+				tfr_diag_at(&d, (long)o->freeze[i].env->line[j],
+				            (long)o->freeze[i].env->ycol[j]);
+				tool_envelope_fault(&o->freeze[i], &d);
+			}
+		}
+	if (o->p.nfreeze > 1 && o->p.nfreeze != o->p.channels)
+		tool_usage_error("--freeze: %d envelopes for %d channel%s (give one, "
+		                 "or one per channel)", o->p.nfreeze, o->p.channels,
+		                 o->p.channels == 1 ? "" : "s");
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
 		for (int i = 0; i < o->p.nmaps[k]; i++)
 			if (tfr_sdelay_check_map(&o->p, k, o->maps[k][i].map, &d) != TFR_OK)
@@ -297,7 +362,7 @@ int main(int argc, char **argv)
 	o.p.sample_rate = ai->sample_rate;
 	o.p.channels = ai->channels;
 	resolve_hop(&o, ai->sample_rate);
-	check(&o);
+	check(&o, ai->sample_rate);
 	tfr_diag d;
 	tfr_sdelay *s = tfr_sdelay_new(&o.p, &d);
 	if (!s)
@@ -313,5 +378,7 @@ int main(int argc, char **argv)
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
 		for (int i = 0; i < o.p.nmaps[k]; i++)
 			tfr_freqmap_free(o.maps[k][i].map);
+	for (int i = 0; i < o.p.nfreeze; i++)
+		tfr_envelope_free(o.freeze[i].env);
 	return TOOL_EXIT_OK;
 }

@@ -50,6 +50,7 @@ void tfr_sdelay_params_default(tfr_sdelay_params *p)
 	p->window.type = TFR_WINDOW_HANN;
 	p->mix = 1;
 	p->smooth = 0.05;
+	p->freeze_hi = INFINITY;
 }
 
 size_t tfr_sdelay_latency(const tfr_sdelay_params *p)
@@ -126,6 +127,46 @@ int tfr_sdelay_check_map(const tfr_sdelay_params *p, int kind,
 	return TFR_OK;
 }
 
+/* The bins of the freeze band: lo ... hi Hz, both included. */
+static void freeze_bins(const tfr_sdelay_params *p, size_t *lo, size_t *hi)
+{
+	double per = (double)p->fft_size / p->sample_rate, nb = (double)(p->fft_size / 2);
+	*lo = (size_t)fmin(nb + 1, ceil(fmax(0.0, p->freeze_lo) * per));
+	*hi = (size_t)fmin(nb, floor(fmin(p->freeze_hi, p->sample_rate) * per));
+}
+
+/* The freeze envelopes (values 0 or 1, one or one per channel) and a
+ * band that holds a bin. */
+static int check_freeze(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	size_t lo, hi;
+	if (p->nfreeze == 0)
+		return TFR_OK;
+	if (p->nfreeze != 1 && p->nfreeze != p->channels)
+		return tfr_diag_setf(d, TFR_EINVAL, "%d freeze envelopes for %d "
+		                     "channel%s (give one, or one per channel)",
+		                     p->nfreeze, p->channels,
+		                     p->channels == 1 ? "" : "s");
+	for (int i = 0; i < p->nfreeze; i++) {
+		const tfr_envelope *e = p->freeze[i];
+		for (size_t j = 0; j < e->n; j++)
+			if (e->y[j] != 0 && e->y[j] != 1) {
+				tfr_diag_setf(d, TFR_EINVAL, "freeze value %g is not 0 "
+				              "(live) or 1 (frozen)", e->y[j]);
+				return tfr_diag_at(d, (long)e->line[j], (long)e->ycol[j]);
+			}
+	}
+	if (!(p->freeze_lo >= 0 && p->freeze_hi >= p->freeze_lo))
+		return tfr_diag_setf(d, TFR_EINVAL, "freeze band %g ... %g Hz is "
+		                     "empty", p->freeze_lo, p->freeze_hi);
+	freeze_bins(p, &lo, &hi);
+	if (lo > hi)
+		return tfr_diag_setf(d, TFR_EINVAL, "freeze band %g ... %g Hz holds "
+		                     "no FFT bin (they are %g Hz apart)", p->freeze_lo,
+		                     p->freeze_hi, p->sample_rate / (double)p->fft_size);
+	return TFR_OK;
+}
+
 /* The longest delay of the maps, in whole frames (the core's memory). */
 static size_t longest_delay(const tfr_sdelay_params *p)
 {
@@ -177,6 +218,9 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 				return e;
 		}
 	}
+	int e = check_freeze(p, d);
+	if (e != TFR_OK)
+		return e;
 	/* what a small input could otherwise cost without bound */
 	double n = (double)p->fft_size, ch = (double)p->channels;
 	/* the hop is at most the FFT size: some sizes no hop allows */
@@ -236,6 +280,9 @@ static tfr_sdcore *make_core(const tfr_sdelay_params *p, size_t maxd,
 	cp.smooth = p->smooth * p->sample_rate / (double)p->hop;
 	cp.out_gain = pow(10.0, -p->headroom_db / 20.0);
 	cp.limit = p->limit ? pow(10.0, -1.0 / 20.0) : 0.0;
+	cp.freeze = p->nfreeze > 0;
+	if (cp.freeze)
+		freeze_bins(p, &cp.freeze_lo, &cp.freeze_hi);
 	int err;
 	tfr_sdcore *core = tfr_sdcore_new(&cp, &err);
 	free(win);
@@ -384,10 +431,27 @@ fail:
 	return NULL;
 }
 
+static double block_time(const tfr_sdelay *s);
+
+/* Freeze or release every channel as its envelope says at time t. */
+static void apply_freeze(tfr_sdelay *s, double t)
+{
+	for (int c = 0; c < s->p.nfreeze && c < s->p.channels; c++) {
+		int on = tfr_envelope_at(s->p.freeze[c], t) >= 0.5;
+		if (s->p.nfreeze == 1)
+			for (int i = 0; i < s->p.channels; i++)
+				tfr_sdcore_set_freeze(s->core, i, on);
+		else
+			tfr_sdcore_set_freeze(s->core, c, on);
+	}
+}
+
 /* One block through the core; its output (after the latency, within the
  * known length) becomes the object's output. */
 static void block(tfr_sdelay *s)
 {
+	if (s->p.nfreeze)
+		apply_freeze(s, block_time(s));
 	tfr_sdcore_process(s->core, s->in, s->out);
 	if (s->desc)
 		describe(s, s->blocks);

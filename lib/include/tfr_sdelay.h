@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 #include "tfr_base.h"
+#include "tfr_envelope.h"
 #include "tfr_freqmap.h"
 #include "tfr_records.h"
 #include "tfr_window.h"
@@ -102,6 +103,20 @@ typedef struct {
 	double tail_time;       /* s, for TFR_SDELAY_TAIL_TIME */
 	int describe;           /* compute the descriptors of the input's
 	                           frames (tfr_sdelay_descriptors) (0) */
+	/*
+	 * Freeze: freeze[i] says when channel i (or every channel, nfreeze
+	 * 1) is frozen: from a block whose input time (block_time, as the
+	 * maps' keys) finds the envelope at 1/2 or more, values 0 (live) or
+	 * 1 (frozen) only; nfreeze 0: never. The granularity is a hop; a
+	 * freeze holds the bins of freeze_lo ... freeze_hi Hz (0 and
+	 * infinity: all) as tfr_sdcore_set_freeze says: the sound of the
+	 * first frozen frame, each partial at its pitch, the delay lines
+	 * held. The envelopes are also followed during the tail. Not
+	 * copied: they must live as long as the object.
+	 */
+	const tfr_envelope *const *freeze;
+	int nfreeze;
+	double freeze_lo, freeze_hi;
 } tfr_sdelay_params;
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p);

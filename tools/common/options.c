@@ -106,6 +106,8 @@ static const vocab vocabulary[] = {
 	{ "limit", 'L', 0, NULL },
 	{ "print-latency", 'P', 0, NULL },
 	{ "describe", 0, 0, NULL },
+	{ "freeze", 0, 1, NULL },
+	{ "freeze-band", 0, 1, NULL },
 	/* pictures and matrices */
 	{ "format", 'F', 1, NULL },
 	{ "counts", 'k', 1, NULL },
