@@ -81,6 +81,15 @@ n=$("$C" nz.wav auto.wav | cut -d' ' -f2)
 [ "$("$T" -P)" = 1536 ] || fail "latency"
 [ "$("$T" -n 1024 -H 128 --print-latency)" = 896 ] || fail "latency 2"
 
+# a finished glide is exact: a gain map that moves from -6 dB to 0 dB at
+# 1.5 s (50 ms glide) gives, once the glide is over, the samples of 0 dB
+# bit for bit (the glide used to stall 2 ulps short of 1 in some bins)
+$G -r 48000 -d 4 -b float -o n4.wav noise:0.5:4
+printf '# time freq gain\n0 0 -6\n1.5 0 0\n' > gm.txt
+"$T" -d 0.3 -g gm.txt n4.wav -o gm.wav
+"$T" -d 0.3 n4.wav -o g0.wav
+[ "$(maxerr g0.wav gm.wav -k 140000)" = 0 ] || fail "a finished gain glide is not exact"
+
 # --describe: the input's descriptors, a frame every hop centred on
 # 0, hop, ... up to the input's end (1 s at 48 kHz, hop 512: 94 frames).
 # A 1 kHz sine of amplitude 0.5: centroid 1 kHz within a bin (23.4 Hz;

@@ -373,11 +373,16 @@ static int glide(tfr_sdcore *s, struct chan *c, size_t k)
 {
 	int moving = 0;
 
+	float fb = c->fb[k], g = c->g[k];
+	/* a step that no longer moves the value (alpha times the distance
+	 * below half an ulp: 2 ulps short of 1 at a 50 ms glide) snaps too,
+	 * or the glide would stall short of its target for ever */
 	c->fb[k] += s->alpha * (c->fb_tgt[k] - c->fb[k]);
-	if (fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
+	if (c->fb[k] == fb || fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
 		c->fb[k] = c->fb_tgt[k];
 	c->g[k] += s->alpha * (c->g_tgt[k] - c->g[k]);
-	if (fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
+	if (c->g[k] == g ||
+	    fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
 		c->g[k] = c->g_tgt[k];
 	moving = c->fb[k] != c->fb_tgt[k] || c->g[k] != c->g_tgt[k];
 	if (c->da[k] != c->db[k]) {
