@@ -90,6 +90,49 @@ printf '# time freq gain\n0 0 -6\n1.5 0 0\n' > gm.txt
 "$T" -d 0.3 n4.wav -o g0.wav
 [ "$(maxerr g0.wav gm.wav -k 140000)" = 0 ] || fail "a finished gain glide is not exact"
 
+# --morph between configurations (--next): at 0 the first, at 1 the
+# second, bit for bit; a morph of a configuration to itself is no morph;
+# from 0 to 1 between 1 s and 2 s (no feedback, so the lines hold only
+# the input): the first's samples before the morph's first frame, the
+# second's once the 50 ms glide has settled (0.77 s to within the last
+# ulp) and the longer delay (0.3 s) has passed
+A="-d 0.1 -g -6"; B2="-d 0.3 -g 0 -f 0:0,5k:0"
+# shellcheck disable=SC2086
+{ "$T" $A n4.wav -o ma.wav; "$T" $B2 n4.wav -o mb.wav
+  "$T" $A --next $B2 --morph 0 n4.wav -o m0.wav
+  "$T" $A --next $B2 --morph 1 n4.wav -o m1.wav
+  "$T" -f 0.5 $A --next -f 0.5 $A --morph 0:0,4:1 n4.wav -o maa.wav
+  "$T" -f 0.5 $A n4.wav -o maf.wav
+  "$T" $A --next $B2 --morph 1:0,2:1 n4.wav -o mab.wav; }
+cmp -s ma.wav m0.wav || fail "morph at 0 is not the first configuration"
+cmp -s mb.wav m1.wav || fail "morph at 1 is not the second configuration"
+cmp -s maf.wav maa.wav || fail "a morph of a configuration to itself changed the sound"
+[ "$(maxerr ma.wav mab.wav -e 46976)" = 0 ] || fail "morph: changed the sound before it"
+[ "$(maxerr mb.wav mab.wav -k 140000)" = 0 ] || fail "morph: not the second configuration after it"
+# three configurations: 2 is the third
+"$T" $A --next $B2 --next -d 0.2 --morph 2 n4.wav -o m2.wav
+"$T" -d 0.2 n4.wav -o mc.wav
+cmp -s mc.wav m2.wav || fail "morph at 2 is not the third configuration"
+# no click: a 1 kHz sine (amplitude 0.5, steps up to 0.0654 a sample)
+# morphed from no delay to 0.2 s never steps by more than the sine may
+$G -r 48000 -d 3 -b float -o k1.wav sine:1000:0.5
+"$T" -d 0 --next -d 0.2 --morph 0.5:0,1.5:1 k1.wav -o mk.wav
+le "$(maxerr mk.wav mk.wav -s 1 -k 1)" 0.0655 || fail "morph: a step of $(maxerr mk.wav mk.wav -s 1 -k 1) in a sine"
+# bad morphs: a message naming the option and the value, nothing written
+expect 2 "tfr-sdelay: morph envelope '0:0,1:1.5': column 7: morph position 1.5 is out of range [0, 1]" \
+	"$T" -d 0.1 --next -d 0.2 --morph 0:0,1:1.5 n4.wav -o x.wav
+expect 2 "tfr-sdelay: --morph: give the configurations to morph, separated by --next" \
+	"$T" -d 0.1 --morph 0:0,1:1 n4.wav -o x.wav
+expect 2 "tfr-sdelay: --next: give --morph, the path between the configurations" \
+	"$T" -d 0.1 --next -d 0.2 n4.wav -o x.wav
+expect 2 "tfr-sdelay: configuration 2 has 3 delay maps for 2 channels (give one, or one per channel)" \
+	"$T" -d 0.1 --next -d 0.1 -d 0.2 -d 0.3 --morph 0:0,1:1 nf.wav -o x.wav
+expect 2 "tfr-sdelay: configuration 2: a delay map with times cannot be morphed (the morph envelope moves between configurations)" \
+	"$T" -D -d 0 --next -D -d tm.txt --morph 0:0,1:1 nz.wav -o x.wav
+expect 2 "tfr-sdelay: feedback map '1.2': column 1: feedback 1.2 out of range (|fb| < 1)" \
+	"$T" -d 0.1 --next -f 1.2 --morph 0:0,1:1 n4.wav -o x.wav
+[ ! -e x.wav ] || fail "morph: output written after an error"
+
 # --describe: the input's descriptors, a frame every hop centred on
 # 0, hop, ... up to the input's end (1 s at 48 kHz, hop 512: 94 frames).
 # A 1 kHz sine of amplitude 0.5: centroid 1 kHz within a bin (23.4 Hz;

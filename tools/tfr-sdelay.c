@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define MAX_MAPS 64  /* maps of one kind: one per channel at most */
+#define MAX_CONFIGS TFR_SDELAY_MAX_CONFIGS  /* configurations of a morph */
 
 static void usage(void)
 {
@@ -17,7 +18,8 @@ static void usage(void)
 "usage: tfr-sdelay [-DGhLPV] [-d map] [-f map] [-g map] [-m mix]\n"
 "                  [-x cross] [-s time] [-T auto|time] [-n N] [-H hop]\n"
 "                  [-w window] [-b bits] [--headroom dB] [--freeze env]\n"
-"                  [--freeze-band lo:hi] [-o file] [file]\n"
+"                  [--freeze-band lo:hi] [--morph env maps --next maps...]\n"
+"                  [-o file] [file]\n"
 "       tfr-sdelay --describe [-n N] [-H hop] [-w window] [-o file] [file]\n"
 "Spectral delay: each frequency bin of a WOLA STFT gets its own delay,\n"
 "feedback and gain. Audio in, WAV out, sample-aligned with the input.\n"
@@ -47,6 +49,12 @@ static void usage(void)
 "                           file; once, or once per channel. A frozen bin\n"
 "                           keeps sounding at its pitch, its line held\n"
 "      --freeze-band=LO:HI  freeze only LO ... HI (Hz or kHz)\n"
+"      --next               the maps after it are the next configuration\n"
+"                           of a morph (-d, -f, -g: all its maps)\n"
+"      --morph=ENV          where to be between the configurations over\n"
+"                           time: 0 the first, 1 the second, ... (e.g.\n"
+"                           '0:0,5:1'); delays crossfade, feedback and\n"
+"                           gain (dB) move with it, per bin\n"
 "  -L, --limit              soft limiter above -1 dBFS (never clips)\n"
 "  -n, --fft-size=N         FFT size, even (default 2048)\n"
 "  -H, --hop=LEN            hop in samples, or a time with ms or s\n"
@@ -73,15 +81,31 @@ typedef struct {
 	const tfr_envelope *freezev[MAX_MAPS];
 	tfr_quantity band[2];
 	int have_band;
+	/* the configurations after the first (--next), and the morph */
+	int ncfg;
+	tool_map cmaps[MAX_CONFIGS - 1][TFR_SDELAY_NMAPS][MAX_MAPS];
+	const tfr_freqmap *cmapv[MAX_CONFIGS - 1][TFR_SDELAY_NMAPS][MAX_MAPS];
+	tfr_sdelay_config cfg[MAX_CONFIGS - 1];
+	tool_envelope morph;
+	int have_morph;
 } options;
 
 static const char *const kind_name[TFR_SDELAY_NMAPS] = { "delay", "feedback", "gain" };
 
 static void add_map(options *o, int kind, const char *arg)
 {
-	if (o->p.nmaps[kind] == MAX_MAPS)
+	int *n = o->ncfg ? &o->cfg[o->ncfg - 1].nmaps[kind] : &o->p.nmaps[kind];
+	tool_map *m = o->ncfg ? o->cmaps[o->ncfg - 1][kind] : o->maps[kind];
+	if (*n == MAX_MAPS)
 		tool_usage_error("--%s: more than %d maps", kind_name[kind], MAX_MAPS);
-	tool_map_arg(&o->maps[kind][o->p.nmaps[kind]++], kind_name[kind], arg);
+	tool_map_arg(&m[(*n)++], kind_name[kind], arg);
+}
+
+static void next_config(options *o)
+{
+	if (o->ncfg + 1 == MAX_CONFIGS)
+		tool_usage_error("--next: more than %d configurations", MAX_CONFIGS);
+	o->ncfg++;
 }
 
 static void add_freeze(options *o, const char *arg)
@@ -112,7 +136,7 @@ static void parse(int argc, char **argv, options *o)
 		"delay", "delay-frames", "feedback", "gain", "gain-linear", "mix",
 		"cross-feedback", "smooth", "tail", "headroom", "limit",
 		"fft-size", "hop", "window", "bits", "print-latency", "describe",
-		"freeze", "freeze-band", "output",
+		"freeze", "freeze-band", "next", "morph", "output",
 		"help", "version", NULL
 	};
 	static const char *const bits[] = { "16", "24", "float", "32", NULL };
@@ -161,6 +185,12 @@ static void parse(int argc, char **argv, options *o)
 			add_freeze(o, arg);
 		else if (!strcmp(opt, "freeze-band"))
 			parse_band(o, arg);
+		else if (!strcmp(opt, "next"))
+			next_config(o);
+		else if (!strcmp(opt, "morph")) {
+			tool_envelope_arg(&o->morph, "morph envelope", arg);
+			o->have_morph = 1;
+		}
 		else if (!strcmp(opt, "output"))
 			o->output = arg;
 	}
@@ -179,18 +209,39 @@ static void resolve_hop(options *o, double rate)
 		                 o->p.hop, n);
 }
 
+/* How the values of a map of kind k are written. */
+static tfr_map_values map_values(const options *o, int k)
+{
+	return k == TFR_SDELAY_FEEDBACK ? TFR_MAP_NUMBER
+	     : k == TFR_SDELAY_DELAY ? (o->p.delay_frames ? TFR_MAP_NUMBER : TFR_MAP_TIME)
+	     : o->p.gain_linear ? TFR_MAP_NUMBER : TFR_MAP_LEVEL;
+}
+
 /* Every map in its kind's units, checked for this input. */
 static void load_maps(options *o)
 {
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
-		tfr_map_values v = k == TFR_SDELAY_FEEDBACK ? TFR_MAP_NUMBER
-		                 : k == TFR_SDELAY_DELAY ? (o->p.delay_frames ? TFR_MAP_NUMBER : TFR_MAP_TIME)
-		                 : o->p.gain_linear ? TFR_MAP_NUMBER : TFR_MAP_LEVEL;
+		tfr_map_values v = map_values(o, k);
 		for (int i = 0; i < o->p.nmaps[k]; i++) {
 			tool_map_load(&o->maps[k][i], v);
 			o->mapv[k][i] = o->maps[k][i].map;
 		}
 		o->p.maps[k] = o->mapv[k];
+	}
+	for (int j = 0; j < o->ncfg; j++) {
+		for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+			for (int i = 0; i < o->cfg[j].nmaps[k]; i++) {
+				tool_map_load(&o->cmaps[j][k][i], map_values(o, k));
+				o->cmapv[j][k][i] = o->cmaps[j][k][i].map;
+			}
+			o->cfg[j].maps[k] = o->cmapv[j][k];
+		}
+	}
+	o->p.configs = o->cfg;
+	o->p.nconfigs = o->ncfg;
+	if (o->have_morph) {
+		tool_envelope_load(&o->morph, TFR_MAP_TIME, TFR_MAP_NUMBER);
+		o->p.morph = o->morph.env;
 	}
 	for (int i = 0; i < o->p.nfreeze; i++) {
 		tool_envelope_load(&o->freeze[i], TFR_MAP_TIME, TFR_MAP_NUMBER);
@@ -222,6 +273,19 @@ static void check(options *o, double rate)
 				tool_envelope_fault(&o->freeze[i], &d);
 			}
 		}
+	if (o->have_morph && !o->ncfg)
+		tool_usage_error("--morph: give the configurations to morph, "
+		                 "separated by --next");
+	if (o->ncfg && !o->have_morph)
+		tool_usage_error("--next: give --morph, the path between the "
+		                 "configurations");
+	if (o->have_morph)
+		tool_envelope_range(&o->morph, 0, o->ncfg, "morph position");
+	for (int j = 0; j < o->ncfg; j++)
+		for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
+			for (int i = 0; i < o->cfg[j].nmaps[k]; i++)
+				if (tfr_sdelay_check_map(&o->p, k, o->cmaps[j][k][i].map, &d) != TFR_OK)
+					tool_map_fault(&o->cmaps[j][k][i], &d);
 	if (o->p.nfreeze > 1 && o->p.nfreeze != o->p.channels)
 		tool_usage_error("--freeze: %d envelopes for %d channel%s (give one, "
 		                 "or one per channel)", o->p.nfreeze, o->p.channels,
@@ -380,5 +444,10 @@ int main(int argc, char **argv)
 			tfr_freqmap_free(o.maps[k][i].map);
 	for (int i = 0; i < o.p.nfreeze; i++)
 		tfr_envelope_free(o.freeze[i].env);
+	for (int j = 0; j < o.ncfg; j++)
+		for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
+			for (int i = 0; i < o.cfg[j].nmaps[k]; i++)
+				tfr_freqmap_free(o.cmaps[j][k][i].map);
+	tfr_envelope_free(o.morph.env);
 	return TOOL_EXIT_OK;
 }

@@ -14,6 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A morph's fourth array per configuration and channel: the gain as the
+ * core takes it, computed once. */
+#define MORPH_LINEAR TFR_SDELAY_NMAPS
+#define MORPH_KINDS (TFR_SDELAY_NMAPS + 1)
+/* ln 10: dB to a factor by exp */
+#define LN10 2.302585092994045684
+
 /* -90 dBFS: where an automatic tail ends. */
 #define TAIL_LEVEL 3.1622777e-5f
 
@@ -38,6 +45,12 @@ struct tfr_sdelay {
 	float *power;                   /* a spectrum's power, bins */
 	tfr_descriptor_frame *frames;   /* the last block's descriptors */
 	size_t nframes;
+	double *mv;                     /* morph: [config][channel][kind][bin],
+	                                   delay in frames, feedback, gain in
+	                                   the user's unit (dB or factor), and
+	                                   (MORPH_LINEAR) the gain as a factor */
+	double *mfb, *mg;               /* a morph's feedback and gain, bins */
+	double last_u;                  /* the morph position applied, NaN */
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
@@ -168,15 +181,76 @@ static int check_freeze(const tfr_sdelay_params *p, tfr_diag *d)
 }
 
 /* The longest delay of the maps, in whole frames (the core's memory). */
-static size_t longest_delay(const tfr_sdelay_params *p)
+static double longest_of(const tfr_sdelay_params *p,
+                         const tfr_freqmap *const *maps, int n)
 {
 	double dmax = 0;
-	for (int i = 0; i < p->nmaps[TFR_SDELAY_DELAY]; i++) {
-		const tfr_freqmap *m = p->maps[TFR_SDELAY_DELAY][i];
+	for (int i = 0; i < n; i++) {
+		const tfr_freqmap *m = maps[i];
 		for (size_t j = 0; j < m->npoints; j++)
 			dmax = fmax(dmax, floor(to_core(p, TFR_SDELAY_DELAY, m->value[j]) + 0.5));
 	}
+	return dmax;
+}
+
+static size_t longest_delay(const tfr_sdelay_params *p)
+{
+	double dmax = longest_of(p, p->maps[TFR_SDELAY_DELAY],
+	                         p->nmaps[TFR_SDELAY_DELAY]);
+	for (int j = 0; j < p->nconfigs; j++)
+		dmax = fmax(dmax, longest_of(p, p->configs[j].maps[TFR_SDELAY_DELAY],
+		                             p->configs[j].nmaps[TFR_SDELAY_DELAY]));
 	return (size_t)dmax;
+}
+
+/* Configuration j of a morph (0: the params' own maps). */
+static tfr_sdelay_config config_of(const tfr_sdelay_params *p, int j)
+{
+	tfr_sdelay_config c;
+	if (j > 0)
+		return p->configs[j - 1];
+	memcpy(c.maps, p->maps, sizeof c.maps);
+	memcpy(c.nmaps, p->nmaps, sizeof c.nmaps);
+	return c;
+}
+
+/* A morph's configurations (counts of maps that fit the channels, no
+ * maps with times, values in range) and its envelope (0 ... nconfigs). */
+static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	static const char *const kinds[] = { "delay", "feedback", "gain" };
+	if (!p->morph != !p->nconfigs)
+		return tfr_diag_set(d, TFR_EINVAL, p->morph
+		                    ? "a morph needs two configurations or more"
+		                    : "configurations to morph need a morph envelope");
+	if (!p->morph)
+		return TFR_OK;
+	if (p->nconfigs < 1 || p->nconfigs + 1 > TFR_SDELAY_MAX_CONFIGS)
+		return tfr_diag_setf(d, TFR_EINVAL, "%d configurations: a morph takes "
+		                     "2 ... %d", p->nconfigs + 1, TFR_SDELAY_MAX_CONFIGS);
+	for (int j = 0; j <= p->nconfigs; j++) {
+		tfr_sdelay_config c = config_of(p, j);
+		for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+			if (c.nmaps[k] != 0 && c.nmaps[k] != 1 && c.nmaps[k] != p->channels)
+				return tfr_diag_setf(d, TFR_EINVAL, "configuration %d has %d "
+				                     "%s maps for %d channel%s (give one, or "
+				                     "one per channel)", j + 1, c.nmaps[k],
+				                     kinds[k], p->channels,
+				                     p->channels == 1 ? "" : "s");
+			for (int i = 0; i < c.nmaps[k]; i++) {
+				if (c.maps[k][i]->nkeys > 1)
+					return tfr_diag_setf(d, TFR_EINVAL, "configuration %d: "
+					                     "a %s map with times cannot be "
+					                     "morphed (the morph envelope moves "
+					                     "between configurations)", j + 1,
+					                     kinds[k]);
+				int e = tfr_sdelay_check_map(p, k, c.maps[k][i], d);
+				if (e != TFR_OK)
+					return e;
+			}
+		}
+	}
+	return tfr_envelope_check_range(p->morph, 0, p->nconfigs, "morph position", d);
 }
 
 int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
@@ -219,6 +293,8 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 		}
 	}
 	int e = check_freeze(p, d);
+	if (e == TFR_OK)
+		e = check_morph(p, d);
 	if (e != TFR_OK)
 		return e;
 	/* what a small input could otherwise cost without bound */
@@ -240,6 +316,13 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 		                     p->channels > 1 ? " and this many channels" : "",
 		                     hmin);
 	}
+	double morph = (p->morph ? p->nconfigs + 1.0 : 0.0) * ch * (TFR_SDELAY_NMAPS + 1) *
+	               (n / 2 + 1) * sizeof(double);
+	if (morph > TFR_SDELAY_MAX_MEMORY)
+		return tfr_diag_setf(d, TFR_EINVAL, "the morph's maps would take %.0f "
+		                     "MB, more than %d MB: fewer configurations or a "
+		                     "smaller FFT size", morph / 1048576,
+		                     TFR_SDELAY_MAX_MEMORY >> 20);
 	double ring = ch * ((double)longest_delay(p) + 1) * (n + 2) * sizeof(float);
 	if (ring > TFR_SDELAY_MAX_MEMORY)
 		return tfr_diag_setf(d, TFR_EINVAL, "the delay lines would take %.0f "
@@ -390,10 +473,13 @@ static void start(tfr_sdelay *s)
 	s->quiet = 0;
 	s->ended = 0;
 	s->nframes = 0;
+	s->last_u = NAN;
 	for (size_t c = 0; s->desc && c < s->nc; c++)
 		tfr_describe_reset(s->desc[c]);
 	apply_maps(s, 0.0, 1);
 }
+
+static int make_morph(tfr_sdelay *s, tfr_diag *d);
 
 tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 {
@@ -424,6 +510,8 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 	}
 	if (p->describe && make_describers(s, d) != TFR_OK)
 		goto fail;
+	if (p->morph && make_morph(s, d) != TFR_OK)
+		goto fail;
 	start(s);
 	return s;
 fail:
@@ -432,6 +520,89 @@ fail:
 }
 
 static double block_time(const tfr_sdelay *s);
+
+/* The per-bin values of every configuration of a morph, every channel
+ * and kind (a kind without maps: the identity). */
+static int make_morph(tfr_sdelay *s, tfr_diag *d)
+{
+	const tfr_sdelay_params *p = &s->p;
+	size_t nk = (size_t)p->nconfigs + 1, nb = s->bins;
+	s->mv = malloc(nk * s->nc * MORPH_KINDS * nb * sizeof *s->mv);
+	s->mfb = malloc(nb * sizeof *s->mfb);
+	s->mg = malloc(nb * sizeof *s->mg);
+	if (!s->mv || !s->mfb || !s->mg)
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	for (size_t j = 0; j < nk; j++) {
+		tfr_sdelay_config c = config_of(p, (int)j);
+		for (size_t ch = 0; ch < s->nc; ch++)
+			for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+				double *v = s->mv + ((j * s->nc + ch) * MORPH_KINDS + (size_t)k) * nb;
+				const tfr_freqmap *m = c.nmaps[k] == 0 ? NULL
+				                     : c.maps[k][c.nmaps[k] > 1 ? ch : 0];
+				double id = k == TFR_SDELAY_GAIN && p->gain_linear ? 1.0 : 0.0;
+				if (m)
+					tfr_freqmap_fill(m->freq, m->value, m->npoints,
+					                 p->sample_rate, p->fft_size, v);
+				for (size_t b = 0; b < nb; b++)
+					v[b] = !m ? id : k == TFR_SDELAY_GAIN ? v[b] : to_core(p, k, v[b]);
+				if (k == TFR_SDELAY_GAIN)
+					for (size_t b = 0; b < nb; b++)
+						v[b + nb] = to_core(p, k, v[b]);
+			}
+	}
+	s->last_u = NAN;
+	return TFR_OK;
+}
+
+/* x + a (y - x), exactly x at a = 0 or where y = x, and y at a = 1. */
+static double lerp(double x, double y, double a)
+{
+	return a == 1.0 ? y : x + a * (y - x);
+}
+
+/* The gain between two configurations' gains at a fraction a (the
+ * factors g0, g1 of the user's values x0, x1): linear in dB, or in
+ * factors with gain_linear; exactly g0 or g1 at the ends and between
+ * equal gains. exp, not pow: the half of a morph's time that pow took. */
+static double morph_gain(const tfr_sdelay_params *p, double x0, double x1,
+                         double g0, double g1, double a)
+{
+	if (a == 0.0 || x0 == x1)
+		return g0;
+	if (a == 1.0)
+		return g1;
+	double x = x0 + a * (x1 - x0);
+	return p->gain_linear ? x : exp(x * (LN10 / 20.0));
+}
+
+/* Where the morph envelope is at time t: the two configurations around
+ * it and the fraction between them, every channel's bins set. */
+static void apply_morph(tfr_sdelay *s, double t)
+{
+	const tfr_sdelay_params *p = &s->p;
+	double u = fmin(fmax(tfr_envelope_at(p->morph, t), 0.0), p->nconfigs);
+	if (u == s->last_u)
+		return;
+	s->last_u = u;
+	size_t i = (size_t)floor(u), nb = s->bins, nm = MORPH_KINDS;
+	if (i == (size_t)p->nconfigs)
+		i--;
+	double a = u - (double)i;
+	for (size_t c = 0; c < s->nc; c++) {
+		const double *v0 = s->mv + (i * s->nc + c) * nm * nb;
+		const double *v1 = s->mv + ((i + 1) * s->nc + c) * nm * nb;
+		const double *f0 = v0 + TFR_SDELAY_FEEDBACK * nb, *f1 = v1 + TFR_SDELAY_FEEDBACK * nb;
+		const double *x0 = v0 + TFR_SDELAY_GAIN * nb, *x1 = v1 + TFR_SDELAY_GAIN * nb;
+		const double *g0 = v0 + MORPH_LINEAR * nb, *g1 = v1 + MORPH_LINEAR * nb;
+		for (size_t b = 0; b < nb; b++) {
+			s->mfb[b] = lerp(f0[b], f1[b], a);
+			s->mg[b] = morph_gain(p, x0[b], x1[b], g0[b], g1[b], a);
+		}
+		tfr_sdcore_set_morph(s->core, (int)c, v0 + TFR_SDELAY_DELAY * nb,
+		                     v1 + TFR_SDELAY_DELAY * nb, a);
+		tfr_sdcore_set_maps(s->core, (int)c, NULL, s->mfb, s->mg);
+	}
+}
 
 /* Freeze or release every channel as its envelope says at time t. */
 static void apply_freeze(tfr_sdelay *s, double t)
@@ -452,6 +623,8 @@ static void block(tfr_sdelay *s)
 {
 	if (s->p.nfreeze)
 		apply_freeze(s, block_time(s));
+	if (s->p.morph)
+		apply_morph(s, block_time(s));
 	tfr_sdcore_process(s->core, s->in, s->out);
 	if (s->desc)
 		describe(s, s->blocks);
@@ -560,6 +733,9 @@ void tfr_sdelay_free(tfr_sdelay *s)
 	free(s->desc);
 	free(s->power);
 	free(s->frames);
+	free(s->mv);
+	free(s->mfb);
+	free(s->mg);
 	free(s->values);
 	free(s->in);
 	free(s->out);

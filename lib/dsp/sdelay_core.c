@@ -41,6 +41,7 @@ struct chan {
 	double *fz;     /* the frozen bins' values, 2*bins (re, im) */
 	double *frot;   /* e^(i advance) of each, 2*bins: a rotation per
 	                   frame, not a cosine and sine per bin and frame */
+	int morphing;   /* the fades are the morph's (set_morph), not glides */
 	int frozen;     /* a freeze is asked for */
 	int held;       /* ... and has captured its frame */
 };
@@ -285,6 +286,32 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
 	return TFR_OK;
 }
 
+int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
+                         const double *d1, double a)
+{
+	if (!s || channel < 0 || channel >= s->p.channels)
+		return TFR_EINVAL;
+	if (!maps_in_range(s, d0, NULL, NULL) || !maps_in_range(s, d1, NULL, NULL) ||
+	    !(a >= 0.0 && a <= 1.0))
+		return TFR_ERANGE;
+	struct chan *c = &s->ch[channel];
+	int mixed = 0;
+	for (size_t k = 0; k < s->bins; k++) {
+		int32_t x = (int32_t)lround(d0[k]), y = (int32_t)lround(d1[k]);
+		if (a == 1.0)
+			x = y;
+		else if (a == 0.0)
+			y = x;
+		c->da[k] = x;
+		c->db[k] = c->pend[k] = y;
+		c->fade[k] = x == y ? 0.0f : (float)a;
+		mixed |= x != y;
+	}
+	c->morphing = 1;
+	c->gliding |= mixed;
+	return TFR_OK;
+}
+
 int tfr_sdcore_set_freeze(tfr_sdcore *s, int channel, int on)
 {
 	if (!s || !s->p.freeze || channel < 0 || channel >= s->p.channels)
@@ -385,7 +412,9 @@ static int glide(tfr_sdcore *s, struct chan *c, size_t k)
 	    fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
 		c->g[k] = c->g_tgt[k];
 	moving = c->fb[k] != c->fb_tgt[k] || c->g[k] != c->g_tgt[k];
-	if (c->da[k] != c->db[k]) {
+	if (c->morphing) {
+		moving |= c->da[k] != c->db[k];
+	} else if (c->da[k] != c->db[k]) {
 		c->fade[k] += s->step;
 		if (c->fade[k] >= 1.0f) {
 			c->da[k] = c->db[k];
@@ -593,6 +622,7 @@ void tfr_sdcore_reset(tfr_sdcore *s)
 		for (size_t k = 0; k < nb; k++)
 			c->g[k] = c->g_tgt[k] = 1.0f;
 		c->gliding = 0;
+		c->morphing = 0;
 		c->frozen = c->held = 0;
 		if (s->p.freeze)
 			memset(c->prev, 0, spec * sizeof *c->prev);

@@ -71,6 +71,16 @@ enum { TFR_SDELAY_DELAY, TFR_SDELAY_FEEDBACK, TFR_SDELAY_GAIN,
 #define TFR_SDELAY_MAX_WORK (1 << 25)
 #define TFR_SDELAY_MAX_MEMORY (1 << 30)
 
+/* A complete configuration to morph to: maps as in tfr_sdelay_params. */
+typedef struct {
+	const tfr_freqmap *const *maps[TFR_SDELAY_NMAPS];
+	int nmaps[TFR_SDELAY_NMAPS];
+} tfr_sdelay_config;
+
+/* At most this many configurations in a morph (the params' own maps
+ * and configs[]). */
+#define TFR_SDELAY_MAX_CONFIGS 16
+
 typedef enum {
 	TFR_SDELAY_TAIL_NONE,   /* stop with the input (default) */
 	TFR_SDELAY_TAIL_TIME,   /* tail_time seconds more */
@@ -117,6 +127,21 @@ typedef struct {
 	const tfr_envelope *const *freeze;
 	int nfreeze;
 	double freeze_lo, freeze_hi;
+	/*
+	 * Morph: the params' maps are configuration 0 and configs[j]
+	 * configuration j + 1; the envelope `morph` (values 0 ... nconfigs)
+	 * says where between them each block is: u = 1.25 is a quarter of
+	 * the way from configuration 1 to 2. Per bin, the delay crossfades
+	 * the two configurations' taps by the fraction, feedback moves
+	 * linearly and the gain linearly in dB (in factors with
+	 * gain_linear), then glide as map changes do. At a whole u the
+	 * configuration alone sounds, bit for bit as without a morph once
+	 * the glides have settled; a morph between equal configurations is
+	 * no morph. Maps with times are refused in a morph. Not copied.
+	 */
+	const tfr_sdelay_config *configs;
+	int nconfigs;
+	const tfr_envelope *morph;
 } tfr_sdelay_params;
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p);

@@ -108,6 +108,8 @@ static const vocab vocabulary[] = {
 	{ "describe", 0, 0, NULL },
 	{ "freeze", 0, 1, NULL },
 	{ "freeze-band", 0, 1, NULL },
+	{ "next", 0, 0, NULL },
+	{ "morph", 0, 1, NULL },
 	/* pictures and matrices */
 	{ "format", 'F', 1, NULL },
 	{ "counts", 'k', 1, NULL },
