@@ -133,6 +133,38 @@ expect 2 "tfr-sdelay: feedback map '1.2': column 1: feedback 1.2 out of range (|
 	"$T" -d 0.1 --next -f 1.2 --morph 0:0,1:1 n4.wav -o x.wav
 [ ! -e x.wav ] || fail "morph: output written after an error"
 
+# --follow: a map follows a descriptor of the input, a hop late, through
+# the glide. A 1 kHz sine's centroid is 1 kHz, so 'delay+0.0001*centroid'
+# delays it by 0.1 s, rounded to 9 hops (4608 samples; within 1e-5,
+# achieved 1.5e-7) once the first frames have passed; 'gain*level' scales
+# a sine of amplitude 0.5 by 0.5 (level 0.25 within 0.1 % once the 50 ms
+# glide has settled); 'feedback*flatness' feeds noise back (flatness ~1)
+# and a sine not (flatness ~0): the sine comes out as without feedback
+$G -r 48000 -d 2 -b float -o k2.wav sine:1000:0.5
+"$T" --follow 'delay+0.0001*centroid' k2.wav -o fd.wav
+le "$(maxerr k2.wav fd.wav -s 4608 -k 20000 -e 90000)" 1e-5 || fail "follow: delay + k centroid"
+"$T" --follow 'gain*level' k2.wav -o fg.wav
+"$T" --describe fg.wav | awk '!/^#/ && $1 > 0.7 && $1 < 1.9 {
+		if ($4 < 0.24975 || $4 > 0.25025) bad = 1; n++ }
+	END { exit bad || n < 100 }' || fail "follow: gain x level"
+"$T" -d 0.05 k2.wav -o nofb.wav
+"$T" -d 0.05 -f 0.9 --follow 'feedback*flatness' k2.wav -o ffl.wav
+le "$(maxerr nofb.wav ffl.wav -k 20000 -e 90000)" 1e-4 || fail "follow: feedback x flatness fed a sine back"
+"$T" -d 0.05 -f 0.9 --follow 'feedback*flatness' n4.wav -o ffn.wav
+"$T" -d 0.05 -f 0.9 n4.wav -o ffb.wav
+"$T" -d 0.05 n4.wav -o nfn.wav
+# nearer the full feedback (0.19 apart at most) than none (2.2 apart)
+le "$(maxerr ffb.wav ffn.wav -k 20000 -e 180000)" 0.3 &&
+	! le "$(maxerr nfn.wav ffn.wav -k 20000 -e 180000)" 1 ||
+	fail "follow: feedback x flatness did not feed noise back"
+expect 2 "tfr-sdelay: --follow: 'gain*loudness' is not MAP*DESC or MAP+K*DESC (MAP delay, feedback or gain; DESC centroid, flatness, flux or level)" \
+	"$T" --follow 'gain*loudness' k2.wav -o x.wav
+expect 2 "tfr-sdelay: the delay could follow its descriptor up to 24000 s, above the maximum of 60 s" \
+	"$T" --follow 'delay+1*centroid' k2.wav -o x.wav
+expect 2 "tfr-sdelay: maps cannot follow descriptors in a morph" \
+	"$T" -d 0 --next -d 0.1 --morph 0:0,1:1 --follow 'gain*level' k2.wav -o x.wav
+[ ! -e x.wav ] || fail "follow: output written after an error"
+
 # --describe: the input's descriptors, a frame every hop centred on
 # 0, hop, ... up to the input's end (1 s at 48 kHz, hop 512: 94 frames).
 # A 1 kHz sine of amplitude 0.5: centroid 1 kHz within a bin (23.4 Hz;

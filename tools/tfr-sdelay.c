@@ -19,7 +19,7 @@ static void usage(void)
 "                  [-x cross] [-s time] [-T auto|time] [-n N] [-H hop]\n"
 "                  [-w window] [-b bits] [--headroom dB] [--freeze env]\n"
 "                  [--freeze-band lo:hi] [--morph env maps --next maps...]\n"
-"                  [-o file] [file]\n"
+"                  [--follow map*desc|map+k*desc] [-o file] [file]\n"
 "       tfr-sdelay --describe [-n N] [-H hop] [-w window] [-o file] [file]\n"
 "Spectral delay: each frequency bin of a WOLA STFT gets its own delay,\n"
 "feedback and gain. Audio in, WAV out, sample-aligned with the input.\n"
@@ -55,6 +55,11 @@ static void usage(void)
 "                           time: 0 the first, 1 the second, ... (e.g.\n"
 "                           '0:0,5:1'); delays crossfade, feedback and\n"
 "                           gain (dB) move with it, per bin\n"
+"      --follow=RULE        a map follows a descriptor of the input, per\n"
+"                           channel: MAP*[K*]DESC scales it, MAP+[K*]DESC\n"
+"                           offsets it (MAP delay, feedback or gain; DESC\n"
+"                           centroid, flatness, flux or level), e.g.\n"
+"                           'feedback*flatness', 'delay+0.0001*centroid'\n"
 "  -L, --limit              soft limiter above -1 dBFS (never clips)\n"
 "  -n, --fft-size=N         FFT size, even (default 2048)\n"
 "  -H, --hop=LEN            hop in samples, or a time with ms or s\n"
@@ -101,6 +106,41 @@ static void add_map(options *o, int kind, const char *arg)
 	tool_map_arg(&m[(*n)++], kind_name[kind], arg);
 }
 
+/* MAP*DESC, MAP*K*DESC, MAP+DESC or MAP+K*DESC. */
+static void add_follow(options *o, const char *arg)
+{
+	static const char *const maps[] = { "delay", "feedback", "gain", NULL };
+	static const char *const descs[] = { "centroid", "flatness", "flux", "level", NULL };
+	char buf[128];
+	if (o->p.nfollow == TFR_SDELAY_MAX_FOLLOW)
+		tool_usage_error("--follow: more than %d rules", TFR_SDELAY_MAX_FOLLOW);
+	size_t n = strcspn(arg, "*+");
+	const char *star = arg[n] ? strrchr(arg + n + 1, '*') : NULL;
+	const char *desc = star ? star + 1 : arg + n + 1;
+	int map = -1, which = -1;
+	for (int i = 0; maps[i]; i++)
+		if (strlen(maps[i]) == n && !strncmp(arg, maps[i], n))
+			map = i;
+	for (int i = 0; arg[n] && descs[i]; i++)
+		if (!strcmp(desc, descs[i]))
+			which = i;
+	if (map < 0 || which < 0 || strlen(arg) >= sizeof buf)
+		tool_usage_error("--follow: '%s' is not MAP*DESC or MAP+K*DESC (MAP "
+		                 "delay, feedback or gain; DESC centroid, flatness, "
+		                 "flux or level)", arg);
+	tfr_sdelay_follow *f = &o->p.follow[o->p.nfollow++];
+	f->map = map;
+	f->offset = arg[n] == '+';
+	f->descriptor = (tfr_sdelay_descriptor)which;
+	f->k = 1;
+	if (star) {
+		size_t kn = (size_t)(star - (arg + n + 1));
+		memcpy(buf, arg + n + 1, kn);
+		buf[kn] = 0;
+		f->k = tool_parse_number("follow", buf, -1e9, 1e9);
+	}
+}
+
 static void next_config(options *o)
 {
 	if (o->ncfg + 1 == MAX_CONFIGS)
@@ -136,7 +176,7 @@ static void parse(int argc, char **argv, options *o)
 		"delay", "delay-frames", "feedback", "gain", "gain-linear", "mix",
 		"cross-feedback", "smooth", "tail", "headroom", "limit",
 		"fft-size", "hop", "window", "bits", "print-latency", "describe",
-		"freeze", "freeze-band", "next", "morph", "output",
+		"freeze", "freeze-band", "next", "morph", "follow", "output",
 		"help", "version", NULL
 	};
 	static const char *const bits[] = { "16", "24", "float", "32", NULL };
@@ -187,6 +227,8 @@ static void parse(int argc, char **argv, options *o)
 			parse_band(o, arg);
 		else if (!strcmp(opt, "next"))
 			next_config(o);
+		else if (!strcmp(opt, "follow"))
+			add_follow(o, arg);
 		else if (!strcmp(opt, "morph")) {
 			tool_envelope_arg(&o->morph, "morph envelope", arg);
 			o->have_morph = 1;

@@ -76,9 +76,10 @@ static double side(const tfr_describe *x, const float *power, size_t k)
 static double flatness(const tfr_describe *x, const float *power, double mean)
 {
 	size_t n = x->bins - 2;
-	double logsum = 0, prod = 1, floor = FLOOR * mean;
+	double logsum = 0, prod = 1, floor = FLOOR * mean, inv = 1.0 / mean;
 	for (size_t k = 1; k <= n; k++) {
-		prod *= fmax(power[k], floor) / mean;
+		double p = power[k];
+		prod *= (p > floor ? p : floor) * inv;
 		if (k % RUN == 0 || k == n) {
 			logsum += log(prod);
 			prod = 1;

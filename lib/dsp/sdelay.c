@@ -45,12 +45,16 @@ struct tfr_sdelay {
 	float *power;                   /* a spectrum's power, bins */
 	tfr_descriptor_frame *frames;   /* the last block's descriptors */
 	size_t nframes;
+	size_t maxd;                    /* the longest delay, frames */
 	double *mv;                     /* morph: [config][channel][kind][bin],
 	                                   delay in frames, feedback, gain in
 	                                   the user's unit (dB or factor), and
 	                                   (MORPH_LINEAR) the gain as a factor */
 	double *mfb, *mg;               /* a morph's feedback and gain, bins */
 	double last_u;                  /* the morph position applied, NaN */
+	double *base;                   /* follow: [channel][kind][bin], the
+	                                   maps' values before following */
+	double *fv;                     /* a followed map's values, bins */
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
@@ -181,6 +185,12 @@ static int check_freeze(const tfr_sdelay_params *p, tfr_diag *d)
 }
 
 /* The longest delay of the maps, in whole frames (the core's memory). */
+/* The largest value of a descriptor: the level is taken at most 1. */
+static double descriptor_max(const tfr_sdelay_params *p, int which)
+{
+	return which == TFR_SDELAY_CENTROID ? p->sample_rate / 2 : 1.0;
+}
+
 static double longest_of(const tfr_sdelay_params *p,
                          const tfr_freqmap *const *maps, int n)
 {
@@ -200,7 +210,16 @@ static size_t longest_delay(const tfr_sdelay_params *p)
 	for (int j = 0; j < p->nconfigs; j++)
 		dmax = fmax(dmax, longest_of(p, p->configs[j].maps[TFR_SDELAY_DELAY],
 		                             p->configs[j].nmaps[TFR_SDELAY_DELAY]));
-	return (size_t)dmax;
+	/* as far as the follows can take it, the descriptors at their most */
+	for (int i = 0; i < p->nfollow; i++) {
+		const tfr_sdelay_follow *f = &p->follow[i];
+		if (f->map != TFR_SDELAY_DELAY)
+			continue;
+		double reach = fmax(0.0, f->k) * descriptor_max(p, f->descriptor);
+		dmax = f->offset ? dmax + floor(to_core(p, TFR_SDELAY_DELAY, reach) + 0.5)
+		                 : floor(dmax * reach + 0.5);
+	}
+	return (size_t)fmin(dmax, 1e15);
 }
 
 /* Configuration j of a morph (0: the params' own maps). */
@@ -253,6 +272,43 @@ static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
 	return tfr_envelope_check_range(p->morph, 0, p->nconfigs, "morph position", d);
 }
 
+/* 1 when some follow changes maps of kind k. */
+static int followed(const tfr_sdelay_params *p, int k)
+{
+	for (int i = 0; i < p->nfollow; i++)
+		if (p->follow[i].map == k)
+			return 1;
+	return 0;
+}
+
+/* Maps that follow descriptors: known kinds, finite factors, no morph,
+ * and a delay that stays within 60 s however the descriptors go. */
+static int check_follow(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	if (p->nfollow < 0 || p->nfollow > TFR_SDELAY_MAX_FOLLOW)
+		return tfr_diag_setf(d, TFR_EINVAL, "%d maps to follow descriptors, "
+		                     "at most %d", p->nfollow, TFR_SDELAY_MAX_FOLLOW);
+	if (p->nfollow && p->morph)
+		return tfr_diag_set(d, TFR_EINVAL, "maps cannot follow descriptors "
+		                    "in a morph");
+	for (int i = 0; i < p->nfollow; i++) {
+		const tfr_sdelay_follow *f = &p->follow[i];
+		if (f->map < 0 || f->map >= TFR_SDELAY_NMAPS ||
+		    f->descriptor < TFR_SDELAY_CENTROID || f->descriptor > TFR_SDELAY_LEVEL ||
+		    !isfinite(f->k))
+			return tfr_diag_set(d, TFR_EINVAL, "a map to follow a descriptor "
+			                    "is not valid");
+	}
+	/* the maps alone are checked by their values (rounding to whole
+	 * frames may take 60 s a little over) */
+	double reach = (double)longest_delay(p) * (double)p->hop / p->sample_rate;
+	if (followed(p, TFR_SDELAY_DELAY) && reach > TFR_SDELAY_MAX_DELAY)
+		return tfr_diag_setf(d, TFR_EINVAL, "the delay could follow its "
+		                     "descriptor up to %.6g s, above the maximum of "
+		                     "60 s", reach);
+	return TFR_OK;
+}
+
 int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 {
 	static const char *const kinds[] = { "delay", "feedback", "gain" };
@@ -295,6 +351,8 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 	int e = check_freeze(p, d);
 	if (e == TFR_OK)
 		e = check_morph(p, d);
+	if (e == TFR_OK)
+		e = check_follow(p, d);
 	if (e != TFR_OK)
 		return e;
 	/* what a small input could otherwise cost without bound */
@@ -398,6 +456,13 @@ static void apply_maps(tfr_sdelay *s, double t, int first)
 			for (int c = 0; c < p->channels; c++) {
 				if (p->nmaps[k] > 1 && c != i)
 					continue;
+				if (s->base) {
+					/* a followed map goes to the core by apply_follow */
+					memcpy(s->base + ((size_t)c * TFR_SDELAY_NMAPS + (size_t)k) * s->bins,
+					       s->values, s->bins * sizeof *s->values);
+					if (followed(p, k))
+						continue;
+				}
 				tfr_sdcore_set_maps(s->core, c,
 				                    k == TFR_SDELAY_DELAY ? s->values : NULL,
 				                    k == TFR_SDELAY_FEEDBACK ? s->values : NULL,
@@ -462,6 +527,77 @@ const tfr_descriptor_frame *tfr_sdelay_descriptors(const tfr_sdelay *s,
 	return s->frames;
 }
 
+/* The maps' own values (the identity where a kind has none) under the
+ * follows, and room for a followed map. */
+static int make_follow(tfr_sdelay *s, tfr_diag *d)
+{
+	size_t n = s->nc * TFR_SDELAY_NMAPS * s->bins;
+	s->base = malloc(n * sizeof *s->base);
+	s->fv = malloc(s->bins * sizeof *s->fv);
+	if (!s->base || !s->fv)
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	for (size_t i = 0; i < n; i++)
+		s->base[i] = (i / s->bins) % TFR_SDELAY_NMAPS == TFR_SDELAY_GAIN ? 1.0 : 0.0;
+	return TFR_OK;
+}
+
+/* Descriptor `which` of a frame (the level at most 1). */
+static double descriptor_of(const tfr_descriptor_frame *f, int which)
+{
+	return which == TFR_SDELAY_CENTROID ? f->freq
+	     : which == TFR_SDELAY_FLATNESS ? f->flatness
+	     : which == TFR_SDELAY_FLUX ? f->flux : fmin(f->amp, 1.0);
+}
+
+/* One follow on the values v of its map, x its descriptor's value. */
+static void follow_one(const tfr_sdelay *s, const tfr_sdelay_follow *f,
+                       double x, double *v)
+{
+	double kx = f->k * x;
+	if (f->offset && f->map == TFR_SDELAY_DELAY)
+		kx = to_core(&s->p, TFR_SDELAY_DELAY, kx);
+	else if (f->offset && f->map == TFR_SDELAY_GAIN)
+		kx = pow(10.0, kx / 20.0);   /* dB added: a factor */
+	int times = !f->offset || f->map == TFR_SDELAY_GAIN;
+	for (size_t b = 0; b < s->bins; b++)
+		v[b] = times ? v[b] * kx : v[b] + kx;
+}
+
+/* Every followed map of every channel, from the channel's descriptors
+ * of the last block, held in range and given to the core (to glide). */
+static void apply_follow(tfr_sdelay *s)
+{
+	double dmax = (double)s->maxd;
+	for (size_t c = 0; c < s->nc; c++) {
+		for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+			int any = 0;
+			memcpy(s->fv, s->base + (c * TFR_SDELAY_NMAPS + (size_t)k) * s->bins,
+			       s->bins * sizeof *s->fv);
+			for (int i = 0; i < s->p.nfollow; i++) {
+				const tfr_sdelay_follow *f = &s->p.follow[i];
+				if (f->map != k)
+					continue;
+				follow_one(s, f, descriptor_of(&s->frames[c], f->descriptor), s->fv);
+				any = 1;
+			}
+			if (!any)
+				continue;
+			double lo = k == TFR_SDELAY_DELAY ? 0.0 : k == TFR_SDELAY_FEEDBACK
+			          ? -0.999 : -TFR_SDELAY_MAX_GAIN;
+			double hi = k == TFR_SDELAY_DELAY ? dmax : k == TFR_SDELAY_FEEDBACK
+			          ? 0.999 : TFR_SDELAY_MAX_GAIN;
+			for (size_t b = 0; b < s->bins; b++) {
+				double v = s->fv[b];
+				s->fv[b] = v < lo ? lo : v > hi ? hi : v;
+			}
+			tfr_sdcore_set_maps(s->core, (int)c,
+			                    k == TFR_SDELAY_DELAY ? s->fv : NULL,
+			                    k == TFR_SDELAY_FEEDBACK ? s->fv : NULL,
+			                    k == TFR_SDELAY_GAIN ? s->fv : NULL);
+		}
+	}
+}
+
 static void start(tfr_sdelay *s)
 {
 	s->in_n = 0;
@@ -474,6 +610,8 @@ static void start(tfr_sdelay *s)
 	s->ended = 0;
 	s->nframes = 0;
 	s->last_u = NAN;
+	if (s->frames)
+		memset(s->frames, 0, s->nc * sizeof *s->frames);
 	for (size_t c = 0; s->desc && c < s->nc; c++)
 		tfr_describe_reset(s->desc[c]);
 	apply_maps(s, 0.0, 1);
@@ -496,6 +634,7 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 	s->nc = (size_t)p->channels;
 	s->bins = p->fft_size / 2 + 1;
 	size_t maxd = longest_delay(p);
+	s->maxd = maxd;
 	s->quiet_need = (int64_t)((maxd + 1) * s->hop) + (int64_t)p->fft_size;
 	if (!(s->core = make_core(p, maxd, d)))
 		goto fail;
@@ -508,7 +647,9 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 		tfr_diag_set(d, TFR_ENOMEM, NULL);
 		goto fail;
 	}
-	if (p->describe && make_describers(s, d) != TFR_OK)
+	if (p->nfollow && make_follow(s, d) != TFR_OK)
+		goto fail;
+	if ((p->describe || p->nfollow) && make_describers(s, d) != TFR_OK)
 		goto fail;
 	if (p->morph && make_morph(s, d) != TFR_OK)
 		goto fail;
@@ -625,6 +766,8 @@ static void block(tfr_sdelay *s)
 		apply_freeze(s, block_time(s));
 	if (s->p.morph)
 		apply_morph(s, block_time(s));
+	if (s->p.nfollow)
+		apply_follow(s);
 	tfr_sdcore_process(s->core, s->in, s->out);
 	if (s->desc)
 		describe(s, s->blocks);
@@ -733,6 +876,8 @@ void tfr_sdelay_free(tfr_sdelay *s)
 	free(s->desc);
 	free(s->power);
 	free(s->frames);
+	free(s->base);
+	free(s->fv);
 	free(s->mv);
 	free(s->mfb);
 	free(s->mg);

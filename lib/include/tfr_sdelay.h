@@ -81,6 +81,33 @@ typedef struct {
  * and configs[]). */
 #define TFR_SDELAY_MAX_CONFIGS 16
 
+/* The descriptors a map may follow (tfr_describe.h, per channel). */
+typedef enum {
+	TFR_SDELAY_CENTROID,   /* Hz */
+	TFR_SDELAY_FLATNESS,   /* 0 ... 1 */
+	TFR_SDELAY_FLUX,       /* 0 ... 1 */
+	TFR_SDELAY_LEVEL       /* amp: a sine of amplitude A reads A */
+} tfr_sdelay_descriptor;
+
+/*
+ * A map that follows a descriptor of the channel's own input: every
+ * bin's value v of map kind `map` becomes v * (k x) (scale) or
+ * v + k x (offset), x the descriptor of the frame before (a hop late:
+ * the frame being delayed is not yet described), in the map's core
+ * units: delay in s (frames with delay_frames), feedback, gain as a
+ * factor for a scale and in dB for an offset. The result is held in
+ * range (delay 0 ... the longest it can reach, |feedback| <= 0.999,
+ * gain <= 60 dB) and glides (smooth) as map changes do.
+ */
+typedef struct {
+	int map;                       /* TFR_SDELAY_DELAY ... */
+	int offset;                    /* 0: scale, 1: offset */
+	double k;
+	tfr_sdelay_descriptor descriptor;
+} tfr_sdelay_follow;
+
+#define TFR_SDELAY_MAX_FOLLOW 8
+
 typedef enum {
 	TFR_SDELAY_TAIL_NONE,   /* stop with the input (default) */
 	TFR_SDELAY_TAIL_TIME,   /* tail_time seconds more */
@@ -142,6 +169,10 @@ typedef struct {
 	const tfr_sdelay_config *configs;
 	int nconfigs;
 	const tfr_envelope *morph;
+	/* maps that follow descriptors, applied in order (0 ... MAX_FOLLOW);
+	 * not with a morph */
+	tfr_sdelay_follow follow[TFR_SDELAY_MAX_FOLLOW];
+	int nfollow;
 } tfr_sdelay_params;
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p);

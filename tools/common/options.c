@@ -67,6 +67,7 @@ static const vocab vocabulary[] = {
 	{ "distill", 0, 0, NULL },
 	/* tfr-morph */
 	{ "morph", 0, 1, NULL },
+	{ "follow", 0, 1, NULL },
 	{ "morph-freq", 0, 1, NULL },
 	{ "morph-amp", 0, 1, NULL },
 	{ "morph-bandwidth", 0, 1, NULL },
