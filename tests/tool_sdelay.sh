@@ -165,6 +165,43 @@ expect 2 "tfr-sdelay: maps cannot follow descriptors in a morph" \
 	"$T" -d 0 --next -d 0.1 --morph 0:0,1:1 --follow 'gain*level' k2.wav -o x.wav
 [ ! -e x.wav ] || fail "follow: output written after an error"
 
+# --sidechain: a sidechain whose spectrum is zero outside one band (a
+# bin-centred sine, 2343.75 Hz = bin 100: with the periodic Hann window
+# bins 99 ... 101 only, magnitudes 1/2, 1, 1/2 of the peak) lets the delay
+# sound in that band only: the output is that of the static map
+# 0 ... 0, 1/2, 1, 1/2, 0 ... (within 1e-5, achieved 1.6e-7, once the
+# 50 ms glide has settled, up to the frames that run past the end of the
+# sidechain), nothing outside the band; driving the
+# feedback instead, only the band is fed back (the static feedback map
+# times 0.7)
+$G -r 48000 -d 2 -b float -o nz2.wav noise:0.5:4
+$G -r 48000 -d 2 -b float -o sc.wav sine:2343.75:0.5
+"$T" -d 0.1 --sidechain sc.wav nz2.wav -o sco.wav
+"$T" -d 0.1 -G -g '0:0,2296.875:0,2320.3125:0.5,2343.75:1,2367.1875:0.5,2390.625:0' nz2.wav -o band3.wav
+le "$(maxerr band3.wav sco.wav -k 30000 -e 90000)" 1e-5 || fail "sidechain: the delay outside the sidechain's band"
+"$T" -d 0.1 -f 0.7 --sidechain-map feedback --sidechain sc.wav nz2.wav -o scf.wav
+"$T" -d 0.1 -f '0:0,2296.875:0,2320.3125:0.35,2343.75:0.7,2367.1875:0.35,2390.625:0' nz2.wav -o fband.wav
+le "$(maxerr fband.wav scf.wav -k 60000 -e 90000)" 1e-5 || fail "sidechain: feedback outside the sidechain's band"
+# streamed: the sidechain on a pipe (standard input), the same samples
+cat sc.wav | "$T" -d 0.1 --sidechain - nz2.wav -o scp.wav
+cmp -s sco.wav scp.wav || fail "sidechain: a piped sidechain differs"
+# bad sidechains: another rate, shorter, another channel count
+$G -r 44100 -d 2 -b float -o sc44.wav sine:2000:0.5
+$G -r 48000 -d 1 -b float -o sc1.wav sine:2000:0.5
+$G -r 48000 -d 2 -c 3 -b float -o sc3.wav sine:2000:0.5
+expect 1 "tfr-sdelay: --sidechain: sc44.wav is at 44100 Hz, the input at 48000 Hz" \
+	"$T" --sidechain sc44.wav nz2.wav -o x.wav
+expect 1 "tfr-sdelay: --sidechain: sc1.wav has 48000 frames, fewer than the input's 96000" \
+	"$T" --sidechain sc1.wav nz2.wav -o x.wav
+set +e; cat sc1.wav | "$T" --sidechain - nz2.wav -o x.wav 2>err.txt; st=$?; set -e
+[ "$st" = 1 ] && [ "$(cat err.txt)" = "tfr-sdelay: --sidechain: stdin ends after 48000 frames, before the input" ] ||
+	fail "sidechain: a short piped sidechain: exit $st, $(cat err.txt)"
+expect 2 "tfr-sdelay: a sidechain of 3 channels for an input of 1 (give 1, or as many)" \
+	"$T" --sidechain sc3.wav nz2.wav -o x.wav
+expect 2 "tfr-sdelay: --sidechain-map: 'delay' is not gain or feedback" \
+	"$T" --sidechain sc.wav --sidechain-map delay nz2.wav -o x.wav
+[ ! -e x.wav ] || fail "sidechain: output written after an error"
+
 # --describe: the input's descriptors, a frame every hop centred on
 # 0, hop, ... up to the input's end (1 s at 48 kHz, hop 512: 94 frames).
 # A 1 kHz sine of amplitude 0.5: centroid 1 kHz within a bin (23.4 Hz;

@@ -19,7 +19,8 @@ static void usage(void)
 "                  [-x cross] [-s time] [-T auto|time] [-n N] [-H hop]\n"
 "                  [-w window] [-b bits] [--headroom dB] [--freeze env]\n"
 "                  [--freeze-band lo:hi] [--morph env maps --next maps...]\n"
-"                  [--follow map*desc|map+k*desc] [-o file] [file]\n"
+"                  [--follow map*desc|map+k*desc] [--sidechain file]\n"
+"                  [--sidechain-map gain|feedback] [-o file] [file]\n"
 "       tfr-sdelay --describe [-n N] [-H hop] [-w window] [-o file] [file]\n"
 "Spectral delay: each frequency bin of a WOLA STFT gets its own delay,\n"
 "feedback and gain. Audio in, WAV out, sample-aligned with the input.\n"
@@ -60,6 +61,10 @@ static void usage(void)
 "                           offsets it (MAP delay, feedback or gain; DESC\n"
 "                           centroid, flatness, flux or level), e.g.\n"
 "                           'feedback*flatness', 'delay+0.0001*centroid'\n"
+"      --sidechain=FILE     a second sound whose spectrum drives each bin:\n"
+"                           its magnitude over the frame's largest scales\n"
+"                           the bin's gain (or feedback), frame-aligned\n"
+"      --sidechain-map=gain|feedback  what the sidechain drives (gain)\n"
 "  -L, --limit              soft limiter above -1 dBFS (never clips)\n"
 "  -n, --fft-size=N         FFT size, even (default 2048)\n"
 "  -H, --hop=LEN            hop in samples, or a time with ms or s\n"
@@ -93,6 +98,7 @@ typedef struct {
 	tfr_sdelay_config cfg[MAX_CONFIGS - 1];
 	tool_envelope morph;
 	int have_morph;
+	const char *sidechain;
 } options;
 
 static const char *const kind_name[TFR_SDELAY_NMAPS] = { "delay", "feedback", "gain" };
@@ -176,11 +182,14 @@ static void parse(int argc, char **argv, options *o)
 		"delay", "delay-frames", "feedback", "gain", "gain-linear", "mix",
 		"cross-feedback", "smooth", "tail", "headroom", "limit",
 		"fft-size", "hop", "window", "bits", "print-latency", "describe",
-		"freeze", "freeze-band", "next", "morph", "follow", "output",
+		"freeze", "freeze-band", "next", "morph", "follow", "sidechain",
+		"sidechain-map", "output",
 		"help", "version", NULL
 	};
 	static const char *const bits[] = { "16", "24", "float", "32", NULL };
+	static const char *const side_maps[] = { "gain", "feedback", NULL };
 	tfr_sdelay_params_default(&o->p);
+	o->p.side_map = TFR_SDELAY_GAIN;
 	const char *opt, *arg;
 	while ((opt = tool_next_option(argc, argv, names, &arg, usage))) {
 		if (!strcmp(opt, "delay"))
@@ -229,6 +238,11 @@ static void parse(int argc, char **argv, options *o)
 			next_config(o);
 		else if (!strcmp(opt, "follow"))
 			add_follow(o, arg);
+		else if (!strcmp(opt, "sidechain"))
+			o->sidechain = arg;
+		else if (!strcmp(opt, "sidechain-map"))
+			o->p.side_map = (int[]){ TFR_SDELAY_GAIN, TFR_SDELAY_FEEDBACK }
+			                [tool_parse_choice(opt, arg, side_maps)];
 		else if (!strcmp(opt, "morph")) {
 			tool_envelope_arg(&o->morph, "morph envelope", arg);
 			o->have_morph = 1;
@@ -416,8 +430,26 @@ static void describe(const options *o, tfr_audio_in *in, tfr_sdelay *s)
 	free(buf);
 }
 
+/* Exactly n frames of the sidechain into buf: one that ends before the
+ * input is bad data (the output, unfinished, is not kept). */
+static void read_side(const options *o, tfr_audio_in *side, float *buf,
+                      size_t n, int64_t *pos)
+{
+	size_t nsc = (size_t)tfr_audio_in_info(side)->channels;
+	for (size_t got = 0; got < n;) {
+		long r = tool_audio_read(side, buf + got * nsc, n - got);
+		if (r <= 0)
+			tool_die(TOOL_EXIT_FAIL, "--sidechain: %s ends after %lld "
+			         "frames, before the input", tool_input_label(o->sidechain),
+			         (long long)*pos);
+		got += (size_t)r;
+		*pos += r;
+	}
+}
+
 /* The spectral delay itself: audio in, audio out. */
-static void delay(const options *o, tfr_audio_in *in, tfr_sdelay *s)
+static void delay(const options *o, tfr_audio_in *in, tfr_sdelay *s,
+                  tfr_audio_in *side)
 {
 	const tfr_audio_info *ai = tfr_audio_in_info(in);
 	tool_output *out = tool_output_open(o->output, 1);
@@ -427,15 +459,20 @@ static void delay(const options *o, tfr_audio_in *in, tfr_sdelay *s)
 	                      : tfr_audio_format_like(ai);
 	tfr_audio_out *a = tool_audio_out(out, ai->sample_rate, ai->channels, fmt,
 	                                  tfr_sdelay_output_frames(&o->p, ai->frames));
-	size_t chunk = o->p.hop;
+	size_t chunk = o->p.hop, nsc = (size_t)o->p.side_channels;
 	float *buf = malloc(chunk * (size_t)ai->channels * sizeof *buf);
-	if (!buf)
+	float *sb = nsc ? malloc(chunk * nsc * sizeof *sb) : NULL;
+	if (!buf || (nsc && !sb))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	long got;
+	int64_t spos = 0;
 	while ((got = tool_audio_read(in, buf, chunk)) > 0) {
+		if (side)
+			read_side(o, side, sb, (size_t)got, &spos);
 		for (size_t off = 0; off < (size_t)got;) {
-			off += tfr_sdelay_process(s, buf + off * (size_t)ai->channels,
-			                          (size_t)got - off);
+			off += tfr_sdelay_process_side(s, buf + off * (size_t)ai->channels,
+			                               sb ? sb + off * nsc : NULL,
+			                               (size_t)got - off);
 			put(out, a, s);
 		}
 	}
@@ -443,6 +480,32 @@ static void delay(const options *o, tfr_audio_in *in, tfr_sdelay *s)
 		put(out, a, s);
 	tool_audio_close(out, a);
 	free(buf);
+	free(sb);
+}
+
+/* The sidechain, opened and checked against the input before anything
+ * is written: the same rate, and not shorter when both lengths are
+ * known (data: exit 1). */
+static tfr_audio_in *open_side(options *o, const tfr_audio_info *ai)
+{
+	if (!o->sidechain)
+		return NULL;
+	if (o->p.describe)
+		tool_usage_error("--sidechain: --describe describes the input alone");
+	if ((!o->input || !strcmp(o->input, "-")) && !strcmp(o->sidechain, "-"))
+		tool_usage_error("--sidechain: standard input is the input already");
+	tfr_audio_in *side = tool_audio_open(o->sidechain);
+	const tfr_audio_info *si = tfr_audio_in_info(side);
+	if (si->sample_rate != ai->sample_rate)
+		tool_die(TOOL_EXIT_FAIL, "--sidechain: %s is at %g Hz, the input at "
+		         "%g Hz", tool_input_label(o->sidechain), si->sample_rate,
+		         ai->sample_rate);
+	if (si->frames >= 0 && ai->frames >= 0 && si->frames < ai->frames)
+		tool_die(TOOL_EXIT_FAIL, "--sidechain: %s has %lld frames, fewer than "
+		         "the input's %lld", tool_input_label(o->sidechain),
+		         (long long)si->frames, (long long)ai->frames);
+	o->p.side_channels = si->channels;
+	return side;
 }
 
 int main(int argc, char **argv)
@@ -468,6 +531,7 @@ int main(int argc, char **argv)
 	o.p.sample_rate = ai->sample_rate;
 	o.p.channels = ai->channels;
 	resolve_hop(&o, ai->sample_rate);
+	tfr_audio_in *side = open_side(&o, ai);
 	check(&o, ai->sample_rate);
 	tfr_diag d;
 	tfr_sdelay *s = tfr_sdelay_new(&o.p, &d);
@@ -477,9 +541,10 @@ int main(int argc, char **argv)
 	if (o.p.describe)
 		describe(&o, in, s);
 	else
-		delay(&o, in, s);
+		delay(&o, in, s, side);
 
 	tfr_audio_in_free(in);
+	tfr_audio_in_free(side);
 	tfr_sdelay_free(s);
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
 		for (int i = 0; i < o.p.nmaps[k]; i++)

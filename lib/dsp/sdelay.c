@@ -8,6 +8,7 @@
 #include "tfr_base.h"
 #include "tfr_describe.h"
 #include "tfr_sdelay.h"
+#include "tfr_wola.h"
 #include "sdelay_core.h"
 
 #include <math.h>
@@ -55,6 +56,9 @@ struct tfr_sdelay {
 	double *base;                   /* follow: [channel][kind][bin], the
 	                                   maps' values before following */
 	double *fv;                     /* a followed map's values, bins */
+	tfr_wola **side;                /* the sidechain's analyses */
+	float *side_in;                 /* its block being gathered */
+	float *side_spec;               /* a spectrum of it, 2*bins */
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
@@ -275,6 +279,8 @@ static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
 /* 1 when some follow changes maps of kind k. */
 static int followed(const tfr_sdelay_params *p, int k)
 {
+	if (p->side_channels && p->side_map == k)
+		return 1;
 	for (int i = 0; i < p->nfollow; i++)
 		if (p->follow[i].map == k)
 			return 1;
@@ -306,6 +312,23 @@ static int check_follow(const tfr_sdelay_params *p, tfr_diag *d)
 		return tfr_diag_setf(d, TFR_EINVAL, "the delay could follow its "
 		                     "descriptor up to %.6g s, above the maximum of "
 		                     "60 s", reach);
+	return TFR_OK;
+}
+
+/* A sidechain: its channels fit the input's, it drives gain or
+ * feedback, alone. */
+static int check_side(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	if (p->side_channels != 1 && p->side_channels != p->channels)
+		return tfr_diag_setf(d, TFR_EINVAL, "a sidechain of %d channels for "
+		                     "an input of %d (give 1, or as many)",
+		                     p->side_channels, p->channels);
+	if (p->side_map != TFR_SDELAY_GAIN && p->side_map != TFR_SDELAY_FEEDBACK)
+		return tfr_diag_set(d, TFR_EINVAL, "a sidechain drives the gain or "
+		                    "the feedback");
+	if (p->morph || p->nfollow)
+		return tfr_diag_set(d, TFR_EINVAL, "a sidechain cannot drive a morph "
+		                    "or maps that follow descriptors");
 	return TFR_OK;
 }
 
@@ -353,6 +376,8 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 		e = check_morph(p, d);
 	if (e == TFR_OK)
 		e = check_follow(p, d);
+	if (e == TFR_OK && p->side_channels)
+		e = check_side(p, d);
 	if (e != TFR_OK)
 		return e;
 	/* what a small input could otherwise cost without bound */
@@ -598,6 +623,59 @@ static void apply_follow(tfr_sdelay *s)
 	}
 }
 
+/* The sidechain's analyses, one per channel (same N, hop, window). */
+static int make_side(tfr_sdelay *s, tfr_diag *d)
+{
+	const tfr_sdelay_params *p = &s->p;
+	tfr_wola_params wp;
+	size_t nsc = (size_t)p->side_channels;
+	double *win = malloc(p->fft_size * sizeof *win);
+	s->side = calloc(nsc, sizeof *s->side);
+	s->side_in = calloc(s->hop * nsc, sizeof *s->side_in);
+	s->side_spec = malloc(2 * s->bins * sizeof *s->side_spec);
+	if (!win || !s->side || !s->side_in || !s->side_spec) {
+		free(win);
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	}
+	tfr_window_fill(&p->window, p->fft_size, win, NULL);
+	wp.fft_size = p->fft_size;
+	wp.hop = p->hop;
+	wp.window = win;
+	for (size_t c = 0; c < nsc; c++)
+		if (!(s->side[c] = tfr_wola_new(&wp, d))) {
+			free(win);
+			return d ? d->code : TFR_ENOMEM;
+		}
+	free(win);
+	return TFR_OK;
+}
+
+/* The sidechain's block: each input channel's driven map is its own
+ * values times the sidechain's magnitudes over their largest. */
+static void apply_side(tfr_sdelay *s)
+{
+	size_t nsc = (size_t)s->p.side_channels, nb = s->bins;
+	int k = s->p.side_map;
+	for (size_t c = 0; c < s->nc; c++) {
+		size_t sc = nsc == 1 ? 0 : c;
+		if (sc == c || c == 0)
+			tfr_wola_analyze(s->side[sc], s->side_in + sc, nsc, s->side_spec);
+		double peak = 0;
+		const double *base = s->base + (c * TFR_SDELAY_NMAPS + (size_t)k) * nb;
+		for (size_t b = 0; b < nb; b++) {
+			float re = s->side_spec[2 * b], im = s->side_spec[2 * b + 1];
+			s->fv[b] = sqrt((double)re * re + (double)im * im);
+			peak = s->fv[b] > peak ? s->fv[b] : peak;
+		}
+		double inv = peak > 0 ? 1.0 / peak : 0.0;
+		for (size_t b = 0; b < nb; b++)
+			s->fv[b] = base[b] * (s->fv[b] * inv);
+		tfr_sdcore_set_maps(s->core, (int)c, NULL,
+		                    k == TFR_SDELAY_FEEDBACK ? s->fv : NULL,
+		                    k == TFR_SDELAY_GAIN ? s->fv : NULL);
+	}
+}
+
 static void start(tfr_sdelay *s)
 {
 	s->in_n = 0;
@@ -647,7 +725,9 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 		tfr_diag_set(d, TFR_ENOMEM, NULL);
 		goto fail;
 	}
-	if (p->nfollow && make_follow(s, d) != TFR_OK)
+	if ((p->nfollow || p->side_channels) && make_follow(s, d) != TFR_OK)
+		goto fail;
+	if (p->side_channels && make_side(s, d) != TFR_OK)
 		goto fail;
 	if ((p->describe || p->nfollow) && make_describers(s, d) != TFR_OK)
 		goto fail;
@@ -768,6 +848,8 @@ static void block(tfr_sdelay *s)
 		apply_morph(s, block_time(s));
 	if (s->p.nfollow)
 		apply_follow(s);
+	if (s->p.side_channels)
+		apply_side(s);
 	tfr_sdcore_process(s->core, s->in, s->out);
 	if (s->desc)
 		describe(s, s->blocks);
@@ -799,6 +881,17 @@ static double block_time(const tfr_sdelay *s)
 	        (double)s->p.fft_size / 2) / s->p.sample_rate;
 }
 
+size_t tfr_sdelay_process_side(tfr_sdelay *s, const float *x,
+                               const float *side, size_t n)
+{
+	size_t take = s->hop - s->in_n, nsc = (size_t)s->p.side_channels;
+	if (take > n)
+		take = n;
+	if (s->side_in && side)
+		memcpy(s->side_in + s->in_n * nsc, side, take * nsc * sizeof *side);
+	return tfr_sdelay_process(s, x, n);
+}
+
 size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n)
 {
 	size_t take = s->hop - s->in_n;
@@ -823,6 +916,10 @@ int tfr_sdelay_flush(tfr_sdelay *s)
 	s->nframes = 0;
 	if (!s->ended) {
 		s->ended = 1;
+		if (s->side_in)  /* the sidechain ends with the input: silence */
+			memset(s->side_in + s->in_n * (size_t)s->p.side_channels, 0,
+			       (s->hop - s->in_n) * (size_t)s->p.side_channels *
+			       sizeof *s->side_in);
 		int64_t partial = (int64_t)s->in_n;
 		s->total += partial;
 		const tfr_sdelay_params *p = &s->p;
@@ -837,6 +934,9 @@ int tfr_sdelay_flush(tfr_sdelay *s)
 			apply_maps(s, block_time(s), 0);
 			block(s);
 			memset(s->in, 0, s->hop * s->nc * sizeof *s->in);
+			if (s->side_in)
+				memset(s->side_in, 0, s->hop * (size_t)s->p.side_channels *
+				       sizeof *s->side_in);
 			s->in_n = 0;
 			return 1;
 		}
@@ -861,6 +961,8 @@ const float *tfr_sdelay_output(tfr_sdelay *s, size_t *n)
 void tfr_sdelay_reset(tfr_sdelay *s)
 {
 	tfr_sdcore_reset(s->core);
+	for (int c = 0; s->side && c < s->p.side_channels; c++)
+		tfr_wola_reset(s->side[c]);
 	start(s);
 }
 
@@ -876,6 +978,11 @@ void tfr_sdelay_free(tfr_sdelay *s)
 	free(s->desc);
 	free(s->power);
 	free(s->frames);
+	for (int c = 0; s->side && c < s->p.side_channels; c++)
+		tfr_wola_free(s->side[c]);
+	free(s->side);
+	free(s->side_in);
+	free(s->side_spec);
 	free(s->base);
 	free(s->fv);
 	free(s->mv);

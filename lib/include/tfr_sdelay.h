@@ -173,6 +173,20 @@ typedef struct {
 	 * not with a morph */
 	tfr_sdelay_follow follow[TFR_SDELAY_MAX_FOLLOW];
 	int nfollow;
+	/*
+	 * Spectral sidechain (Kim-Boyle's cross-modulation): a second signal
+	 * of side_channels channels (1: drives every channel; or as many as
+	 * the input), given with tfr_sdelay_process_side, frame-aligned with
+	 * the input (the same N, hop and window: its block m is analysed with
+	 * the input's block m, no latency between them). Each bin's value of
+	 * the map kind side_map (TFR_SDELAY_GAIN or _FEEDBACK; the delay is
+	 * refused) is multiplied by the sidechain's magnitude in that bin
+	 * over its largest magnitude in that frame (0 ... 1; 0 for a silent
+	 * frame), and glides as map changes do. 0: no sidechain. Not with a
+	 * morph or follows.
+	 */
+	int side_channels;
+	int side_map;
 } tfr_sdelay_params;
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p);
@@ -197,6 +211,12 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d);
  * be collected with tfr_sdelay_output before more input is given.
  */
 size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n);
+
+/* tfr_sdelay_process with the sidechain's frames side (side_channels
+ * interleaved, as many frames as x): the two stay aligned. At the end
+ * of the input the sidechain is taken as silence. */
+size_t tfr_sdelay_process_side(tfr_sdelay *s, const float *x,
+                               const float *side, size_t n);
 
 /*
  * End of input, one block per call: the rest of the input completed

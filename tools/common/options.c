@@ -68,6 +68,8 @@ static const vocab vocabulary[] = {
 	/* tfr-morph */
 	{ "morph", 0, 1, NULL },
 	{ "follow", 0, 1, NULL },
+	{ "sidechain", 0, 1, NULL },
+	{ "sidechain-map", 0, 1, NULL },
 	{ "morph-freq", 0, 1, NULL },
 	{ "morph-amp", 0, 1, NULL },
 	{ "morph-bandwidth", 0, 1, NULL },
