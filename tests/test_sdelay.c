@@ -384,6 +384,36 @@ static void test_limits(void)
 	tfr_freqmap_free(m);
 }
 
+/* A morph held at a = 0.3 between delay 0 and delay 2 frames (no
+ * feedback) reads 0.7 of one tap and 0.3 of the other: the output is
+ * 0.7 x[n] + 0.3 x[n - 2H], and a bin whose two delays are equal reads
+ * its tap alone. */
+static void test_morph(void)
+{
+	size_t len = 20000, nb = N / 2 + 1;
+	float *x = calloc(len, sizeof *x);
+	double *d0 = calloc(nb, sizeof *d0), *d1 = malloc(nb * sizeof *d1);
+	tfr_sdcore *s = make(1, 2, 1.0, 0.0);
+	double emax = 0.0;
+
+	test_add_noise(x, len, 0.5, 5);
+	for (size_t k = 0; k < nb; k++)
+		d1[k] = 2;
+	CHECK("set_morph", tfr_sdcore_set_morph(s, 0, d0, d1, 0.3) == TFR_OK);
+	CHECK("set_morph refuses a = 1.5",
+	      tfr_sdcore_set_morph(s, 0, d0, d1, 1.5) == TFR_ERANGE);
+	float *y = run(s, x, len, 1);
+	for (size_t n = 2 * H; n < len; n++)
+		emax = fmax(emax, fabs(y[n] - (0.7 * x[n] + 0.3 * x[n - 2 * H])));
+	CHECK_NEAR("morph a = 0.3: 0.7 x[n] + 0.3 x[n - 2H]", emax, 0.0, 1e-6);
+	printf("morph: max error %.3g\n", emax);
+	free(x);
+	free(y);
+	free(d0);
+	free(d1);
+	tfr_sdcore_free(s);
+}
+
 int main(void)
 {
 	test_identity();
@@ -399,5 +429,6 @@ int main(void)
 	test_wola_hops();
 	test_freqmap();
 	test_limits();
+	test_morph();
 	return test_finish("test_sdelay");
 }

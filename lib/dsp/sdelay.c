@@ -6,12 +6,21 @@
  * the end completed with silence and a tail that stops at -90 dBFS.
  */
 #include "tfr_base.h"
+#include "tfr_describe.h"
 #include "tfr_sdelay.h"
+#include "tfr_wola.h"
 #include "sdelay_core.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A morph's fourth array per configuration and channel: the gain as the
+ * core takes it, computed once. */
+#define MORPH_LINEAR TFR_SDELAY_NMAPS
+#define MORPH_KINDS (TFR_SDELAY_NMAPS + 1)
+/* ln 10: dB to a factor by exp */
+#define LN10 2.302585092994045684
 
 /* -90 dBFS: where an automatic tail ends. */
 #define TAIL_LEVEL 3.1622777e-5f
@@ -33,6 +42,23 @@ struct tfr_sdelay {
 	int64_t limit;                  /* output length, -1 until known */
 	int64_t quiet, quiet_need;      /* run of frames below -90 dBFS */
 	int ended;                      /* flush has completed the input */
+	tfr_describe **desc;            /* per channel, with p.describe */
+	float *power;                   /* a spectrum's power, bins */
+	tfr_descriptor_frame *frames;   /* the last block's descriptors */
+	size_t nframes;
+	size_t maxd;                    /* the longest delay, frames */
+	double *mv;                     /* morph: [config][channel][kind][bin],
+	                                   delay in frames, feedback, gain in
+	                                   the user's unit (dB or factor), and
+	                                   (MORPH_LINEAR) the gain as a factor */
+	double *mfb, *mg;               /* a morph's feedback and gain, bins */
+	double last_u;                  /* the morph position applied, NaN */
+	double *base;                   /* follow: [channel][kind][bin], the
+	                                   maps' values before following */
+	double *fv;                     /* a followed map's values, bins */
+	tfr_wola **side;                /* the sidechain's analyses */
+	float *side_in;                 /* its block being gathered */
+	float *side_spec;               /* a spectrum of it, 2*bins */
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
@@ -45,6 +71,7 @@ void tfr_sdelay_params_default(tfr_sdelay_params *p)
 	p->window.type = TFR_WINDOW_HANN;
 	p->mix = 1;
 	p->smooth = 0.05;
+	p->freeze_hi = INFINITY;
 }
 
 size_t tfr_sdelay_latency(const tfr_sdelay_params *p)
@@ -121,16 +148,188 @@ int tfr_sdelay_check_map(const tfr_sdelay_params *p, int kind,
 	return TFR_OK;
 }
 
+/* The bins of the freeze band: lo ... hi Hz, both included. */
+static void freeze_bins(const tfr_sdelay_params *p, size_t *lo, size_t *hi)
+{
+	double per = (double)p->fft_size / p->sample_rate, nb = (double)(p->fft_size / 2);
+	*lo = (size_t)fmin(nb + 1, ceil(fmax(0.0, p->freeze_lo) * per));
+	*hi = (size_t)fmin(nb, floor(fmin(p->freeze_hi, p->sample_rate) * per));
+}
+
+/* The freeze envelopes (values 0 or 1, one or one per channel) and a
+ * band that holds a bin. */
+static int check_freeze(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	size_t lo, hi;
+	if (p->nfreeze == 0)
+		return TFR_OK;
+	if (p->nfreeze != 1 && p->nfreeze != p->channels)
+		return tfr_diag_setf(d, TFR_EINVAL, "%d freeze envelopes for %d "
+		                     "channel%s (give one, or one per channel)",
+		                     p->nfreeze, p->channels,
+		                     p->channels == 1 ? "" : "s");
+	for (int i = 0; i < p->nfreeze; i++) {
+		const tfr_envelope *e = p->freeze[i];
+		for (size_t j = 0; j < e->n; j++)
+			if (e->y[j] != 0 && e->y[j] != 1) {
+				tfr_diag_setf(d, TFR_EINVAL, "freeze value %g is not 0 "
+				              "(live) or 1 (frozen)", e->y[j]);
+				return tfr_diag_at(d, (long)e->line[j], (long)e->ycol[j]);
+			}
+	}
+	if (!(p->freeze_lo >= 0 && p->freeze_hi >= p->freeze_lo))
+		return tfr_diag_setf(d, TFR_EINVAL, "freeze band %g ... %g Hz is "
+		                     "empty", p->freeze_lo, p->freeze_hi);
+	freeze_bins(p, &lo, &hi);
+	if (lo > hi)
+		return tfr_diag_setf(d, TFR_EINVAL, "freeze band %g ... %g Hz holds "
+		                     "no FFT bin (they are %g Hz apart)", p->freeze_lo,
+		                     p->freeze_hi, p->sample_rate / (double)p->fft_size);
+	return TFR_OK;
+}
+
 /* The longest delay of the maps, in whole frames (the core's memory). */
-static size_t longest_delay(const tfr_sdelay_params *p)
+/* The largest value of a descriptor: the level is taken at most 1. */
+static double descriptor_max(const tfr_sdelay_params *p, int which)
+{
+	return which == TFR_SDELAY_CENTROID ? p->sample_rate / 2 : 1.0;
+}
+
+static double longest_of(const tfr_sdelay_params *p,
+                         const tfr_freqmap *const *maps, int n)
 {
 	double dmax = 0;
-	for (int i = 0; i < p->nmaps[TFR_SDELAY_DELAY]; i++) {
-		const tfr_freqmap *m = p->maps[TFR_SDELAY_DELAY][i];
+	for (int i = 0; i < n; i++) {
+		const tfr_freqmap *m = maps[i];
 		for (size_t j = 0; j < m->npoints; j++)
 			dmax = fmax(dmax, floor(to_core(p, TFR_SDELAY_DELAY, m->value[j]) + 0.5));
 	}
-	return (size_t)dmax;
+	return dmax;
+}
+
+static size_t longest_delay(const tfr_sdelay_params *p)
+{
+	double dmax = longest_of(p, p->maps[TFR_SDELAY_DELAY],
+	                         p->nmaps[TFR_SDELAY_DELAY]);
+	for (int j = 0; j < p->nconfigs; j++)
+		dmax = fmax(dmax, longest_of(p, p->configs[j].maps[TFR_SDELAY_DELAY],
+		                             p->configs[j].nmaps[TFR_SDELAY_DELAY]));
+	/* as far as the follows can take it, the descriptors at their most */
+	for (int i = 0; i < p->nfollow; i++) {
+		const tfr_sdelay_follow *f = &p->follow[i];
+		if (f->map != TFR_SDELAY_DELAY)
+			continue;
+		double reach = fmax(0.0, f->k) * descriptor_max(p, f->descriptor);
+		dmax = f->offset ? dmax + floor(to_core(p, TFR_SDELAY_DELAY, reach) + 0.5)
+		                 : floor(dmax * reach + 0.5);
+	}
+	return (size_t)fmin(dmax, 1e15);
+}
+
+/* Configuration j of a morph (0: the params' own maps). */
+static tfr_sdelay_config config_of(const tfr_sdelay_params *p, int j)
+{
+	tfr_sdelay_config c;
+	if (j > 0)
+		return p->configs[j - 1];
+	memcpy(c.maps, p->maps, sizeof c.maps);
+	memcpy(c.nmaps, p->nmaps, sizeof c.nmaps);
+	return c;
+}
+
+/* A morph's configurations (counts of maps that fit the channels, no
+ * maps with times, values in range) and its envelope (0 ... nconfigs). */
+static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	static const char *const kinds[] = { "delay", "feedback", "gain" };
+	if (!p->morph != !p->nconfigs)
+		return tfr_diag_set(d, TFR_EINVAL, p->morph
+		                    ? "a morph needs two configurations or more"
+		                    : "configurations to morph need a morph envelope");
+	if (!p->morph)
+		return TFR_OK;
+	if (p->nconfigs < 1 || p->nconfigs + 1 > TFR_SDELAY_MAX_CONFIGS)
+		return tfr_diag_setf(d, TFR_EINVAL, "%d configurations: a morph takes "
+		                     "2 ... %d", p->nconfigs + 1, TFR_SDELAY_MAX_CONFIGS);
+	for (int j = 0; j <= p->nconfigs; j++) {
+		tfr_sdelay_config c = config_of(p, j);
+		for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+			if (c.nmaps[k] != 0 && c.nmaps[k] != 1 && c.nmaps[k] != p->channels)
+				return tfr_diag_setf(d, TFR_EINVAL, "configuration %d has %d "
+				                     "%s maps for %d channel%s (give one, or "
+				                     "one per channel)", j + 1, c.nmaps[k],
+				                     kinds[k], p->channels,
+				                     p->channels == 1 ? "" : "s");
+			for (int i = 0; i < c.nmaps[k]; i++) {
+				if (c.maps[k][i]->nkeys > 1)
+					return tfr_diag_setf(d, TFR_EINVAL, "configuration %d: "
+					                     "a %s map with times cannot be "
+					                     "morphed (the morph envelope moves "
+					                     "between configurations)", j + 1,
+					                     kinds[k]);
+				int e = tfr_sdelay_check_map(p, k, c.maps[k][i], d);
+				if (e != TFR_OK)
+					return e;
+			}
+		}
+	}
+	return tfr_envelope_check_range(p->morph, 0, p->nconfigs, "morph position", d);
+}
+
+/* 1 when some follow changes maps of kind k. */
+static int followed(const tfr_sdelay_params *p, int k)
+{
+	if (p->side_channels && p->side_map == k)
+		return 1;
+	for (int i = 0; i < p->nfollow; i++)
+		if (p->follow[i].map == k)
+			return 1;
+	return 0;
+}
+
+/* Maps that follow descriptors: known kinds, finite factors, no morph,
+ * and a delay that stays within 60 s however the descriptors go. */
+static int check_follow(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	if (p->nfollow < 0 || p->nfollow > TFR_SDELAY_MAX_FOLLOW)
+		return tfr_diag_setf(d, TFR_EINVAL, "%d maps to follow descriptors, "
+		                     "at most %d", p->nfollow, TFR_SDELAY_MAX_FOLLOW);
+	if (p->nfollow && p->morph)
+		return tfr_diag_set(d, TFR_EINVAL, "maps cannot follow descriptors "
+		                    "in a morph");
+	for (int i = 0; i < p->nfollow; i++) {
+		const tfr_sdelay_follow *f = &p->follow[i];
+		if (f->map < 0 || f->map >= TFR_SDELAY_NMAPS ||
+		    f->descriptor < TFR_SDELAY_CENTROID || f->descriptor > TFR_SDELAY_LEVEL ||
+		    !isfinite(f->k))
+			return tfr_diag_set(d, TFR_EINVAL, "a map to follow a descriptor "
+			                    "is not valid");
+	}
+	/* the maps alone are checked by their values (rounding to whole
+	 * frames may take 60 s a little over) */
+	double reach = (double)longest_delay(p) * (double)p->hop / p->sample_rate;
+	if (followed(p, TFR_SDELAY_DELAY) && reach > TFR_SDELAY_MAX_DELAY)
+		return tfr_diag_setf(d, TFR_EINVAL, "the delay could follow its "
+		                     "descriptor up to %.6g s, above the maximum of "
+		                     "60 s", reach);
+	return TFR_OK;
+}
+
+/* A sidechain: its channels fit the input's, it drives gain or
+ * feedback, alone. */
+static int check_side(const tfr_sdelay_params *p, tfr_diag *d)
+{
+	if (p->side_channels != 1 && p->side_channels != p->channels)
+		return tfr_diag_setf(d, TFR_EINVAL, "a sidechain of %d channels for "
+		                     "an input of %d (give 1, or as many)",
+		                     p->side_channels, p->channels);
+	if (p->side_map != TFR_SDELAY_GAIN && p->side_map != TFR_SDELAY_FEEDBACK)
+		return tfr_diag_set(d, TFR_EINVAL, "a sidechain drives the gain or "
+		                    "the feedback");
+	if (p->morph || p->nfollow)
+		return tfr_diag_set(d, TFR_EINVAL, "a sidechain cannot drive a morph "
+		                    "or maps that follow descriptors");
+	return TFR_OK;
 }
 
 int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
@@ -172,6 +371,15 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 				return e;
 		}
 	}
+	int e = check_freeze(p, d);
+	if (e == TFR_OK)
+		e = check_morph(p, d);
+	if (e == TFR_OK)
+		e = check_follow(p, d);
+	if (e == TFR_OK && p->side_channels)
+		e = check_side(p, d);
+	if (e != TFR_OK)
+		return e;
 	/* what a small input could otherwise cost without bound */
 	double n = (double)p->fft_size, ch = (double)p->channels;
 	/* the hop is at most the FFT size: some sizes no hop allows */
@@ -191,6 +399,13 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 		                     p->channels > 1 ? " and this many channels" : "",
 		                     hmin);
 	}
+	double morph = (p->morph ? p->nconfigs + 1.0 : 0.0) * ch * (TFR_SDELAY_NMAPS + 1) *
+	               (n / 2 + 1) * sizeof(double);
+	if (morph > TFR_SDELAY_MAX_MEMORY)
+		return tfr_diag_setf(d, TFR_EINVAL, "the morph's maps would take %.0f "
+		                     "MB, more than %d MB: fewer configurations or a "
+		                     "smaller FFT size", morph / 1048576,
+		                     TFR_SDELAY_MAX_MEMORY >> 20);
 	double ring = ch * ((double)longest_delay(p) + 1) * (n + 2) * sizeof(float);
 	if (ring > TFR_SDELAY_MAX_MEMORY)
 		return tfr_diag_setf(d, TFR_EINVAL, "the delay lines would take %.0f "
@@ -231,6 +446,9 @@ static tfr_sdcore *make_core(const tfr_sdelay_params *p, size_t maxd,
 	cp.smooth = p->smooth * p->sample_rate / (double)p->hop;
 	cp.out_gain = pow(10.0, -p->headroom_db / 20.0);
 	cp.limit = p->limit ? pow(10.0, -1.0 / 20.0) : 0.0;
+	cp.freeze = p->nfreeze > 0;
+	if (cp.freeze)
+		freeze_bins(p, &cp.freeze_lo, &cp.freeze_hi);
 	int err;
 	tfr_sdcore *core = tfr_sdcore_new(&cp, &err);
 	free(win);
@@ -263,12 +481,198 @@ static void apply_maps(tfr_sdelay *s, double t, int first)
 			for (int c = 0; c < p->channels; c++) {
 				if (p->nmaps[k] > 1 && c != i)
 					continue;
+				if (s->base) {
+					/* a followed map goes to the core by apply_follow */
+					memcpy(s->base + ((size_t)c * TFR_SDELAY_NMAPS + (size_t)k) * s->bins,
+					       s->values, s->bins * sizeof *s->values);
+					if (followed(p, k))
+						continue;
+				}
 				tfr_sdcore_set_maps(s->core, c,
 				                    k == TFR_SDELAY_DELAY ? s->values : NULL,
 				                    k == TFR_SDELAY_FEEDBACK ? s->values : NULL,
 				                    k == TFR_SDELAY_GAIN ? s->values : NULL);
 			}
 		}
+	}
+}
+
+/* The descriptors' objects, one per channel (their flux follows the
+ * channel's frames), told the window's energy for the level. */
+static int make_describers(tfr_sdelay *s, tfr_diag *d)
+{
+	const tfr_sdelay_params *p = &s->p;
+	tfr_describe_params dp;
+	double *win = malloc(p->fft_size * sizeof *win);
+	if (!win || tfr_window_fill(&p->window, p->fft_size, win, NULL) != TFR_OK) {
+		free(win);
+		return tfr_diag_set(d, win ? TFR_EINVAL : TFR_ENOMEM, win ? "bad window" : NULL);
+	}
+	tfr_describe_params_default(&dp);
+	dp.fft_size = p->fft_size;
+	dp.sample_rate = p->sample_rate;
+	dp.window_energy = 0;
+	for (size_t i = 0; i < p->fft_size; i++)
+		dp.window_energy += win[i] * win[i];
+	free(win);
+	s->desc = calloc(s->nc, sizeof *s->desc);
+	s->power = malloc(s->bins * sizeof *s->power);
+	s->frames = calloc(s->nc, sizeof *s->frames);
+	if (!s->desc || !s->power || !s->frames)
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	for (size_t c = 0; c < s->nc; c++)
+		if (!(s->desc[c] = tfr_describe_new(&dp, d)))
+			return d ? d->code : TFR_ENOMEM;
+	return TFR_OK;
+}
+
+/* The descriptors of the frames block `m` analysed, when its centre
+ * (input sample m * hop + hop - fft_size / 2) is within the input. */
+static void describe(tfr_sdelay *s, int64_t m)
+{
+	int64_t centre = m * (int64_t)s->hop + (int64_t)s->hop -
+	                 (int64_t)(s->p.fft_size / 2);
+	s->nframes = 0;
+	for (size_t c = 0; c < s->nc; c++) {
+		const float *x = tfr_sdcore_spectrum(s->core, (int)c);
+		for (size_t k = 0; k < s->bins; k++)
+			s->power[k] = x[2 * k] * x[2 * k] + x[2 * k + 1] * x[2 * k + 1];
+		tfr_describe_process(s->desc[c], s->power, &s->frames[c]);
+		s->frames[c].time = (double)centre / s->p.sample_rate;
+		s->frames[c].channel = (int32_t)c + 1;
+	}
+	if (centre >= 0 && (!s->ended || centre < s->total))
+		s->nframes = s->nc;
+}
+
+const tfr_descriptor_frame *tfr_sdelay_descriptors(const tfr_sdelay *s,
+                                                   size_t *n)
+{
+	*n = s->nframes;
+	return s->frames;
+}
+
+/* The maps' own values (the identity where a kind has none) under the
+ * follows, and room for a followed map. */
+static int make_follow(tfr_sdelay *s, tfr_diag *d)
+{
+	size_t n = s->nc * TFR_SDELAY_NMAPS * s->bins;
+	s->base = malloc(n * sizeof *s->base);
+	s->fv = malloc(s->bins * sizeof *s->fv);
+	if (!s->base || !s->fv)
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	for (size_t i = 0; i < n; i++)
+		s->base[i] = (i / s->bins) % TFR_SDELAY_NMAPS == TFR_SDELAY_GAIN ? 1.0 : 0.0;
+	return TFR_OK;
+}
+
+/* Descriptor `which` of a frame (the level at most 1). */
+static double descriptor_of(const tfr_descriptor_frame *f, int which)
+{
+	return which == TFR_SDELAY_CENTROID ? f->freq
+	     : which == TFR_SDELAY_FLATNESS ? f->flatness
+	     : which == TFR_SDELAY_FLUX ? f->flux : fmin(f->amp, 1.0);
+}
+
+/* One follow on the values v of its map, x its descriptor's value. */
+static void follow_one(const tfr_sdelay *s, const tfr_sdelay_follow *f,
+                       double x, double *v)
+{
+	double kx = f->k * x;
+	if (f->offset && f->map == TFR_SDELAY_DELAY)
+		kx = to_core(&s->p, TFR_SDELAY_DELAY, kx);
+	else if (f->offset && f->map == TFR_SDELAY_GAIN)
+		kx = pow(10.0, kx / 20.0);   /* dB added: a factor */
+	int times = !f->offset || f->map == TFR_SDELAY_GAIN;
+	for (size_t b = 0; b < s->bins; b++)
+		v[b] = times ? v[b] * kx : v[b] + kx;
+}
+
+/* Every followed map of every channel, from the channel's descriptors
+ * of the last block, held in range and given to the core (to glide). */
+static void apply_follow(tfr_sdelay *s)
+{
+	double dmax = (double)s->maxd;
+	for (size_t c = 0; c < s->nc; c++) {
+		for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+			int any = 0;
+			memcpy(s->fv, s->base + (c * TFR_SDELAY_NMAPS + (size_t)k) * s->bins,
+			       s->bins * sizeof *s->fv);
+			for (int i = 0; i < s->p.nfollow; i++) {
+				const tfr_sdelay_follow *f = &s->p.follow[i];
+				if (f->map != k)
+					continue;
+				follow_one(s, f, descriptor_of(&s->frames[c], f->descriptor), s->fv);
+				any = 1;
+			}
+			if (!any)
+				continue;
+			double lo = k == TFR_SDELAY_DELAY ? 0.0 : k == TFR_SDELAY_FEEDBACK
+			          ? -0.999 : -TFR_SDELAY_MAX_GAIN;
+			double hi = k == TFR_SDELAY_DELAY ? dmax : k == TFR_SDELAY_FEEDBACK
+			          ? 0.999 : TFR_SDELAY_MAX_GAIN;
+			for (size_t b = 0; b < s->bins; b++) {
+				double v = s->fv[b];
+				s->fv[b] = v < lo ? lo : v > hi ? hi : v;
+			}
+			tfr_sdcore_set_maps(s->core, (int)c,
+			                    k == TFR_SDELAY_DELAY ? s->fv : NULL,
+			                    k == TFR_SDELAY_FEEDBACK ? s->fv : NULL,
+			                    k == TFR_SDELAY_GAIN ? s->fv : NULL);
+		}
+	}
+}
+
+/* The sidechain's analyses, one per channel (same N, hop, window). */
+static int make_side(tfr_sdelay *s, tfr_diag *d)
+{
+	const tfr_sdelay_params *p = &s->p;
+	tfr_wola_params wp;
+	size_t nsc = (size_t)p->side_channels;
+	double *win = malloc(p->fft_size * sizeof *win);
+	s->side = calloc(nsc, sizeof *s->side);
+	s->side_in = calloc(s->hop * nsc, sizeof *s->side_in);
+	s->side_spec = malloc(2 * s->bins * sizeof *s->side_spec);
+	if (!win || !s->side || !s->side_in || !s->side_spec) {
+		free(win);
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	}
+	tfr_window_fill(&p->window, p->fft_size, win, NULL);
+	wp.fft_size = p->fft_size;
+	wp.hop = p->hop;
+	wp.window = win;
+	for (size_t c = 0; c < nsc; c++)
+		if (!(s->side[c] = tfr_wola_new(&wp, d))) {
+			free(win);
+			return d ? d->code : TFR_ENOMEM;
+		}
+	free(win);
+	return TFR_OK;
+}
+
+/* The sidechain's block: each input channel's driven map is its own
+ * values times the sidechain's magnitudes over their largest. */
+static void apply_side(tfr_sdelay *s)
+{
+	size_t nsc = (size_t)s->p.side_channels, nb = s->bins;
+	int k = s->p.side_map;
+	for (size_t c = 0; c < s->nc; c++) {
+		size_t sc = nsc == 1 ? 0 : c;
+		if (sc == c || c == 0)
+			tfr_wola_analyze(s->side[sc], s->side_in + sc, nsc, s->side_spec);
+		double peak = 0;
+		const double *base = s->base + (c * TFR_SDELAY_NMAPS + (size_t)k) * nb;
+		for (size_t b = 0; b < nb; b++) {
+			float re = s->side_spec[2 * b], im = s->side_spec[2 * b + 1];
+			s->fv[b] = sqrt((double)re * re + (double)im * im);
+			peak = s->fv[b] > peak ? s->fv[b] : peak;
+		}
+		double inv = peak > 0 ? 1.0 / peak : 0.0;
+		for (size_t b = 0; b < nb; b++)
+			s->fv[b] = base[b] * (s->fv[b] * inv);
+		tfr_sdcore_set_maps(s->core, (int)c, NULL,
+		                    k == TFR_SDELAY_FEEDBACK ? s->fv : NULL,
+		                    k == TFR_SDELAY_GAIN ? s->fv : NULL);
 	}
 }
 
@@ -282,8 +686,16 @@ static void start(tfr_sdelay *s)
 	s->limit = -1;
 	s->quiet = 0;
 	s->ended = 0;
+	s->nframes = 0;
+	s->last_u = NAN;
+	if (s->frames)
+		memset(s->frames, 0, s->nc * sizeof *s->frames);
+	for (size_t c = 0; s->desc && c < s->nc; c++)
+		tfr_describe_reset(s->desc[c]);
 	apply_maps(s, 0.0, 1);
 }
+
+static int make_morph(tfr_sdelay *s, tfr_diag *d);
 
 tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 {
@@ -300,6 +712,7 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 	s->nc = (size_t)p->channels;
 	s->bins = p->fft_size / 2 + 1;
 	size_t maxd = longest_delay(p);
+	s->maxd = maxd;
 	s->quiet_need = (int64_t)((maxd + 1) * s->hop) + (int64_t)p->fft_size;
 	if (!(s->core = make_core(p, maxd, d)))
 		goto fail;
@@ -312,6 +725,14 @@ tfr_sdelay *tfr_sdelay_new(const tfr_sdelay_params *p, tfr_diag *d)
 		tfr_diag_set(d, TFR_ENOMEM, NULL);
 		goto fail;
 	}
+	if ((p->nfollow || p->side_channels) && make_follow(s, d) != TFR_OK)
+		goto fail;
+	if (p->side_channels && make_side(s, d) != TFR_OK)
+		goto fail;
+	if ((p->describe || p->nfollow) && make_describers(s, d) != TFR_OK)
+		goto fail;
+	if (p->morph && make_morph(s, d) != TFR_OK)
+		goto fail;
 	start(s);
 	return s;
 fail:
@@ -319,11 +740,119 @@ fail:
 	return NULL;
 }
 
+static double block_time(const tfr_sdelay *s);
+
+/* The per-bin values of every configuration of a morph, every channel
+ * and kind (a kind without maps: the identity). */
+static int make_morph(tfr_sdelay *s, tfr_diag *d)
+{
+	const tfr_sdelay_params *p = &s->p;
+	size_t nk = (size_t)p->nconfigs + 1, nb = s->bins;
+	s->mv = malloc(nk * s->nc * MORPH_KINDS * nb * sizeof *s->mv);
+	s->mfb = malloc(nb * sizeof *s->mfb);
+	s->mg = malloc(nb * sizeof *s->mg);
+	if (!s->mv || !s->mfb || !s->mg)
+		return tfr_diag_set(d, TFR_ENOMEM, NULL);
+	for (size_t j = 0; j < nk; j++) {
+		tfr_sdelay_config c = config_of(p, (int)j);
+		for (size_t ch = 0; ch < s->nc; ch++)
+			for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+				double *v = s->mv + ((j * s->nc + ch) * MORPH_KINDS + (size_t)k) * nb;
+				const tfr_freqmap *m = c.nmaps[k] == 0 ? NULL
+				                     : c.maps[k][c.nmaps[k] > 1 ? ch : 0];
+				double id = k == TFR_SDELAY_GAIN && p->gain_linear ? 1.0 : 0.0;
+				if (m)
+					tfr_freqmap_fill(m->freq, m->value, m->npoints,
+					                 p->sample_rate, p->fft_size, v);
+				for (size_t b = 0; b < nb; b++)
+					v[b] = !m ? id : k == TFR_SDELAY_GAIN ? v[b] : to_core(p, k, v[b]);
+				if (k == TFR_SDELAY_GAIN)
+					for (size_t b = 0; b < nb; b++)
+						v[b + nb] = to_core(p, k, v[b]);
+			}
+	}
+	s->last_u = NAN;
+	return TFR_OK;
+}
+
+/* x + a (y - x), exactly x at a = 0 or where y = x, and y at a = 1. */
+static double lerp(double x, double y, double a)
+{
+	return a == 1.0 ? y : x + a * (y - x);
+}
+
+/* The gain between two configurations' gains at a fraction a (the
+ * factors g0, g1 of the user's values x0, x1): linear in dB, or in
+ * factors with gain_linear; exactly g0 or g1 at the ends and between
+ * equal gains. exp, not pow: the half of a morph's time that pow took. */
+static double morph_gain(const tfr_sdelay_params *p, double x0, double x1,
+                         double g0, double g1, double a)
+{
+	if (a == 0.0 || x0 == x1)
+		return g0;
+	if (a == 1.0)
+		return g1;
+	double x = x0 + a * (x1 - x0);
+	return p->gain_linear ? x : exp(x * (LN10 / 20.0));
+}
+
+/* Where the morph envelope is at time t: the two configurations around
+ * it and the fraction between them, every channel's bins set. */
+static void apply_morph(tfr_sdelay *s, double t)
+{
+	const tfr_sdelay_params *p = &s->p;
+	double u = fmin(fmax(tfr_envelope_at(p->morph, t), 0.0), p->nconfigs);
+	if (u == s->last_u)
+		return;
+	s->last_u = u;
+	size_t i = (size_t)floor(u), nb = s->bins, nm = MORPH_KINDS;
+	if (i == (size_t)p->nconfigs)
+		i--;
+	double a = u - (double)i;
+	for (size_t c = 0; c < s->nc; c++) {
+		const double *v0 = s->mv + (i * s->nc + c) * nm * nb;
+		const double *v1 = s->mv + ((i + 1) * s->nc + c) * nm * nb;
+		const double *f0 = v0 + TFR_SDELAY_FEEDBACK * nb, *f1 = v1 + TFR_SDELAY_FEEDBACK * nb;
+		const double *x0 = v0 + TFR_SDELAY_GAIN * nb, *x1 = v1 + TFR_SDELAY_GAIN * nb;
+		const double *g0 = v0 + MORPH_LINEAR * nb, *g1 = v1 + MORPH_LINEAR * nb;
+		for (size_t b = 0; b < nb; b++) {
+			s->mfb[b] = lerp(f0[b], f1[b], a);
+			s->mg[b] = morph_gain(p, x0[b], x1[b], g0[b], g1[b], a);
+		}
+		tfr_sdcore_set_morph(s->core, (int)c, v0 + TFR_SDELAY_DELAY * nb,
+		                     v1 + TFR_SDELAY_DELAY * nb, a);
+		tfr_sdcore_set_maps(s->core, (int)c, NULL, s->mfb, s->mg);
+	}
+}
+
+/* Freeze or release every channel as its envelope says at time t. */
+static void apply_freeze(tfr_sdelay *s, double t)
+{
+	for (int c = 0; c < s->p.nfreeze && c < s->p.channels; c++) {
+		int on = tfr_envelope_at(s->p.freeze[c], t) >= 0.5;
+		if (s->p.nfreeze == 1)
+			for (int i = 0; i < s->p.channels; i++)
+				tfr_sdcore_set_freeze(s->core, i, on);
+		else
+			tfr_sdcore_set_freeze(s->core, c, on);
+	}
+}
+
 /* One block through the core; its output (after the latency, within the
  * known length) becomes the object's output. */
 static void block(tfr_sdelay *s)
 {
+	if (s->p.nfreeze)
+		apply_freeze(s, block_time(s));
+	if (s->p.morph)
+		apply_morph(s, block_time(s));
+	if (s->p.nfollow)
+		apply_follow(s);
+	if (s->p.side_channels)
+		apply_side(s);
 	tfr_sdcore_process(s->core, s->in, s->out);
+	if (s->desc)
+		describe(s, s->blocks);
 	s->blocks++;
 	size_t off = 0, n = s->hop;
 	if (s->skip) {
@@ -352,6 +881,17 @@ static double block_time(const tfr_sdelay *s)
 	        (double)s->p.fft_size / 2) / s->p.sample_rate;
 }
 
+size_t tfr_sdelay_process_side(tfr_sdelay *s, const float *x,
+                               const float *side, size_t n)
+{
+	size_t take = s->hop - s->in_n, nsc = (size_t)s->p.side_channels;
+	if (take > n)
+		take = n;
+	if (s->side_in && side)
+		memcpy(s->side_in + s->in_n * nsc, side, take * nsc * sizeof *side);
+	return tfr_sdelay_process(s, x, n);
+}
+
 size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n)
 {
 	size_t take = s->hop - s->in_n;
@@ -360,6 +900,7 @@ size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n)
 	memcpy(s->in + s->in_n * s->nc, x, take * s->nc * sizeof *x);
 	s->in_n += take;
 	s->out_n = 0;
+	s->nframes = 0;
 	if (s->in_n == s->hop) {
 		s->total += (int64_t)s->hop;
 		apply_maps(s, block_time(s), 0);
@@ -372,8 +913,13 @@ size_t tfr_sdelay_process(tfr_sdelay *s, const float *x, size_t n)
 int tfr_sdelay_flush(tfr_sdelay *s)
 {
 	s->out_n = 0;
+	s->nframes = 0;
 	if (!s->ended) {
 		s->ended = 1;
+		if (s->side_in)  /* the sidechain ends with the input: silence */
+			memset(s->side_in + s->in_n * (size_t)s->p.side_channels, 0,
+			       (s->hop - s->in_n) * (size_t)s->p.side_channels *
+			       sizeof *s->side_in);
 		int64_t partial = (int64_t)s->in_n;
 		s->total += partial;
 		const tfr_sdelay_params *p = &s->p;
@@ -388,6 +934,9 @@ int tfr_sdelay_flush(tfr_sdelay *s)
 			apply_maps(s, block_time(s), 0);
 			block(s);
 			memset(s->in, 0, s->hop * s->nc * sizeof *s->in);
+			if (s->side_in)
+				memset(s->side_in, 0, s->hop * (size_t)s->p.side_channels *
+				       sizeof *s->side_in);
 			s->in_n = 0;
 			return 1;
 		}
@@ -412,6 +961,8 @@ const float *tfr_sdelay_output(tfr_sdelay *s, size_t *n)
 void tfr_sdelay_reset(tfr_sdelay *s)
 {
 	tfr_sdcore_reset(s->core);
+	for (int c = 0; s->side && c < s->p.side_channels; c++)
+		tfr_wola_reset(s->side[c]);
 	start(s);
 }
 
@@ -422,6 +973,21 @@ void tfr_sdelay_free(tfr_sdelay *s)
 	tfr_sdcore_free(s->core);
 	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
 		free(s->key[k]);
+	for (size_t c = 0; s->desc && c < s->nc; c++)
+		tfr_describe_free(s->desc[c]);
+	free(s->desc);
+	free(s->power);
+	free(s->frames);
+	for (int c = 0; s->side && c < s->p.side_channels; c++)
+		tfr_wola_free(s->side[c]);
+	free(s->side);
+	free(s->side_in);
+	free(s->side_spec);
+	free(s->base);
+	free(s->fv);
+	free(s->mv);
+	free(s->mfb);
+	free(s->mg);
 	free(s->values);
 	free(s->in);
 	free(s->out);

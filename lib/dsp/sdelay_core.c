@@ -8,6 +8,7 @@
  * memory depends on the longest delay only, never on the input length.
  */
 #include "tfr_base.h"
+#include "internal.h"
 #include "sdelay_core.h"
 #include "tfr_wola.h"
 
@@ -33,6 +34,16 @@ struct chan {
 	float *fade;    /* crossfade position 0..1 from da to db */
 	float *fb, *fb_tgt, *g, *g_tgt;
 	int gliding;    /* some bin is still fading or smoothing */
+	/* freeze (params.freeze only) */
+	float *prev;    /* the last frame's taps, 2*bins: a phase's advance */
+	float *famp;    /* magnitudes of the band's bins at the freeze */
+	double *fraw;   /* each bin's own phase advance per frame, rad */
+	double *fz;     /* the frozen bins' values, 2*bins (re, im) */
+	double *frot;   /* e^(i advance) of each, 2*bins: a rotation per
+	                   frame, not a cosine and sine per bin and frame */
+	int morphing;   /* the fades are the morph's (set_morph), not glides */
+	int frozen;     /* a freeze is asked for */
+	int held;       /* ... and has captured its frame */
 };
 
 struct tfr_sdcore {
@@ -56,6 +67,9 @@ void tfr_sdcore_params_default(tfr_sdcore_params *p)
 	p->smooth = 4.0;
 	p->out_gain = 1.0;
 	p->limit = 0.0;
+	p->freeze = 0;
+	p->freeze_lo = 0;
+	p->freeze_hi = SIZE_MAX;
 }
 
 float tfr_sdcore_softlimit(float x, float t)
@@ -103,6 +117,11 @@ static void chan_free(struct chan *c)
 	free(c->fb_tgt);
 	free(c->g);
 	free(c->g_tgt);
+	free(c->prev);
+	free(c->famp);
+	free(c->fraw);
+	free(c->fz);
+	free(c->frot);
 }
 
 static int chan_init(struct chan *c, const tfr_sdcore *s,
@@ -135,7 +154,15 @@ static int chan_init(struct chan *c, const tfr_sdcore *s,
 		return TFR_ENOMEM;
 	for (size_t k = 0; k < nb; k++)
 		c->g[k] = c->g_tgt[k] = 1.0f;
-	return TFR_OK;
+	if (!s->p.freeze)
+		return TFR_OK;
+	c->prev = calloc(spec, sizeof *c->prev);
+	c->famp = calloc(nb, sizeof *c->famp);
+	c->fraw = calloc(nb, sizeof *c->fraw);
+	c->fz = calloc(spec, sizeof *c->fz);
+	c->frot = calloc(spec, sizeof *c->frot);
+	return c->prev && c->famp && c->fraw && c->fz && c->frot ? TFR_OK
+	                                                         : TFR_ENOMEM;
 }
 
 tfr_sdcore *tfr_sdcore_new(const tfr_sdcore_params *p, int *err)
@@ -157,6 +184,8 @@ tfr_sdcore *tfr_sdcore_new(const tfr_sdcore_params *p, int *err)
 	s->p.window = NULL; /* copied by the wola objects; not kept */
 	s->bins = p->fft_size / 2 + 1;
 	s->hop = p->hop;
+	if (s->p.freeze_hi > s->bins - 1)
+		s->p.freeze_hi = s->bins - 1;
 	s->slots = p->max_delay + 1;
 	s->alpha = p->smooth >= 1.0 ? (float)(1.0 - exp(-1.0 / p->smooth))
 	                            : 1.0f;
@@ -189,6 +218,10 @@ size_t tfr_sdcore_latency(const tfr_sdcore *s)
 	return s->p.fft_size - s->hop;
 }
 int64_t tfr_sdcore_blocks(const tfr_sdcore *s) { return s->blocks; }
+const float *tfr_sdcore_spectrum(const tfr_sdcore *s, int channel)
+{
+	return s->ch[channel].x;
+}
 
 static int maps_in_range(const tfr_sdcore *s, const double *delay,
                          const double *feedback, const double *gain)
@@ -250,6 +283,40 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
 	}
 	if (!now)
 		c->gliding = 1;
+	return TFR_OK;
+}
+
+int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
+                         const double *d1, double a)
+{
+	if (!s || channel < 0 || channel >= s->p.channels)
+		return TFR_EINVAL;
+	if (!maps_in_range(s, d0, NULL, NULL) || !maps_in_range(s, d1, NULL, NULL) ||
+	    !(a >= 0.0 && a <= 1.0))
+		return TFR_ERANGE;
+	struct chan *c = &s->ch[channel];
+	int mixed = 0;
+	for (size_t k = 0; k < s->bins; k++) {
+		int32_t x = (int32_t)lround(d0[k]), y = (int32_t)lround(d1[k]);
+		if (a == 1.0)
+			x = y;
+		else if (a == 0.0)
+			y = x;
+		c->da[k] = x;
+		c->db[k] = c->pend[k] = y;
+		c->fade[k] = x == y ? 0.0f : (float)a;
+		mixed |= x != y;
+	}
+	c->morphing = 1;
+	c->gliding |= mixed;
+	return TFR_OK;
+}
+
+int tfr_sdcore_set_freeze(tfr_sdcore *s, int channel, int on)
+{
+	if (!s || !s->p.freeze || channel < 0 || channel >= s->p.channels)
+		return TFR_EINVAL;
+	s->ch[channel].frozen = on != 0;
 	return TFR_OK;
 }
 
@@ -333,14 +400,21 @@ static int glide(tfr_sdcore *s, struct chan *c, size_t k)
 {
 	int moving = 0;
 
+	float fb = c->fb[k], g = c->g[k];
+	/* a step that no longer moves the value (alpha times the distance
+	 * below half an ulp: 2 ulps short of 1 at a 50 ms glide) snaps too,
+	 * or the glide would stall short of its target for ever */
 	c->fb[k] += s->alpha * (c->fb_tgt[k] - c->fb[k]);
-	if (fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
+	if (c->fb[k] == fb || fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
 		c->fb[k] = c->fb_tgt[k];
 	c->g[k] += s->alpha * (c->g_tgt[k] - c->g[k]);
-	if (fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
+	if (c->g[k] == g ||
+	    fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
 		c->g[k] = c->g_tgt[k];
 	moving = c->fb[k] != c->fb_tgt[k] || c->g[k] != c->g_tgt[k];
-	if (c->da[k] != c->db[k]) {
+	if (c->morphing) {
+		moving |= c->da[k] != c->db[k];
+	} else if (c->da[k] != c->db[k]) {
 		c->fade[k] += s->step;
 		if (c->fade[k] >= 1.0f) {
 			c->da[k] = c->db[k];
@@ -351,6 +425,89 @@ static int glide(tfr_sdcore *s, struct chan *c, size_t k)
 		moving |= c->da[k] != c->db[k] || c->fade[k] != 0.0f;
 	}
 	return moving;
+}
+
+/* The phase advance per frame of bin k whose taps were p (the frame
+ * before) and t (this one): the bin centre's advance 2 pi k H / N plus
+ * the deviation the two phases show, wrapped to [-pi, pi] (a phase
+ * vocoder's instantaneous frequency, exact for a steady partial within
+ * N / (2 H) bins of the bin's centre). */
+static double advance(const tfr_sdcore *s, size_t k, const float *p,
+                      const float *t)
+{
+	double centre = TFR_2PI * (double)k * (double)s->hop /
+	                (double)s->p.fft_size;
+	double dev = atan2(t[1], t[0]) - atan2(p[1], p[0]) - centre;
+	dev -= TFR_2PI * floor(dev / (TFR_2PI) + 0.5);
+	return centre + dev;
+}
+
+/* The magnitude peak of the band that bin k belongs to: uphill from k
+ * to the first bin whose neighbours are no larger. */
+static size_t peak_of(const tfr_sdcore *s, const float *amp, size_t k)
+{
+	size_t lo = s->p.freeze_lo, hi = s->p.freeze_hi;
+	for (;;) {
+		float up = k < hi ? amp[k + 1] : -1.0f;
+		float down = k > lo ? amp[k - 1] : -1.0f;
+		if (up > amp[k] && up >= down)
+			k++;
+		else if (down > amp[k])
+			k--;
+		else
+			return k;
+	}
+}
+
+/* A freeze that starts this frame takes the band's taps (magnitude,
+ * phase and advance); the taps are kept for the next frame's advance.
+ * Every bin advances as the peak it belongs to (the phase locking of
+ * Laroche and Dolson, IEEE Trans. Speech Audio Proc. 7(3), 1999): the
+ * bins of one partial's lobe keep their phases relative to each other,
+ * so a held partial stays one line however long it is held, instead of
+ * its bins drifting apart by their estimates' rounding. */
+static void freeze_capture(tfr_sdcore *s, struct chan *c)
+{
+	size_t lo = s->p.freeze_lo, hi = s->p.freeze_hi;
+	if (c->frozen && !c->held) {
+		for (size_t k = lo; k <= hi; k++) {
+			const float *t = c->r + 2 * k;
+			c->famp[k] = hypotf(t[0], t[1]);
+			c->fz[2 * k] = t[0];
+			c->fz[2 * k + 1] = t[1];
+			c->fraw[k] = advance(s, k, c->prev + 2 * k, t);
+		}
+		for (size_t k = lo; k <= hi; k++) {
+			double a = c->fraw[peak_of(s, c->famp, k)];
+			c->frot[2 * k] = cos(a);
+			c->frot[2 * k + 1] = sin(a);
+		}
+		c->held = 1;
+	} else if (!c->frozen) {
+		c->held = 0;
+	}
+	memcpy(c->prev, c->r, 2 * s->bins * sizeof *c->prev);
+}
+
+/* While frozen: the band's lines hold (D_m = D_{m-d}, no input; a bin
+ * without a line, d = 0, has nothing to hold) and its bins sound the
+ * captured magnitudes at advancing phases, times their gains. */
+static void freeze_apply(tfr_sdcore *s, struct chan *c)
+{
+	float *wrow = c->ring + s->slot * 2 * s->bins;
+	for (size_t k = s->p.freeze_lo; k <= s->p.freeze_hi; k++) {
+		if (c->da[k] > 0) {
+			const float *t = tap(s, c, k, c->da[k]);
+			wrow[2 * k] = t[0];
+			wrow[2 * k + 1] = t[1];
+		}
+		double zr = c->fz[2 * k], zi = c->fz[2 * k + 1];
+		double cr = c->frot[2 * k], ci = c->frot[2 * k + 1];
+		c->r[2 * k] = c->g[k] * (float)zr;
+		c->r[2 * k + 1] = c->g[k] * (float)zi;
+		c->fz[2 * k] = zr * cr - zi * ci;
+		c->fz[2 * k + 1] = zr * ci + zi * cr;
+	}
 }
 
 /* Write D_m = X_m + fb * ((1-x) own + x other) and W_m = g * r, then
@@ -383,19 +540,26 @@ static void spectral_frame(tfr_sdcore *s)
 {
 	int nc = s->p.channels, cross = s->p.cross > 0.0;
 
+	int freeze = s->p.freeze;
+
 	for (int i = 0; i < nc; i++) {
 		struct chan *c = &s->ch[i];
-		if (!c->gliding && !cross)
+		if (!c->gliding && !cross && !freeze) {
 			bins_settled(s, c);
-		else
+		} else {
 			bins_read(s, c);
+			if (freeze)
+				freeze_capture(s, c);
+		}
 	}
 	for (int i = 0; i < nc; i++) {
 		struct chan *c = &s->ch[i];
 		if (cross)
 			bins_write(s, c, &s->ch[1 - i]);
-		else if (c->gliding)
+		else if (c->gliding || freeze)
 			bins_write(s, c, NULL);
+		if (freeze && c->held)
+			freeze_apply(s, c);
 	}
 	s->slot = s->slot + 1 == s->slots ? 0 : s->slot + 1;
 }
@@ -458,6 +622,10 @@ void tfr_sdcore_reset(tfr_sdcore *s)
 		for (size_t k = 0; k < nb; k++)
 			c->g[k] = c->g_tgt[k] = 1.0f;
 		c->gliding = 0;
+		c->morphing = 0;
+		c->frozen = c->held = 0;
+		if (s->p.freeze)
+			memset(c->prev, 0, spec * sizeof *c->prev);
 	}
 	s->slot = 0;
 	s->blocks = 0;

@@ -51,6 +51,10 @@ typedef struct {
 	double limit;         /* 0: off; else soft limiter threshold in
 	                         (0, 1): identity below it, never beyond
 	                         full scale above */
+	int freeze;           /* 1: the channels may be frozen
+	                         (tfr_sdcore_set_freeze), 0 */
+	size_t freeze_lo, freeze_hi; /* the bins a freeze holds, lo ... hi
+	                         inclusive (0 ... bins - 1) */
 } tfr_sdcore_params;
 
 void tfr_sdcore_params_default(tfr_sdcore_params *p);
@@ -75,10 +79,38 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
                         const double *feedback, const double *gain);
 
 /*
+ * Morph channel c between two delay maps: every bin reads
+ * (1 - a) tap(d0[k]) + a tap(d1[k]) (and feeds that back), a in [0, 1]
+ * held until the next call, not glided: the caller moves it. A bin whose
+ * two delays are equal, and every bin at a = 0 or 1, reads its one tap
+ * alone, exactly as without a morph. Feedback and gain are set with
+ * tfr_sdcore_set_maps. TFR_OK, TFR_EINVAL (channel) or TFR_ERANGE.
+ */
+int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
+                         const double *d1, double a);
+
+/*
+ * Freeze (params.freeze) channel c (0-based) from the next block on, or
+ * release it (on = 0). While frozen, each bin of the band freeze_lo ...
+ * freeze_hi keeps sounding what it sounded in the first frozen frame:
+ * its magnitude, with its phase advanced every frame by the frequency
+ * the two frames before gave it (a phase vocoder's estimate, so that a
+ * held partial keeps its pitch), times its gain; its delay line holds
+ * its state (feedback 1, no new input: D_m = D_{m-d}). A release gives
+ * the bins back to their taps. TFR_OK or TFR_EINVAL (no such channel,
+ * or no freeze asked for at creation).
+ */
+int tfr_sdcore_set_freeze(tfr_sdcore *s, int channel, int on);
+
+/*
  * Process one block: in and out hold hop interleaved frames (may be the
  * same array). Returns TFR_OK.
  */
 int tfr_sdcore_process(tfr_sdcore *s, const float *in, float *out);
+
+/* The input spectrum of channel c (0-based) analysed by the last block,
+ * 2 * bins floats (re, im), valid until the next block. */
+const float *tfr_sdcore_spectrum(const tfr_sdcore *s, int channel);
 
 /* Blocks processed so far. */
 int64_t tfr_sdcore_blocks(const tfr_sdcore *s);

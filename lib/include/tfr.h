@@ -47,5 +47,6 @@
 #include "tfr_warp.h"
 #include "tfr_morph.h"
 #include "tfr_stochastic.h"
+#include "tfr_describe.h"
 
 #endif /* TFR_H */

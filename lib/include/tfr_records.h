@@ -117,4 +117,31 @@ typedef struct {
 	double power;
 } tfr_noise_band;
 
+/*
+ * The descriptors of one analysis frame of one channel (tfr_describe.h,
+ * the "descriptors" kind, tfr-sdelay --describe).
+ *  time      s, the frame's centre; the channels of a frame share it
+ *  freq      Hz, the spectral centroid: the power-weighted mean frequency
+ *            of the frame's bins (0 for silence)
+ *  channel   1-based channel of the input
+ *  amp       the level as an amplitude: sqrt(2 x the frame's mean
+ *            square), so that a sine of amplitude A reads A
+ *  flatness  spectral flatness, [0, 1]: geometric over arithmetic mean
+ *            of the bins' power, divided by its expectation for white
+ *            noise (e^-gamma), clipped at 1; white noise reads about 1,
+ *            a pure tone near 0, silence 0
+ *  flux      spectral flux, [0, 1]: the rise of the bins' magnitudes
+ *            since the previous frame (increases only) over the frame's
+ *            magnitudes, as root sums of squares; 0 for a steady sound,
+ *            1 for an onset out of silence
+ */
+typedef struct {
+	double time;
+	double freq;
+	int32_t channel;
+	float amp;
+	float flatness;
+	float flux;
+} tfr_descriptor_frame;
+
 #endif

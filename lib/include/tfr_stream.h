@@ -72,6 +72,7 @@ extern const tfr_schema tfr_partials_schema; /* tfr_breakpoint */
 extern const tfr_schema tfr_labelled_partials_schema; /* tfr_breakpoint */
 extern const tfr_schema tfr_f0_schema;       /* tfr_f0_frame */
 extern const tfr_schema tfr_noise_schema;    /* tfr_noise_band */
+extern const tfr_schema tfr_descriptors_schema; /* tfr_descriptor_frame */
 
 /* The schema of a kind, or NULL. */
 const tfr_schema *tfr_schema_find(const char *kind);

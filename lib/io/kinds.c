@@ -122,11 +122,30 @@ const tfr_schema tfr_noise_schema = {
 	sizeof(tfr_noise_band), 0, 0, need_rate
 };
 
+/* Spectral descriptors (tfr-sdelay --describe): one record per channel
+ * per analysis frame, the frame's records sharing its time. freq and
+ * amp (the centroid and the level) are named so that tfr-image draws
+ * the centroid's track without being told. */
+static const tfr_column descriptors_columns[] = {
+	COL(tfr_descriptor_frame, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
+	COL(tfr_descriptor_frame, channel, I32, INT, 0, 1, TFR_MAX_CHANNELS, ""),
+	COL(tfr_descriptor_frame, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
+	COL(tfr_descriptor_frame, amp, F32, SIG, 9, 0, F32_MAX, ""),
+	COL(tfr_descriptor_frame, flatness, F32, SIG, 9, 0, 1, ""),
+	COL(tfr_descriptor_frame, flux, F32, SIG, 9, 0, 1, ""),
+};
+
+const tfr_schema tfr_descriptors_schema = {
+	"descriptors", 1, descriptors_columns,
+	sizeof descriptors_columns / sizeof descriptors_columns[0],
+	sizeof(tfr_descriptor_frame), 0, 0, need_rate
+};
+
 const tfr_schema *tfr_schema_find(const char *kind)
 {
 	static const tfr_schema *const all[] = {
 		&tfr_points_schema, &tfr_peaks_schema, &tfr_partials_schema,
-		&tfr_f0_schema, &tfr_noise_schema,
+		&tfr_f0_schema, &tfr_noise_schema, &tfr_descriptors_schema,
 	};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (!strcmp(all[i]->kind, kind))

@@ -68,6 +68,9 @@ static const vocab vocabulary[] = {
 	{ "distill", 0, 0, NULL },
 	/* tfr-morph */
 	{ "morph", 0, 1, NULL },
+	{ "follow", 0, 1, NULL },
+	{ "sidechain", 0, 1, NULL },
+	{ "sidechain-map", 0, 1, NULL },
 	{ "morph-freq", 0, 1, NULL },
 	{ "morph-amp", 0, 1, NULL },
 	{ "morph-bandwidth", 0, 1, NULL },
@@ -106,6 +109,11 @@ static const vocab vocabulary[] = {
 	{ "headroom", 0, 1, NULL },
 	{ "limit", 'L', 0, NULL },
 	{ "print-latency", 'P', 0, NULL },
+	{ "describe", 0, 0, NULL },
+	{ "freeze", 0, 1, NULL },
+	{ "freeze-band", 0, 1, NULL },
+	{ "next", 0, 0, NULL },
+	{ "morph", 0, 1, NULL },
 	/* pictures and matrices */
 	{ "format", 'F', 1, NULL },
 	{ "counts", 'k', 1, NULL },
