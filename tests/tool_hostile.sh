@@ -500,7 +500,8 @@ tfr-image    | mpeg26.mp3  | pipe     | -            | 1 | @: the audio cannot b
 # pages: at most 10000 a run, refused before any is written (0.5 s at
 # --page 1e-6 headed for 500000)
 tfr-image    | s01.wav  | file | --page 1e-6 -o p.png | 2 | --page: 1e-06 s makes 100000 pictures of this input: $PAGES
-tfr-image    | s01.wav  | pipe | --page 1e-6 -o p.png | 2 | --page: 1e-06 s is shorter than one sample (2.26757e-05 s)
+# (a pipe whose WAV header gives its length: as the file)
+tfr-image    | s01.wav  | pipe | --page 1e-6 -o p.png | 2 | --page: 1e-06 s makes 100000 pictures of this input: $PAGES
 tfr-image    | s01.wav  | file | --duration 1e9 --page 1 -o p.png | 2 | --page: 1 s makes 1000000000 pictures of this input: $PAGES
 tfr-hyper    | l3.wav   | file | -N 12 -O 1 -j 1 -i 1 --page 1e-6 -o p.png | 2 | --page: 0.00025 s makes 12000 pictures of this input: $PAGES
 # the counts are .npy whatever their name would say
