@@ -503,7 +503,9 @@ typedef struct {
 	overlay *ov;              /* lines drawn over it, or NULL */
 	tfr_framer *fr[MAXLAYERS];
 	tfr_reassign *ra[MAXLAYERS];
-	tfr_point *pts;
+	float *amp;               /* a frame's spectrum */
+	size_t k0, k1;            /* the bins that reach the rows shown */
+	long (*rows)[2];          /* bin k0 + i: its rows, or -1 none */
 	double hop_s, df;         /* a cell: hop by bin */
 	double vis_lo, vis_hi;    /* frames outside are not analysed */
 	int past_end;
@@ -528,13 +530,19 @@ static void draw_frames(plotter *pl, spectrogram *sg)
 		overlay_until(sg->ov, t);
 		image_plot_front(pl, t);
 		for (size_t l = 0; l < pl->g.nlayers; l++) {
-			size_t n;
-			tfr_reassign_process(sg->ra[l], frames[l], index, sg->pts, &n);
-			for (size_t i = 0; i < n; i++) {
-				double f = sg->pts[i].bin * sg->df, a = sg->pts[i].amp;
-				for (int j = 0; j < pl->nopen; j++)
-					tfr_splat_cell(pl->pg[j][l], t - sg->hop_s / 2, t + sg->hop_s / 2,
-					               f - sg->df / 2, f + sg->df / 2, (float)(a * a));
+			tfr_reassign_spectrum(sg->ra[l], frames[l], sg->amp);
+			/* the frame's columns once a page, each bin's rows once */
+			for (int j = 0; j < pl->nopen; j++) {
+				long x0, x1;
+				if (!tfr_splat_columns(pl->pg[j][l], t - sg->hop_s / 2,
+				                       t + sg->hop_s / 2, &x0, &x1))
+					continue;
+				for (size_t k = sg->k0; k <= sg->k1; k++) {
+					const long *y = sg->rows[k - sg->k0];
+					double a = sg->amp[k];
+					if (y[0] >= 0 && a > 0)
+						tfr_splat_block(pl->pg[j][l], x0, x1, y[0], y[1], (float)(a * a));
+				}
 			}
 		}
 	}
@@ -604,7 +612,19 @@ static void run_audio(const options *o, tool_output *out)
 		if (!sg.ra[l])
 			tool_die(TOOL_EXIT_FAIL, "cannot set up the analysis: %s", d.text);
 	}
-	if (!(sg.pts = malloc(tfr_reassign_max_points(sg.ra[0]) * sizeof *sg.pts)))
+	size_t nbins = rp.fft_size / 2 + 1;
+	double flo = fmin(pl.g.freq.first, pl.g.freq.last), fhi = fmax(pl.g.freq.first, pl.g.freq.last);
+	double k0 = floor(flo / sg.df) - 2, k1 = ceil(fhi / sg.df) + 2;
+	sg.k0 = k0 > 0 ? (size_t)k0 : 0;
+	sg.k1 = k1 < (double)(nbins - 1) ? (size_t)k1 : nbins - 1;
+	sg.rows = malloc((sg.k1 - sg.k0 + 1) * sizeof *sg.rows);
+	for (size_t k = sg.k0; sg.rows && k <= sg.k1; k++) {
+		long *y = sg.rows[k - sg.k0];
+		double f = (double)k * sg.df;
+		if (!tfr_splat_rows(pl.pg[0][0], f - sg.df / 2, f + sg.df / 2, &y[0], &y[1]))
+			y[0] = y[1] = -1;
+	}
+	if (!sg.rows || !(sg.amp = malloc(nbins * sizeof *sg.amp)))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	size_t n;
 	while (!sg.past_end && (n = next_block(&a, layer, BLOCK)) > 0)
@@ -628,7 +648,8 @@ static void run_audio(const options *o, tool_output *out)
 		tfr_framer_free(sg.fr[l]);
 		tfr_reassign_free(sg.ra[l]);
 	}
-	free(sg.pts);
+	free(sg.amp);
+	free(sg.rows);
 	free(blocks);
 	free(a.inter);
 	free(a.held);

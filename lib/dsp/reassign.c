@@ -252,6 +252,21 @@ int tfr_reassign_process(tfr_reassign *r, const float *frame, int64_t index,
 	return TFR_OK;
 }
 
+void tfr_reassign_spectrum(tfr_reassign *r, const float *frame, float *amp)
+{
+	size_t len = r->p.window_length;
+	const float *w = r->win[AUX_H];
+	float *b = r->buf[AUX_H];
+	for (size_t i = 0; i < len; i++)
+		b[i] = frame[i] * w[i];
+	tfr_fft_forward(r->fft, b, r->spec[AUX_H]);
+	const tfr_cpx *X = r->spec[AUX_H];
+	for (size_t k = 0; k < r->nbins; k++) {
+		double xr = X[k].r, xi = X[k].i;
+		amp[k] = (float)(sqrt(xr * xr + xi * xi) * r->amp_scale);
+	}
+}
+
 void tfr_reassign_free(tfr_reassign *r)
 {
 	if (!r)

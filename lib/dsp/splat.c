@@ -169,6 +169,25 @@ static int span_cells(double a, double b, size_t n, long *i0, long *i1)
 	return *i0 <= *i1;
 }
 
+int tfr_splat_columns(const tfr_splat *s, double t0, double t1, long *x0, long *x1)
+{
+	return span_cells(tfr_axis_pos(&s->p.time, t0), tfr_axis_pos(&s->p.time, t1),
+	                  s->w, x0, x1);
+}
+
+int tfr_splat_rows(const tfr_splat *s, double f0, double f1, long *y0, long *y1)
+{
+	return span_cells(tfr_axis_pos(&s->p.freq, f0), tfr_axis_pos(&s->p.freq, f1),
+	                  s->h, y0, y1);
+}
+
+void tfr_splat_block(tfr_splat *s, long x0, long x1, long y0, long y1, float e)
+{
+	for (long x = x0; x <= x1; x++)
+		for (long y = y0; y <= y1; y++)
+			put(s, x, y, e);
+}
+
 void tfr_splat_cell(tfr_splat *s, double t0, double t1, double f0,
                     double f1, float e)
 {

@@ -66,6 +66,14 @@ double tfr_reassign_frame_time(const tfr_reassign *r, int64_t index);
 int tfr_reassign_process(tfr_reassign *r, const float *frame, int64_t index,
                          tfr_point *out, size_t *n);
 
+/*
+ * The ordinary spectrum of the same frame, before reassignment: amp[k],
+ * k = 0 .. fft_size/2, the amplitude of bin k as points define it
+ * (2 |X_h(k)| / sum(h)), with no threshold. One transform where
+ * reassignment takes four: the plain spectrogram of a picture.
+ */
+void tfr_reassign_spectrum(tfr_reassign *r, const float *frame, float *amp);
+
 /* Each frame is reassigned on its own: nothing is held, so there is no
  * _flush, and _reset has nothing to do but exists for the contract. */
 void tfr_reassign_reset(tfr_reassign *r);

@@ -45,6 +45,13 @@ void tfr_splat_dot(tfr_splat *s, double t, double f, float e, double r);
 void tfr_splat_cell(tfr_splat *s, double t0, double t1, double f0,
                     double f1, float e);
 
+/* The same in two steps, for many cells on one grid (a frame's bins):
+ * the columns of [t0, t1) and the rows of [f0, f1) as tfr_splat_cell
+ * finds them (0 when the span misses the axis), then a block of them. */
+int tfr_splat_columns(const tfr_splat *s, double t0, double t1, long *x0, long *x1);
+int tfr_splat_rows(const tfr_splat *s, double f0, double f1, long *y0, long *y1);
+void tfr_splat_block(tfr_splat *s, long x0, long x1, long y0, long y1, float e);
+
 /* A line from (t0, f0) to (t1, f1), one pixel wide, its amplitude
  * (the square root of the energy) interpolated linearly from e0 to e1. */
 void tfr_splat_line(tfr_splat *s, double t0, double f0, float e0,
