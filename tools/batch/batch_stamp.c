@@ -376,6 +376,7 @@ static char *compact(const batch_manifest *m, const batch_opts *o,
 	char *all = malloc(cap);
 	if (!idx || !all)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	all[0] = 0;  /* no line left: an empty string, not uninitialised */
 	for (size_t i = 0; i < l->n; i++)
 		idx[i] = i;
 	sorting = l;
