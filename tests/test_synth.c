@@ -934,6 +934,46 @@ static void expect_error(const char *what, const tfr_breakpoint *b, size_t n,
 	tfr_synth_free(s);
 }
 
+/* Ids ended in a shuffled order (as a tracker's partials end) are all
+ * refused afterwards, and the ids still open are not. */
+static void t_gone_many(void)
+{
+	enum { N = 3000 };
+	tfr_synth_params p = params();
+	tfr_synth *s = tfr_synth_new(&p, NULL);
+	static int ended[N];
+	int ok = 1;
+	uint32_t x = 12345;
+	for (int i = 0; i < N; i++) {
+		tfr_breakpoint b = { i, 0.001 * i, 100 + i, 0.001f, 0, 0, 0 };
+		ok &= tfr_synth_process(s, &b, 1) == TFR_OK;
+	}
+	double t = 3.0;
+	for (int k = 0; k < N; k++) {
+		x = x * 1664525u + 1013904223u;
+		int i = (int)(x % N);
+		if (ended[i] || i % 7 == 0)
+			continue;
+		tfr_breakpoint b = { i, t += 1e-3, 100 + i, 0.001f, 0, 0, 1 };
+		ok &= tfr_synth_process(s, &b, 1) == TFR_OK;
+		ended[i] = 1;
+	}
+	int refused = 0, taken = 0, nended = 0;
+	for (int i = 0; i < N; i++) {
+		tfr_breakpoint b = { i, t += 1e-3, 100 + i, 0.001f, 0, 0, 0 };
+		int e = tfr_synth_process(s, &b, 1);
+		nended += ended[i];
+		refused += ended[i] && e == TFR_EFORMAT;
+		taken += !ended[i] && e == TFR_OK;
+	}
+	printf("ids: %d ended (refused %d), %d open (taken %d)\n", nended,
+	       refused, N - nended, taken);
+	CHECK("many ids: all taken first", ok);
+	CHECK("many ids: every ended one refused", refused == nended && nended > N / 2);
+	CHECK("many ids: every open one taken", taken == N - nended);
+	tfr_synth_free(s);
+}
+
 static void t_errors(void)
 {
 	const tfr_breakpoint ok = { 1, 0.1, 440, 0.5f, 0, 0, 0 };
@@ -958,9 +998,9 @@ static void t_errors(void)
 		CHECK("and merged (2 of 4)", st.merged == 2 && st.breakpoints == 2);
 		tfr_breakpoint more = ok;
 		more.time = 0.2;
-		CHECK("the merged end ended the partial: its id starts anew",
-		      tfr_synth_process(s, &more, 1) == TFR_OK &&
-		      (tfr_synth_get_stats(s, &st), st.partials == 2));
+		CHECK("the merged end ended the partial: its id cannot come back",
+		      tfr_synth_process(s, &more, 1) == TFR_EFORMAT &&
+		      (tfr_synth_get_stats(s, &st), st.partials == 1));
 		tfr_synth_free(s);
 	}
 	b[1] = ok;
@@ -997,18 +1037,16 @@ static void t_errors(void)
 	CHECK("breakpoints after flush: TFR_EINVAL",
 	      tfr_synth_process(s, &ok, 1) == TFR_EINVAL);
 	tfr_synth_free(s);
-	/* an id seen again after its end starts a new partial */
+	/* an id seen again after its end is refused (tfr(5): ids are
+	 * never reused), while other ids around it go on */
 	tfr_breakpoint r[3] = { ok, ok, ok };
 	r[0].end = 1;
 	r[1].time = 0.2;
+	r[1].partial = 2;
 	r[2].time = 0.3;
 	r[2].end = 1;
-	s = tfr_synth_new(&p, NULL);
-	CHECK("id after its end: taken", tfr_synth_process(s, r, 3) == TFR_OK);
-	tfr_synth_stats st;
-	tfr_synth_get_stats(s, &st);
-	CHECK("id after its end: a new partial", st.partials == 2);
-	tfr_synth_free(s);
+	expect_error("id after its end", r, 3, TFR_EFORMAT, "partial 1 comes back");
+	t_gone_many();
 	tfr_synth_free(NULL);
 }
 

@@ -143,6 +143,13 @@ unsorted() {
 mk_unsorted_points() { unsorted points 1 unsorted.points; }
 mk_unsorted_peaks() { unsorted peaks 1 unsorted.peaks; }
 mk_unsorted_partials() { unsorted partials 2 unsorted.partials; }
+# the first partial ended, then its id again (tfr(5): ids are never
+# reused; tfr-resynth sounded it as a new partial)
+mk_reuse_partials() {
+	analysis
+	awk -F '\t' -v OFS='\t' '/^#/ { print; next }
+		{ $7 = 1; print; $2 += 0.01; $7 = 0; print; exit }' a.partials > reuse.partials
+}
 # two peaks of one frame out of frequency order
 mk_freqorder_peaks() {
 	analysis
@@ -626,6 +633,7 @@ tfr-convert  | phase.partials  | file | -F rbep | 0 | -
 tfr-peaks    | unsorted.points   | file | - | 1 | @:$((rp + 1)): frame goes back from 5 to 4 (a points stream is in order of frame)
 tfr-track    | unsorted.peaks    | file | - | 1 | @:$((rk + 1)): frame goes back from 5 to 4 (a peaks stream is in order of frame)
 tfr-resynth  | unsorted.partials | file | - | 1 | @:$((rl + 1)): time goes back from 5 to 4 (a partials stream is in order of time)
+tfr-resynth  | reuse.partials  | pipe | - | 1 | @:$((rl + 1)): partial $(awk '!/^#/ { print $1; exit }' a.partials) comes back after its end (ids are never reused)
 tfr-convert  | unsorted.partials | pipe | - | 1 | @:$((rl + 1)): time goes back from 5 to 4 (a partials stream is in order of time)
 # the largest amplitude a point may have (FLT_MAX): the corrected peak
 # saturates there (it became inf, which no tool reads)

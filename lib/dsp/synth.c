@@ -29,6 +29,7 @@
 #include "cpu.h"
 #include "synth_noise.h"
 #include "synth_osc.h"
+#include "idset.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -125,6 +126,7 @@ struct tfr_synth {
 	size_t nparts, capparts;
 	sy_slot *map;
 	size_t mapcap, mapcount;
+	idset gone;           /* ids whose end breakpoint came */
 	sy_spare *spare;      /* queues to reuse: nspare of capspare */
 	size_t nspare, capspare;
 	float *block;         /* SY_BLOCK + 8 */
@@ -561,6 +563,16 @@ static int sy_grow_parts(tfr_synth *s)
 	return TFR_OK;
 }
 
+/* pt's end breakpoint came: its id may not come back (tfr(5)). */
+static int sy_end(tfr_synth *s, sy_partial *pt, sy_slot *slot)
+{
+	pt->ended = 1;
+	sy_map_del(s, slot);
+	if (idset_add(&s->gone, pt->id) != 0)
+		return tfr_diag_set(&s->diag, TFR_ENOMEM, "out of memory");
+	return TFR_OK;
+}
+
 static int sy_start(tfr_synth *s, const tfr_breakpoint *b, sy_partial **out)
 {
 	if (sy_grow_parts(s) != TFR_OK || sy_map_reserve(s) != TFR_OK)
@@ -604,12 +616,12 @@ static int sy_take(tfr_synth *s, const tfr_breakpoint *b)
 		 * b no earlier than the partial's last breakpoint */
 		if (b->time * s->p.sample_rate < pt->last_time * s->p.sample_rate + 1) {
 			s->st.merged++;
-			if (b->end) {
-				pt->ended = 1;
-				sy_map_del(s, slot);
-			}
-			return TFR_OK;
+			return b->end ? sy_end(s, pt, slot) : TFR_OK;
 		}
+	} else if (idset_has(&s->gone, b->partial)) {
+		return tfr_diag_setf(&s->diag, TFR_EFORMAT,
+		                     "partial %lld comes back after its end "
+		                     "(ids are never reused)", (long long)b->partial);
 	} else if (sy_start(s, b, &pt) != TFR_OK) {
 		return tfr_diag_set(&s->diag, TFR_ENOMEM, "out of memory");
 	}
@@ -653,10 +665,8 @@ static int sy_take(tfr_synth *s, const tfr_breakpoint *b)
 	pt->last_time = b->time;
 	pt->last_freq = b->freq;
 	pt->last_phase = b->phase;
-	if (b->end) {
-		pt->ended = 1;
-		sy_map_del(s, sy_find(s, b->partial));
-	}
+	if (b->end && sy_end(s, pt, sy_find(s, b->partial)) != TFR_OK)
+		return TFR_ENOMEM;
 	s->last_time = b->time;
 	double end = floor((b->time + s->p.fade_time) * fs) + 1;
 	if (end > (double)s->known_end)
@@ -812,6 +822,7 @@ void tfr_synth_reset(tfr_synth *s)
 	for (size_t i = 0; i < s->mapcap; i++)
 		s->map[i].id = -1;
 	s->mapcount = 0;
+	idset_free(&s->gone);
 	s->pos = 0;
 	s->last_time = -INFINITY;
 	s->misfit = SY_MISFIT_START;
@@ -839,6 +850,7 @@ void tfr_synth_free(tfr_synth *s)
 	free(s->spare);
 	free(s->parts);
 	free(s->map);
+	idset_free(&s->gone);
 	free(s->block);
 	free(s);
 }
