@@ -36,9 +36,9 @@ static const tfr_column points_columns[] = {
 	COL(tfr_point, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
 	/* a reassigned frequency near 0 Hz may be slightly negative */
 	COL(tfr_point, freq, F64, FIXED, 6, -FREQ_MAX, FREQ_MAX, "Hz"),
-	COL(tfr_point, amp, F32, SIG, 9, 0, F32_MAX, ""),
-	COL(tfr_point, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
-	COL(tfr_point, mixed, F32, SIG, 9, -F32_MAX, F32_MAX, ""),
+	COL(tfr_point, amp, F32, SIG, 6, 0, F32_MAX, ""),
+	COL(tfr_point, phase, F32, SIG, 6, -F32_MAX, F32_MAX, "rad"),
+	COL(tfr_point, mixed, F32, SIG, 4, -F32_MAX, F32_MAX, ""),
 };
 
 const tfr_schema tfr_points_schema = {
@@ -51,10 +51,10 @@ static const tfr_column peaks_columns[] = {
 	COL(tfr_peak, frame, I64, INT, 0, 0, INDEX_MAX, ""),
 	COL(tfr_peak, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"),
 	COL(tfr_peak, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"),
-	COL(tfr_peak, amp, F32, SIG, 9, 0, F32_MAX, ""),
-	COL(tfr_peak, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"),
-	COL(tfr_peak, bandwidth, F32, SIG, 9, 0, 1, ""),
-	COL(tfr_peak, mixed, F32, SIG, 9, -F32_MAX, F32_MAX, ""),
+	COL(tfr_peak, amp, F32, SIG, 6, 0, F32_MAX, ""),
+	COL(tfr_peak, phase, F32, SIG, 6, -F32_MAX, F32_MAX, "rad"),
+	COL(tfr_peak, bandwidth, F32, SIG, 4, 0, 1, ""),
+	COL(tfr_peak, mixed, F32, SIG, 4, -F32_MAX, F32_MAX, ""),
 	COL(tfr_peak, impulse, I32, INT, 0, 0, 1, ""),
 };
 
@@ -69,9 +69,9 @@ const tfr_schema tfr_peaks_schema = {
 	COL(tfr_breakpoint, partial, I64, INT, 0, 0, INDEX_MAX, ""), \
 	COL(tfr_breakpoint, time, F64, FIXED, 9, -TIME_MAX, TIME_MAX, "s"), \
 	COL(tfr_breakpoint, freq, F64, FIXED, 6, 0, FREQ_MAX, "Hz"), \
-	COL(tfr_breakpoint, amp, F32, SIG, 9, 0, F32_MAX, ""), \
-	COL(tfr_breakpoint, phase, F32, SIG, 9, -F32_MAX, F32_MAX, "rad"), \
-	COL(tfr_breakpoint, bandwidth, F32, SIG, 9, 0, 1, ""), \
+	COL(tfr_breakpoint, amp, F32, SIG, 6, 0, F32_MAX, ""), \
+	COL(tfr_breakpoint, phase, F32, SIG, 6, -F32_MAX, F32_MAX, "rad"), \
+	COL(tfr_breakpoint, bandwidth, F32, SIG, 4, 0, 1, ""), \
 	COL(tfr_breakpoint, end, I32, INT, 0, 0, 1, "")
 
 static const tfr_column partials_columns[] = { PARTIALS_COLUMNS };

@@ -288,9 +288,17 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 		m = exact_digits(a, digits, &e);
 	char dig[24], *end = dig + sizeof dig;
 	char *s;
-	if (digits == 9) {  /* the stream's float columns: the hot path */
+	/* the stream's float columns (tfr(5)): the hot paths */
+	if (digits == 9) {
 		s = end - 9;
 		put9(s, (uint32_t)m);
+	} else if (digits == 6) {
+		s = end - 6;
+		put2(s, (uint32_t)m / 10000);
+		put4(s + 2, (uint32_t)m % 10000);
+	} else if (digits == 4) {
+		s = end - 4;
+		put4(s, (uint32_t)m);
 	} else {
 		s = utoa_rev(end, m);
 	}
