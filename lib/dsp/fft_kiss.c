@@ -8,9 +8,8 @@
  */
 #include "tfr_base.h"
 #include "tfr_fft.h"
+#include "fft_args.h"
 
-#include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "kiss_fft.h"
@@ -32,17 +31,11 @@ struct tfr_fft {
 tfr_fft *tfr_fft_new(size_t n, size_t count, enum tfr_fft_kind kind,
                      tfr_diag *d)
 {
-	int real = kind == TFR_FFT_REAL_FORWARD || kind == TFR_FFT_REAL_INVERSE;
+	int real = tfr_fft_kind_is_real(kind);
 	int inverse = kind == TFR_FFT_REAL_INVERSE ||
 	              kind == TFR_FFT_COMPLEX_INVERSE;
-	tfr_diag_clear(d);
-	if (n < 2 || n > TFR_FFT_MAX_SIZE || n > INT_MAX || (real && n % 2) ||
-	    count < 1 || count > SIZE_MAX / 2 / n || kind < TFR_FFT_REAL_FORWARD ||
-	    kind > TFR_FFT_COMPLEX_INVERSE) {
-		tfr_diag_set(d, TFR_EINVAL, "FFT size not even or not in [2, "
-		             "TFR_FFT_MAX_SIZE], or no transforms");
+	if (tfr_fft_args_check(n, count, kind, d) != TFR_OK)
 		return NULL;
-	}
 	tfr_fft *f = calloc(1, sizeof *f);
 	if (!f)
 		goto nomem;
