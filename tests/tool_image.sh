@@ -137,6 +137,17 @@ dump a3.png
 dump a4.png
 [ "$(val window_length)" = 1581 ] && [ "$(val hop)" = 100 ] && [ "$(val fft_size)" = 2048 ] ||
 	fail "audio: -R -H -n kept: $(val window_length) $(val hop) $(val fft_size)"
+# --plain (sox's analysis): a frame a column (1 s over 100 px: 441
+# samples) and the window's own FFT (1600; 3600 for 0-400 Hz, not
+# padded to the rows); a steady sine reads the same level
+"$I" --plain -W 100 -E 100 -Y 4000 -o p1.png sine.wav
+dump p1.png
+[ "$(val window_length)" = 1581 ] && [ "$(val hop)" = 441 ] && [ "$(val fft_size)" = 1600 ] ||
+	fail "audio --plain: $(val window_length) $(val hop) $(val fft_size)"
+near "$(val level_top)" -6.0706 0.001 || fail "audio --plain: level $(val level_top)"
+"$I" --plain -W 100 -E 400 -Y 400 -o p2.png sine.wav
+dump p2.png
+[ "$(val fft_size)" = 3600 ] || fail "audio --plain 0-400 Hz: FFT $(val fft_size)"
 
 # ---- partials: lines through the breakpoints ----
 awk 'BEGIN { printf "#tfr partials 1\n# sample_rate=8000\n# columns=partial\ttime\tfreq\tamp\tphase\tbandwidth\tend\n"

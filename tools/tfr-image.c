@@ -21,7 +21,7 @@ static void usage(void)
 "                 [-n fft-size] [-c channel] [--channels pool|split] [--log]\n"
 "                 [--pps n] [--start time] [--duration time] [--page time]\n"
 "                 [--dot radius] [--title text] [--bare] [--overlay file]\n"
-"                 [file]\n"
+"                 [--plain] [file]\n"
 "Picture (PNG) of a tfr stream (points, peaks, partials, or any stream with\n"
 "time, freq and amp columns) or the spectrogram of audio, with axes, a\n"
 "colour bar and the geometry in PNG text chunks.\n"
@@ -61,6 +61,8 @@ static void usage(void)
 "  -H, --hop=LEN            hop between frames (default: from the\n"
 "                           resolution, or length / 8 with -l)\n"
 "  -n, --fft-size=N         FFT size, even, >= the window length\n"
+"      --plain              a frame a column and the window's own bins\n"
+"                           (sox's analysis: fastest, coarser)\n"
 "  -c, --channel=N          channel N (1-based); default 0 mixes to mono\n"
 "      --channels=MODE      pool (default: one picture) or split (one\n"
 "                           panel per channel)\n"
@@ -81,7 +83,7 @@ static void parse(int argc, char **argv, options *o)
 		"output", "width", "height", "pps", "min-freq", "max-freq", "log",
 		"start", "duration", "page", "range", "top", "colormap", "dot", "title",
 		"bare", "overlay", "resolution", "window", "window-length", "hop", "fft-size", "channel",
-		"channels", "verbose", "help", "version", NULL
+		"channels", "plain", "verbose", "help", "version", NULL
 	};
 	static const char *const modes[] = { "pool", "split", NULL };
 	const char *opt, *arg;
@@ -108,6 +110,8 @@ static void parse(int argc, char **argv, options *o)
 			continue;
 		} else if (!strcmp(opt, "overlay")) {
 			o->overlay = arg;
+		} else if (!strcmp(opt, "plain")) {
+			o->plain = 1;
 		} else if (!strcmp(opt, "verbose")) {
 			o->verbose = 1;
 		} else if (!strcmp(opt, "dot")) {
@@ -377,10 +381,13 @@ static void fit_to_pixels(const options *o, const geometry *g, tfr_reassign_para
 	double fs = p->sample_rate;
 	if (!o->an.have_hop) {
 		double column = g->span * fs / (double)g->width;
-		double hop = fmin(floor(column / 2), floor((double)p->window_length / 2));
+		/* --plain: a frame a column (sox's), samples between windows
+		 * unseen when a column is longer than the window */
+		double hop = o->plain ? floor(column)
+		           : fmin(floor(column / 2), floor((double)p->window_length / 2));
 		p->hop = hop >= 1 ? (size_t)hop : 1;
 	}
-	if (!o->an.have_fft) {
+	if (!o->an.have_fft && !o->plain) {
 		double hi = g->freq.first > g->freq.last ? g->freq.first : g->freq.last;
 		double lo = g->freq.first > g->freq.last ? g->freq.last : g->freq.first;
 		double row = g->freq.scale == TFR_AXIS_LOG

@@ -142,6 +142,7 @@ static const vocab vocabulary[] = {
 	{ "title", 0, 1, NULL },
 	{ "bare", 0, 0, NULL },
 	{ "overlay", 0, 1, NULL },
+	{ "plain", 0, 0, NULL },
 	/* batch runs */
 	{ "suffix", 'u', 1, NULL },
 	{ "keep-ext", 'K', 0, NULL },

@@ -34,6 +34,7 @@ typedef struct {
 	double dot;
 	int have_dot;
 	const char *overlay;    /* a stream drawn over a spectrogram */
+	int plain;              /* --plain: a frame a column, no padding */
 	int verbose;            /* -v: what was drawn, on stderr */
 } options;
 
