@@ -50,6 +50,24 @@ for t in 0.2 0.4 0.6 0.8; do
 	[ "$(rgb "$1" "$2")" != "0 255 255" ] || fail "f0 drawn at 440 Hz at $t s"
 done
 [ "$cyan" -eq 4 ] || fail "the f0 track on the 220 Hz row at $cyan of 4 times"
+# the f0 track alone: its voiced stretch as a line, the axis up to the
+# highest f0 it looks for (the header's f0_max, not fs/2)
+"$B/tfr-image" -W 200 -E 200 -o f0.png tone.f0
+dump f0.png
+hi=$(sed -n 's/^# f0_max=//p' tone.f0)
+# (the top row's centre: half a row of 200 under it)
+near "$(val freq_first)" "$(awk -v h="$hi" 'BEGIN { print h * (1 - 1 / 400) }')" 1e-6 ||
+	fail "f0 alone: axis $(val freq_first) to $(val freq_last) Hz, not to f0_max $hi"
+lit=0
+for t in 0.2 0.4 0.6 0.8; do
+	set -- $(where $t 220)
+	dump f0.png "$1" "$2" "$1" $(($2 + 1)) "$1" $(($2 - 1))
+	bg=$(set -- $(where $t 440); dump f0.png "$1" "$2"; rgb "$1" "$2")
+	for y in "$2" $(($2 + 1)) $(($2 - 1)); do
+		[ "$(rgb "$1" "$y")" != "$bg" ] && { lit=$((lit + 1)); break; }
+	done
+done
+[ "$lit" -eq 4 ] || fail "f0 alone: the line on the 220 Hz row at $lit of 4 times"
 
 # errors: one line, nothing written
 expect_error 2 "tfr-image: --overlay: lines go over the spectrogram of audio, and sine.partials is a stream" \

@@ -178,49 +178,115 @@ static double stream_length(const tfr_stream_reader *r, double fs)
 	return fs > 0 && n >= 0 ? n / fs : NAN;
 }
 
+/* The records a picture draws, from any stream with time, freq and amp
+ * columns, or from an f0 track: its voiced stretches as lines (a
+ * stretch is a partial ending at its last voiced frame, drawn at
+ * amplitude 1). */
+typedef struct {
+	tfr_stream_reader *r;
+	const char *label;
+	const char *kind;
+	int f0;
+	stream_columns c;
+	int voicing;              /* f0: the column of voicing */
+	double *v;
+	int have;                 /* a record read, in next */
+	held next;
+	int64_t run;              /* f0: the voiced stretch drawn */
+	held last;                /* f0: its last frame */
+	int in_run;
+} records;
+
+static void records_open(records *rs, tfr_stream_reader *r, const char *label)
+{
+	memset(rs, 0, sizeof *rs);
+	rs->r = r;
+	rs->label = label;
+	rs->kind = tfr_stream_reader_kind(r);
+	rs->f0 = !strcmp(rs->kind, "f0");
+	rs->c = (stream_columns){ tfr_stream_reader_find(r, "time"),
+	                          tfr_stream_reader_find(r, rs->f0 ? "f0" : "freq"),
+	                          tfr_stream_reader_find(r, "amp"),
+	                          tfr_stream_reader_find(r, "partial"),
+	                          tfr_stream_reader_find(r, "end") };
+	rs->voicing = tfr_stream_reader_find(r, "voicing");
+	if (rs->c.time < 0 || rs->c.freq < 0 || (!rs->f0 && rs->c.amp < 0) ||
+	    (rs->f0 && rs->voicing < 0))
+		tool_die(TOOL_EXIT_FAIL, "%s: a %s stream has no time, freq and amp "
+		         "columns to draw", label, rs->kind);
+	if (!(rs->v = malloc(tfr_stream_reader_ncolumns(r) * sizeof *rs->v)))
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+}
+
+/* The next record into rs->next: 1, or 0 at the end (rs->have). */
+static int records_read(records *rs)
+{
+	for (;;) {
+		if (read_values(rs->r, rs->label, rs->v) <= 0)
+			return rs->have = 0;
+		if (!rs->f0) {
+			rs->next = record_of(&rs->c, rs->v);
+			return rs->have = 1;
+		}
+		double t = rs->v[rs->c.time], f = rs->v[rs->c.freq];
+		int voiced = rs->v[rs->voicing] >= 0.5 && f > 0;
+		if (voiced) {
+			rs->next = (held){ rs->run, t, (float)f, 1, 0 };
+			rs->in_run = 1;
+			rs->last = rs->next;
+			return rs->have = 1;
+		}
+		if (rs->in_run) {
+			/* the stretch ends at its last voiced frame */
+			rs->next = rs->last;
+			rs->next.end = 1;
+			rs->in_run = 0;
+			rs->run++;
+			return rs->have = 1;
+		}
+	}
+}
+
+static void records_free(records *rs)
+{
+	free(rs->v);
+	rs->v = NULL;
+}
+
 /* All the records (the time axis needs the end before the first is
  * drawn); *n of them, returns the latest time. */
-static double hold_records(tfr_stream_reader *r, const char *label,
-                           const stream_columns *c, double *v, held **kept,
-                           size_t *n)
+static double hold_records(records *rs, held **kept, size_t *n)
 {
 	double tmax = -INFINITY;
 	size_t cap = 0;
 	*kept = NULL;
 	*n = 0;
-	while (read_values(r, label, v) > 0) {
+	while (records_read(rs)) {
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 4096;
 			held *k = size_mul(cap, sizeof *k) ? realloc(*kept, cap * sizeof *k) : NULL;
 			if (!k)
 				tool_die(TOOL_EXIT_FAIL, "%s: out of memory holding the records "
-				         "(give --duration or --page)", label);
+				         "(give --duration or --page)", rs->label);
 			*kept = k;
 		}
-		(*kept)[(*n)++] = record_of(c, v);
-		tmax = fmax(tmax, (*kept)[*n - 1].t);
+		(*kept)[(*n)++] = rs->next;
+		tmax = fmax(tmax, rs->next.t);
 	}
 	return tmax;
 }
 
 static void run_stream(const options *o, tool_output *out)
 {
-	const char *label = tool_input_label(o->input);
-	tfr_stream_reader *r = tool_stream_open(o->input, NULL);
-	const char *kind = tfr_stream_reader_kind(r);
-	stream_columns c = { tfr_stream_reader_find(r, "time"),
-	                     tfr_stream_reader_find(r, "freq"),
-	                     tfr_stream_reader_find(r, "amp"),
-	                     tfr_stream_reader_find(r, "partial"),
-	                     tfr_stream_reader_find(r, "end") };
-	if (c.time < 0 || c.freq < 0 || c.amp < 0)
-		tool_die(TOOL_EXIT_FAIL, "%s: a %s stream has no time, freq and amp "
-		         "columns to draw", label, kind);
+	records rs;
+	records_open(&rs, tool_stream_open(o->input, NULL), tool_input_label(o->input));
+	tfr_stream_reader *r = rs.r;
+	const char *kind = rs.kind;
 	if (o->split)
 		tool_usage_error("--channels split: a stream has one layer");
 	drawer dr = { 0 };
-	dr.mode = c.partial >= 0 ? DRAW_LINES : !strcmp(kind, "peaks") || o->have_dot
-	          ? DRAW_DOTS : DRAW_POINTS;
+	dr.mode = rs.f0 || rs.c.partial >= 0 ? DRAW_LINES
+	          : !strcmp(kind, "peaks") || o->have_dot ? DRAW_DOTS : DRAW_POINTS;
 	dr.dot = o->have_dot ? o->dot : DOT_PEAKS;
 	plotter pl = { 0 };
 	/* reassigned points are a sparse speckle of every cell's energy:
@@ -229,33 +295,36 @@ static void run_stream(const options *o, tool_output *out)
 	pl.range = !strcmp(kind, "points") ? 50 : 80;
 	pl.g.fs = meta_number(tfr_stream_reader_meta(r), "sample_rate");
 	pl.g.nlayers = 1;
-	image_resolve_freq(o, &pl.g);
+	/* an f0 track up to the highest f0 it looks for, not to fs/2 */
+	options fo = *o;
+	double f0_max = meta_number(tfr_stream_reader_meta(r), "f0_max");
+	if (rs.f0 && !o->have_maxf && f0_max > 0 && f0_max < pl.g.fs / 2) {
+		fo.maxf = (tfr_quantity){ f0_max, TFR_UNIT_HZ };
+		fo.have_maxf = 1;
+	}
+	image_resolve_freq(&fo, &pl.g);
 	double length = stream_length(r, pl.g.fs);
 	int hold = !o->look.have_page && !o->look.have_duration && !isfinite(length);
-	double *v = malloc(tfr_stream_reader_ncolumns(r) * sizeof *v);
 	held *kept = NULL;
 	size_t nkept = 0;
-	if (!v)
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	if (hold) {
-		double tmax = hold_records(r, label, &c, v, &kept, &nkept);
+		double tmax = hold_records(&rs, &kept, &nkept);
 		length = stream_length(r, pl.g.fs);  /* a trailer, or the last time */
 		if (!isfinite(length))
 			length = tmax;
 		if (!isfinite(length))
-			tool_die(TOOL_EXIT_FAIL, "%s: no records, and no length to draw", label);
+			tool_die(TOOL_EXIT_FAIL, "%s: no records, and no length to draw", rs.label);
 	}
 	image_resolve_time(o, &pl.g, length);
-	tfr_meta *prov = image_provenance(tfr_stream_reader_meta(r), kind,
-	                            "largest amp^2 of the records on it");
+	tfr_meta *prov = image_provenance(tfr_stream_reader_meta(r), kind, rs.f0
+	                            ? "the f0 of the voiced frames, at amp 1"
+	                            : "largest amp^2 of the records on it");
 	image_plot_start(&pl, o, out, prov);
 	dr.pl = &pl;
 	for (size_t i = 0; i < nkept; i++)
 		image_draw_record(&dr, &kept[i]);
-	while (!hold && read_values(r, label, v) > 0) {
-		held h = record_of(&c, v);
-		image_draw_record(&dr, &h);
-	}
+	while (!hold && records_read(&rs))
+		image_draw_record(&dr, &rs.next);
 	/* a piped source's length arrives as a trailer */
 	if (!isfinite(pl.g.end))
 		pl.g.end = stream_length(r, pl.g.fs);
@@ -263,7 +332,7 @@ static void run_stream(const options *o, tool_output *out)
 	tfr_meta_free(prov);
 	image_drawer_free(&dr);
 	free(kept);
-	free(v);
+	records_free(&rs);
 	tool_stream_close_input(r);
 }
 
@@ -423,87 +492,36 @@ static tfr_meta *audio_meta(const options *o, const tfr_audio_info *ai,
 /* ---- lines over a spectrogram ---- */
 
 typedef struct {
-	tfr_stream_reader *r;
-	int f0;                   /* an f0 track: its voiced frames, joined */
-	stream_columns c;         /* else: a stream with time, freq, amp */
-	int voicing;              /* f0: the columns of voicing and f0 */
-	double *v;
+	records rs;
 	drawer dr;
-	int have;                 /* a record read ahead, in next */
-	held next;
-	int64_t run;              /* f0: the voiced stretch drawn */
-	held last;                /* f0: its last frame */
-	int in_run;
 } overlay;
-
-static int overlay_read(overlay *ov)
-{
-	const char *label = tfr_stream_reader_label(ov->r);
-	for (;;) {
-		if (read_values(ov->r, label, ov->v) <= 0)
-			return ov->have = 0;
-		if (!ov->f0) {
-			ov->next = record_of(&ov->c, ov->v);
-			return ov->have = 1;
-		}
-		double t = ov->v[ov->c.time], f = ov->v[ov->c.freq];
-		int voiced = ov->v[ov->voicing] >= 0.5 && f > 0;
-		if (voiced) {
-			ov->next = (held){ ov->run, t, (float)f, 1, 0 };
-			ov->in_run = 1;
-			ov->last = ov->next;
-			return ov->have = 1;
-		}
-		if (ov->in_run) {
-			/* the stretch ends at its last voiced frame */
-			ov->next = ov->last;
-			ov->next.end = 1;
-			ov->in_run = 0;
-			ov->run++;
-			return ov->have = 1;
-		}
-	}
-}
 
 static void overlay_open(overlay *ov, const options *o, plotter *pl)
 {
 	memset(ov, 0, sizeof *ov);
-	ov->r = tool_stream_open(o->overlay, NULL);
-	const char *kind = tfr_stream_reader_kind(ov->r);
-	ov->f0 = !strcmp(kind, "f0");
-	ov->c = (stream_columns){ tfr_stream_reader_find(ov->r, "time"),
-	                          tfr_stream_reader_find(ov->r, ov->f0 ? "f0" : "freq"),
-	                          tfr_stream_reader_find(ov->r, "amp"),
-	                          tfr_stream_reader_find(ov->r, "partial"),
-	                          tfr_stream_reader_find(ov->r, "end") };
-	ov->voicing = tfr_stream_reader_find(ov->r, "voicing");
-	if (ov->c.time < 0 || ov->c.freq < 0 || (!ov->f0 && ov->c.amp < 0))
-		tool_die(TOOL_EXIT_FAIL, "%s: a %s stream has no time, freq and amp "
-		         "columns to draw", tool_input_label(o->overlay), kind);
-	if (!(ov->v = malloc(tfr_stream_reader_ncolumns(ov->r) * sizeof *ov->v)))
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	records_open(&ov->rs, tool_stream_open(o->overlay, NULL), tool_input_label(o->overlay));
 	pl->overlay = 1;
 	ov->dr.pl = pl;
 	ov->dr.layer = pl->g.nlayers;
-	ov->dr.mode = ov->f0 || ov->c.partial >= 0 ? DRAW_LINES : DRAW_DOTS;
+	ov->dr.mode = ov->rs.f0 || ov->rs.c.partial >= 0 ? DRAW_LINES : DRAW_DOTS;
 	ov->dr.dot = 1;
-	overlay_read(ov);
+	records_read(&ov->rs);
 }
 
 /* The overlay's records up to time t, drawn. */
 static void overlay_until(overlay *ov, double t)
 {
-	while (ov && ov->have && ov->next.t <= t) {
-		image_draw_record(&ov->dr, &ov->next);
-		overlay_read(ov);
+	while (ov && ov->rs.have && ov->rs.next.t <= t) {
+		image_draw_record(&ov->dr, &ov->rs.next);
+		records_read(&ov->rs);
 	}
 }
 
 static void overlay_close(overlay *ov)
 {
 	image_drawer_free(&ov->dr);
-	free(ov->v);
-	tool_stream_close_input(ov->r);
+	records_free(&ov->rs);
+	tool_stream_close_input(ov->rs.r);
 }
 
 typedef struct {
