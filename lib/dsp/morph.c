@@ -217,7 +217,7 @@ static tfr_breakpoint morph(tfr_morph *m, const struct item *it)
 	c->last_f = o.f;
 	c->last_ph = o.ph;
 	tfr_breakpoint b = { it->out, it->t, o.f, (float)fmax(o.a, 0), (float)o.ph,
-	                     (float)fmin(fmax(o.bw, 0), 1), it->end, c->label };
+	                     (float)fmin(fmax(o.bw, 0), 1), it->end, c->label, 0 };
 	return b;
 }
 
