@@ -86,10 +86,12 @@ int tfr_track_merge_process(tfr_track_merge *m, int channel,
 			return TFR_EINVAL;
 		t = bp[i].time;
 	}
-	if (queue_reserve(q, n))
-		return TFR_ENOMEM;
-	memcpy(q->v + q->n, bp, n * sizeof *bp);
-	q->n += n;
+	if (n) {
+		if (queue_reserve(q, n))
+			return TFR_ENOMEM;
+		memcpy(q->v + q->n, bp, n * sizeof *bp);
+		q->n += n;
+	}
 	q->last = t;
 	q->horizon = horizon;
 	return TFR_OK;
