@@ -80,6 +80,33 @@ awk -v l="$lv" 'BEGIN { exit !(l < -40) }' || fail "residual of channel 2 at $lv
 "$B/tfr-select" --min-amp -20 st.partials | grep -q "	end	channel$" ||
 	fail "select: the channel column lost"
 
+# labels, warps and morphs keep the channels (label 8th, channel last)
+"$B/tfr-label" --f0 220 st.partials > stl.partials
+grep -q "^# columns=.*	end	label	channel$" stl.partials || fail "label: columns not ... label channel"
+awk '!/^#/ { if ($9 == 1 && $8 != 2 || $9 == 2 && $8 != 3) bad = 1; n++ } END { exit bad || !n }' stl.partials ||
+	fail "label --f0 220: 440 Hz left not harmonic 2 or 660 Hz right not 3"
+# the same harmonic in two channels at once is two sounds: the sieve
+# takes neither label back, the distiller joins neither
+"$B/tfr-label" --f0 440 same.partials > samel.partials
+awk '!/^#/ && $8 != 1 { bad = 1 } END { exit bad }' samel.partials ||
+	fail "label: the sieve took a label back across channels"
+n=$("$B/tfr-label" --distill samel.partials | awk '!/^#/ { p[$1 " " $NF] = 1 } END { print length(p) }')
+[ "$n" = 2 ] || fail "label --distill: $n partials of harmonic 1, expected one per channel"
+"$B/tfr-warp" --pitch 1200 stl.partials > stw.partials
+awk '!/^#/ { s[$9] += $3; n[$9]++ } END { printf "%.3f %.3f\n", s[1] / n[1], s[2] / n[2] }' stw.partials > f.txt
+read f1 f2 < f.txt
+near "$f1" 880 0.1 && near "$f2" 1320 0.1 || fail "warp --pitch 1200: channels at $f1, $f2 Hz, expected 880, 1320"
+# halfway between a sound and its octave, channel by channel (~660, 990 Hz)
+"$B/tfr-morph" --morph 0.5 stl.partials stw.partials > stm.partials
+awk '!/^#/ { s[$9] += $3; n[$9]++ } END { printf "%.3f %.3f\n", s[1] / n[1], s[2] / n[2] }' stm.partials > f.txt
+read f1 f2 < f.txt
+near "$f1" 660 3 && near "$f2" 990 3 || fail "morph 0.5: channels at $f1, $f2 Hz, expected 660, 990"
+"$B/tfr-select" --channel 1 stl.partials > c1l.partials
+expect_error 1 "tfr-morph: c1l.partials:$(grep -n '^# columns=' c1l.partials | cut -d: -f1): header: not channel-split, A's is (morph streams split alike, or one channel of each: tfr-select --channel N)" \
+	"$B/tfr-morph" --morph 0.5 stl.partials c1l.partials
+expect_error 2 "tfr-warp: --formants: stl.partials is channel-split; warp one channel at a time: tfr-select --channel N | tfr-warp --formants" \
+	"$B/tfr-warp" --pitch 1200 --formants stl.partials
+
 # a mono input split is channel 1
 "$B/tfr-reassign" --channels split l.wav | "$B/tfr-peaks" | "$B/tfr-track" > m.partials
 awk '!/^#/ && $8 != 1 { bad = 1 } END { exit bad }' m.partials || fail "split of mono: not channel 1"
@@ -114,8 +141,14 @@ fi
 # refusals: one line, nothing mixed
 expect_error 2 "tfr-reassign: --channels split: every channel is analysed; -c picks one (give one of them)" \
 	"$B/tfr-reassign" --channels split -c 1 st.wav
-expect_error 1 "tfr-label: st.partials:$(grep -n '^# columns=' st.partials | cut -d: -f1): header: a channel-split stream (a 'channel' column): tfr-label takes one channel (tfr-select --channel N first)" \
-	"$B/tfr-label" --f0 440 st.partials
+expect_error 1 "tfr-f0: st.partials:$(grep -n '^# columns=' st.partials | cut -d: -f1): header: a channel-split stream (a 'channel' column): tfr-f0 takes one channel (tfr-select --channel N first)" \
+	"$B/tfr-f0" st.partials
+# SDIF and SPEAR hold no channels: refused with the way; CSV and pictures take any stream
+expect_error 1 "tfr-convert: st.partials:$(grep -n '^# columns=' st.partials | cut -d: -f1): header: a channel-split stream (a 'channel' column): tfr-convert takes one channel (tfr-select --channel N first)" \
+	"$B/tfr-convert" -o st.sdif st.partials
+[ ! -e st.sdif ] || fail "convert: an SDIF file written of a split stream"
+"$B/tfr-convert" -F csv st.partials | head -n 1 | grep -q ',end,channel$' || fail "convert -F csv: no channel column"
+expect_status 0 "$B/tfr-image" -o st.png st.partials
 expect_error 2 "tfr-resynth: --residual: st.partials is channel-split; take one channel's: tfr-select --channel N | tfr-resynth --residual" \
 	"$B/tfr-resynth" --residual st.wav -o x.wav st.partials
 expect_error 2 "tfr-select: --channel: l.partials is not channel-split (no 'channel' column: tfr-reassign --channels split makes one)" \
