@@ -7,11 +7,19 @@
  * breakpoint of any channel) say so; what one channel has finished
  * waits in its buffer until every channel has: the wait is the lag of
  * the slowest channel, which its partials in flight bound.
+ *
+ * A channel that has had no partial yet is silence up to where a
+ * partial still to come could fade in; its synthesiser, which finishes
+ * nothing before its first segments (their phase verdict), is not asked:
+ * the silence is made here and the synthesiser's own samples of that
+ * span are skipped when they come. A silent channel so holds nothing
+ * back, however long the sound.
  */
 #include "tfr_base.h"
 #include "tfr_synth_channels.h"
 #include "internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,12 +29,16 @@ struct chan {
 	tfr_synth *s;
 	float *buf;      /* finished samples not yet read */
 	size_t n, cap;
+	int64_t silent;  /* samples of silence made here (no partial yet) */
+	int64_t skipped; /* of them, the synthesiser's skipped since */
 	int done;        /* after _flush: everything is in buf */
 };
 
 struct tfr_synth_channels {
 	int nch;
 	struct chan *c;
+	tfr_synth_params p;
+	double time;     /* of the latest breakpoint (s) */
 	int flushed;
 	tfr_diag diag;
 };
@@ -49,6 +61,8 @@ tfr_synth_channels *tfr_synth_channels_new(const tfr_synth_params *p,
 		return NULL;
 	}
 	m->nch = channels;
+	m->p = *p;
+	m->time = -INFINITY;
 	tfr_synth_params q = *p;
 	for (int c = 0; c < channels; c++) {
 		/* noise of each channel its own, as two recordings' is */
@@ -76,6 +90,8 @@ int tfr_synth_channels_process(tfr_synth_channels *m, const tfr_breakpoint *bp,
 			return e;
 		}
 	}
+	if (n)
+		m->time = bp[n - 1].time;
 	/* the others have gone as far (breakpoints come in time order) */
 	for (int c = 0; n && c < m->nch; c++)
 		if (tfr_synth_advance(m->c[c].s, bp[n - 1].time) != TFR_OK)
@@ -97,17 +113,45 @@ int tfr_synth_channels_flush(tfr_synth_channels *m)
 	return TFR_OK;
 }
 
-/* What channel x has finished, into its buffer. */
-static int fill(struct chan *x, int flushed)
+/* A channel without a partial yet: silence up to where one still to
+ * come fades in (as tfr_synth's horizon), at most the output's length. */
+static int fill_silent(const tfr_synth_channels *m, struct chan *x)
 {
+	double fs = m->p.sample_rate;
+	double h = floor((m->time - m->p.fade_time) * fs) + 1;
+	if (m->p.length >= 0 && h > (double)m->p.length)
+		h = (double)m->p.length;
+	if (!(h > (double)x->silent))
+		return TFR_OK;
+	size_t k = (size_t)(h - (double)x->silent);
+	if (tfr_grow((void **)&x->buf, &x->cap, x->n + k, sizeof *x->buf))
+		return TFR_ENOMEM;
+	memset(x->buf + x->n, 0, k * sizeof *x->buf);
+	x->n += k;
+	x->silent += (int64_t)k;
+	return TFR_OK;
+}
+
+/* What channel x has finished, into its buffer (the silence made here
+ * skipped). */
+static int fill(const tfr_synth_channels *m, struct chan *x)
+{
+	tfr_synth_stats st;
+	tfr_synth_get_stats(x->s, &st);
+	if (!m->flushed && !st.partials)
+		return fill_silent(m, x);
 	size_t k;
 	do {
 		if (tfr_grow((void **)&x->buf, &x->cap, x->n + CHUNK, sizeof *x->buf))
 			return TFR_ENOMEM;
 		k = tfr_synth_read(x->s, x->buf + x->n, CHUNK);
-		x->n += k;
+		size_t drop = x->silent - x->skipped < (int64_t)k
+		            ? (size_t)(x->silent - x->skipped) : k;
+		x->skipped += (int64_t)drop;
+		memmove(x->buf + x->n, x->buf + x->n + drop, (k - drop) * sizeof *x->buf);
+		x->n += k - drop;
 	} while (k == CHUNK);
-	if (flushed && !k)
+	if (m->flushed && !k)
 		x->done = 1;
 	return TFR_OK;
 }
@@ -137,7 +181,7 @@ int tfr_synth_channels_read(tfr_synth_channels *m, float *out, size_t max,
 	*got = 0;
 	size_t k = max;
 	for (int c = 0; c < m->nch; c++) {
-		if (!m->c[c].done && fill(&m->c[c], m->flushed) != TFR_OK)
+		if (!m->c[c].done && fill(m, &m->c[c]) != TFR_OK)
 			return tfr_diag_set(&m->diag, TFR_ENOMEM, NULL);
 	}
 	if (m->flushed && pad(m) != TFR_OK)
@@ -145,7 +189,7 @@ int tfr_synth_channels_read(tfr_synth_channels *m, float *out, size_t max,
 	for (int c = 0; c < m->nch; c++)
 		k = m->c[c].n < k ? m->c[c].n : k;
 	size_t nch = (size_t)m->nch;
-	for (size_t c = 0; c < nch; c++) {
+	for (size_t c = 0; k && c < nch; c++) {
 		struct chan *x = &m->c[c];
 		for (size_t i = 0; i < k; i++)
 			out[i * nch + c] = x->buf[i];
