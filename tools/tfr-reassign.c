@@ -188,6 +188,9 @@ static void analyse(analysis *a, const float *frame, int64_t index, int channel)
 	a->points += (int64_t)n;
 }
 
+/* Frames of audio read at once. */
+enum { BLOCK = 4096 };
+
 /* --channels split: a framer and an analysis per channel, fed the same
  * number of samples, so that they give the same frames in step; a
  * frame's points go out channel by channel (tfr(5)). */
@@ -205,7 +208,7 @@ static void split_open(splitter *sp, int nch, const options *o)
 	sp->nch = nch;
 	sp->fr = calloc((size_t)nch, sizeof *sp->fr);
 	sp->ra = calloc((size_t)nch, sizeof *sp->ra);
-	sp->x = malloc(4096 * sizeof *sp->x);
+	sp->x = malloc(BLOCK * sizeof *sp->x);
 	if (!sp->fr || !sp->ra || !sp->x)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	for (int c = 0; c < nch; c++) {
@@ -248,7 +251,6 @@ static void split_block(splitter *sp, analysis *a, const float *buf, size_t n)
 
 static void split_run(splitter *sp, analysis *a, tfr_audio_in *in)
 {
-	enum { BLOCK = 4096 };
 	float *buf = malloc((size_t)BLOCK * (size_t)sp->nch * sizeof *buf);
 	if (!buf)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -274,7 +276,6 @@ static void split_free(splitter *sp)
 
 static void mix_run(analysis *a, tfr_framer *fr, tfr_audio_in *in, int channel)
 {
-	enum { BLOCK = 4096 };
 	float block[BLOCK];
 	long got;
 	int64_t index;
