@@ -161,6 +161,16 @@ expect_error 1 "tfr-convert: st.partials:$(grep -n '^# columns=' st.partials | c
 [ ! -e st.sdif ] || fail "convert: an SDIF file written of a split stream"
 "$B/tfr-convert" -F csv st.partials | head -n 1 | grep -q ',end,channel$' || fail "convert -F csv: no channel column"
 expect_status 0 "$B/tfr-image" -o st.png st.partials
+# a split stream's channels need their count, and stay within it
+"$B/tfr-reassign" --channels split st.wav | "$B/tfr-peaks" > st.peaks
+grep -v '^# source_channels' st.peaks > nosc.peaks
+expect_error 1 "tfr-track: nosc.peaks:$(grep -n '^# columns=' nosc.peaks | cut -d: -f1): header: no 'source_channels'" \
+	"$B/tfr-track" nosc.peaks
+awk -F '	' -v OFS='	' '!/^#/ && $9 == 2 { $9 = 3 } 1' st.peaks > bad3.peaks
+# (the line is where the frame ends, as for the frame's other faults)
+expect_status 1 "$B/tfr-track" bad3.peaks
+grep -q "^tfr-track: bad3.peaks:[0-9]*: channel: more than the header's source_channels$" err.txt ||
+	fail "track: channel 3 of 2: '$(cat err.txt)'"
 expect_error 2 "tfr-resynth: --residual: st.partials is channel-split; take one channel's: tfr-select --channel N | tfr-resynth --residual" \
 	"$B/tfr-resynth" --residual st.wav -o x.wav st.partials
 expect_error 2 "tfr-select: --channel: l.partials is not channel-split (no 'channel' column: tfr-reassign --channels split makes one)" \
