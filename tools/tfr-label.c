@@ -268,12 +268,19 @@ int main(int argc, char **argv)
 	if (o.f0file)
 		tool_check_output(o.output, o.f0file);
 
+	tool_accept_split();
 	if (o.fit) {
 		o.p.stretch = fit_run(&o);
 		if (o.verbose)
 			tool_warn("inharmonicity B = %.4g", o.p.stretch);
 	}
 	tfr_stream_reader *in = tool_stream_open(o.input, &tfr_partials_schema);
+	int split = tool_stream_split(in);
+	/* the loudest partial near a frequency: of which channel? */
+	if (split && o.have_ref && o.p.ref == TFR_LABEL_NEAR)
+		tool_usage_error("--near: %s is channel-split; label one channel at a "
+		                 "time: tfr-select --channel N | tfr-label --near",
+		                 tool_input_label(o.input));
 	tfr_stream_reader *f0 = NULL;
 	const char *f0label = o.f0file ? tool_input_label(o.f0file) : NULL;
 	if (o.f0file) {
@@ -293,7 +300,8 @@ int main(int argc, char **argv)
 		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
 	st.out = tool_output_open(o.output, 0);
 	tfr_meta *meta = label_meta(&o, &dp);
-	st.w = tool_stream_create(st.out, &tfr_labelled_partials_schema, in, meta);
+	st.w = tool_stream_create(st.out, tfr_schema_variant(&tfr_partials_schema, 1, split),
+	                          in, meta);
 
 	if (l) {
 		while (next_batch(in, l, f0, f0label))

@@ -110,6 +110,30 @@ static void put_ready(tool_output *out, tfr_stream_writer *w, tfr_morph *m)
 		tool_stream_write(out, w, b, n);
 }
 
+/* Channel-split sources pair their partials within a channel: both
+ * split with as many channels, or neither (B's header is faulted).
+ * Returns 1 for split. */
+static int check_channels(const tfr_stream_reader *a, const tfr_stream_reader *b,
+                          const char *bname)
+{
+	int sa = tool_stream_split(a), sb = tool_stream_split(b);
+	double ca = sa ? tool_stream_meta(a, "source_channels", 1, TFR_MAX_CHANNELS) : 1;
+	double cb = sb ? tool_stream_meta(b, "source_channels", 1, TFR_MAX_CHANNELS) : 1;
+	if (sa == sb && ca == cb)
+		return sa;
+	tfr_diag d;
+	if (sa != sb)
+		tfr_diag_setf(&d, TFR_EFORMAT, "header: %s, A's %s (morph streams "
+		              "split alike, or one channel of each: tfr-select --channel N)",
+		              sb ? "channel-split" : "not channel-split",
+		              sa ? "is" : "is not");
+	else
+		tfr_diag_setf(&d, TFR_EFORMAT, "header: %g channels, A has %g (a "
+		              "channel of each: tfr-select --channel N)", cb, ca);
+	tfr_diag_at(&d, tfr_stream_reader_header_end(b), 0);
+	tool_die_diag(tool_input_label(bname), &d);
+}
+
 int main(int argc, char **argv)
 {
 	options o;
@@ -121,10 +145,12 @@ int main(int argc, char **argv)
 
 	source src[2] = { { NULL, { 0 }, 0 }, { NULL, { 0 }, 0 } };
 	const char *name[2] = { o.a, o.b };
+	tool_accept_split();
 	for (int i = 0; i < 2; i++) {
 		src[i].r = tool_stream_open(name[i], &tfr_partials_schema);
 		tool_stream_labels(src[i].r, "partials are paired by label");
 	}
+	int split = check_channels(src[0].r, src[1].r, o.b);
 	double ra = tool_stream_meta(src[0].r, "sample_rate", 1, TFR_MAX_SAMPLE_RATE);
 	double rb = tool_stream_meta(src[1].r, "sample_rate", 1, TFR_MAX_SAMPLE_RATE);
 	if (ra != rb) {
@@ -143,8 +169,8 @@ int main(int argc, char **argv)
 	if (!meta)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	tool_meta_set(meta, "morph_b", "%s", tool_meta_text(tool_input_label(o.b)));
-	tfr_stream_writer *w = tool_stream_create(out, &tfr_labelled_partials_schema,
-	                                          src[0].r, meta);
+	tfr_stream_writer *w = tool_stream_create(
+		out, tfr_schema_variant(&tfr_partials_schema, 1, split), src[0].r, meta);
 	advance(&src[0]);
 	advance(&src[1]);
 	/* the two streams merged by time, A first at a tie */

@@ -176,6 +176,61 @@ static tfr_meta *make_meta(const tfr_peaks_params *p, double resolution)
 	return m;
 }
 
+/* The peak pickers: one for a stream, or one per channel of a split
+ * stream (made when the channel first comes), each with its own state. */
+typedef struct {
+	const tfr_peaks_params *p;
+	tfr_peaks *one;
+	tfr_peaks *ch[TFR_MAX_CHANNELS];
+} pickers;
+
+static tfr_peaks *picker(pickers *pk, int channel)
+{
+	tfr_peaks **x = channel ? &pk->ch[channel - 1] : &pk->one;
+	tfr_diag d;
+	if (!*x && !(*x = tfr_peaks_new(pk->p, &d)))
+		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+	return *x;
+}
+
+static void pickers_free(pickers *pk)
+{
+	tfr_peaks_free(pk->one);
+	for (int c = 0; c < TFR_MAX_CHANNELS; c++)
+		tfr_peaks_free(pk->ch[c]);
+}
+
+static _Noreturn void bad_frame(const tfr_stream_reader *in, const char *what)
+{
+	tfr_diag f;
+	tfr_diag_set(&f, TFR_EFORMAT, what);
+	tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
+	tool_die_diag(tfr_stream_reader_label(in), &f);
+}
+
+/* The peaks of a frame's points pts[0..n-1] into peaks (room for 2 n):
+ * each channel's run on its own, the channel kept. Returns the count. */
+static size_t frame_peaks(pickers *pk, const tfr_stream_reader *in,
+                          const tfr_point *pts, size_t n, tfr_peak *peaks)
+{
+	size_t total = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		int c = pts[i].channel;
+		for (j = i + 1; j < n && pts[j].channel == c; j++)
+			;
+		if (j < n && pts[j].channel < c)
+			bad_frame(in, "the channels of a frame are not in ascending order");
+		size_t np;
+		if (tfr_peaks_process(picker(pk, c), pts + i, j - i, peaks + total,
+		                      &np) != TFR_OK)
+			bad_frame(in, "the points of a frame are not in ascending bin order");
+		for (size_t k = 0; c && k < np; k++)
+			peaks[total + k].channel = c;
+		total += np;
+	}
+	return total;
+}
+
 int main(int argc, char **argv)
 {
 	options o;
@@ -184,17 +239,19 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	tool_check_output(o.output, o.input);
 
+	tool_accept_split();
 	tfr_stream_reader *in = tool_stream_open(o.input, &tfr_points_schema);
 	resolve(&o, in);
 	if (o.verbose)
 		print_params(&o.p);
-	tfr_diag d;
-	tfr_peaks *pk = tfr_peaks_new(&o.p, &d);
-	if (!pk)
-		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+	static pickers pk;
+	pk.p = &o.p;
+	picker(&pk, 0);  /* the parameters' faults before any output */
 	tfr_meta *meta = make_meta(&o.p, o.resolution);
 	tool_output *out = tool_output_open(o.output, 0);
-	tfr_stream_writer *w = tool_stream_create(out, &tfr_peaks_schema, in, meta);
+	tfr_stream_writer *w = tool_stream_create(
+		out, tfr_schema_variant(&tfr_peaks_schema, 0, tool_stream_split(in)),
+		in, meta);
 
 	tfr_peak *peaks = NULL;
 	size_t cap = 0, n, np;
@@ -207,13 +264,7 @@ int main(int argc, char **argv)
 			if (!(peaks = malloc(cap * sizeof *peaks)))
 				tool_die(TOOL_EXIT_FAIL, "out of memory");
 		}
-		if (tfr_peaks_process(pk, pts, n, peaks, &np) != TFR_OK) {
-			tfr_diag f;
-			tfr_diag_set(&f, TFR_EFORMAT, "the points of a frame are not in "
-			             "ascending bin order");
-			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
-			tool_die_diag(tool_input_label(o.input), &f);
-		}
+		np = frame_peaks(&pk, in, pts, n, peaks);
 		tool_stream_write(out, w, peaks, np);
 		frames++;
 		npeaks += (long long)np;
@@ -224,7 +275,7 @@ int main(int argc, char **argv)
 		          frames ? (double)npeaks / (double)frames : 0.0);
 
 	tool_stream_close_input(in);
-	tfr_peaks_free(pk);
+	pickers_free(&pk);
 	tfr_meta_free(meta);
 	free(peaks);
 	return TOOL_EXIT_OK;

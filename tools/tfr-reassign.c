@@ -58,6 +58,7 @@ typedef struct {
 	tfr_quantity max_shift;
 	int have_shift, verbose;
 	int channel;
+	int split;  /* --channels split */
 } options;
 
 /* The floor: text costs the pipeline more than the DSP does, and the
@@ -70,7 +71,7 @@ static void parse(int argc, char **argv, options *o)
 {
 	static const char *const names[] = {
 		"window", "window-length", "hop", "fft-size", "threshold",
-		"channel", "max-time-shift", "max-freq-shift", "components",
+		"channel", "channels", "max-time-shift", "max-freq-shift", "components",
 		"impulses", "output", "resolution", "verbose", "help", "version",
 		NULL
 	};
@@ -87,6 +88,9 @@ static void parse(int argc, char **argv, options *o)
 			o->p.threshold_db = tool_parse_level(opt, arg, 1);
 		} else if (!strcmp(opt, "channel")) {
 			o->channel = (int)tool_parse_int(opt, arg, 0, TFR_MAX_CHANNELS);
+		} else if (!strcmp(opt, "channels")) {
+			static const char *const modes[] = { "mix", "split", NULL };
+			o->split = tool_parse_choice(opt, arg, modes);
 		} else if (!strcmp(opt, "max-time-shift")) {
 			o->max_shift = tool_parse_time(opt, arg, TFR_UNIT_SAMPLES);
 			o->have_shift = 1;
@@ -104,6 +108,9 @@ static void parse(int argc, char **argv, options *o)
 		}
 	}
 	o->input = tool_input_operand(argc, argv);
+	if (o->split && o->channel)
+		tool_usage_error("--channels split: every channel is analysed; -c "
+		                 "picks one (give one of them)");
 }
 
 /* Sizes in samples, known once the sample rate is. */
@@ -131,7 +138,8 @@ static tfr_meta *make_meta(const options *o, const tfr_audio_info *ai)
 	if (!e && ai->frames >= 0)
 		e = tfr_meta_set_int(m, "source_frames", ai->frames);
 	if (!e) e = tfr_meta_set_int(m, "source_channels", ai->channels);
-	if (!e) e = o->channel ? tfr_meta_set_int(m, "channel", o->channel)
+	if (!e) e = o->split ? tfr_meta_set(m, "channel", "split")
+	          : o->channel ? tfr_meta_set_int(m, "channel", o->channel)
 	                       : tfr_meta_set(m, "channel", "mix");
 	if (!e) e = tfr_meta_set(m, "window", tfr_window_name(&p->window, buf, sizeof buf));
 	if (!e) e = tfr_meta_set_int(m, "window_length", (long long)p->window_length);
@@ -157,7 +165,8 @@ static void print_params(const options *o)
 	          1e3 * (double)p->window_length / p->sample_rate, p->hop,
 	          1e3 * (double)p->hop / p->sample_rate, p->fft_size);
 	tool_warn("threshold %g dBFS%s", p->threshold_db,
-	          o->channel ? "" : ", channels mixed to mono");
+	          o->split ? ", channels analysed apart"
+	          : o->channel ? "" : ", channels mixed to mono");
 }
 
 typedef struct {
@@ -168,13 +177,123 @@ typedef struct {
 	int64_t frames, points;
 } analysis;
 
-static void analyse(analysis *a, const float *frame, int64_t index)
+/* channel: 1-based in a split stream, 0 in others (no column) */
+static void analyse(analysis *a, const float *frame, int64_t index, int channel)
 {
 	size_t n;
 	tfr_reassign_process(a->ra, frame, index, a->pts, &n);
+	for (size_t i = 0; channel && i < n; i++)
+		a->pts[i].channel = channel;
 	tool_stream_write(a->out, a->w, a->pts, n);
-	a->frames++;
 	a->points += (int64_t)n;
+}
+
+/* Frames of audio read at once. */
+enum { BLOCK = 4096 };
+
+/* --channels split: a framer and an analysis per channel, fed the same
+ * number of samples, so that they give the same frames in step; a
+ * frame's points go out channel by channel (tfr(5)). */
+typedef struct {
+	int nch;
+	tfr_framer **fr;
+	tfr_reassign **ra;
+	float *x;          /* one channel of a block */
+} splitter;
+
+static void split_open(splitter *sp, int nch, const options *o)
+{
+	tfr_diag d;
+	tfr_framer_params fp = { o->p.window_length, o->p.hop };
+	sp->nch = nch;
+	sp->fr = calloc((size_t)nch, sizeof *sp->fr);
+	sp->ra = calloc((size_t)nch, sizeof *sp->ra);
+	sp->x = malloc(BLOCK * sizeof *sp->x);
+	if (!sp->fr || !sp->ra || !sp->x)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	for (int c = 0; c < nch; c++) {
+		if (!(sp->fr[c] = tfr_framer_new(&fp, &d)))
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		if (!(sp->ra[c] = tfr_reassign_new(&o->p, &d)))
+			tool_die(TOOL_EXIT_FAIL, "cannot set up the analysis: %s", d.text);
+	}
+}
+
+/* The frames every framer has complete, analysed channel by channel. */
+static void split_drain(splitter *sp, analysis *a)
+{
+	int64_t index, m;
+	const float *frame;
+	while ((frame = tfr_framer_next(sp->fr[0], &index))) {
+		a->ra = sp->ra[0];
+		analyse(a, frame, index, 1);
+		for (int c = 1; c < sp->nch; c++) {
+			frame = tfr_framer_next(sp->fr[c], &m);
+			a->ra = sp->ra[c];
+			analyse(a, frame, m, c + 1);
+		}
+		a->frames++;
+	}
+}
+
+/* n interleaved frames of every channel. */
+static void split_block(splitter *sp, analysis *a, const float *buf, size_t n)
+{
+	for (size_t off = 0, took = 0; off < n; off += took) {
+		for (int c = 0; c < sp->nch; c++) {
+			for (size_t i = off; i < n; i++)
+				sp->x[i - off] = buf[i * (size_t)sp->nch + (size_t)c];
+			took = tfr_framer_process(sp->fr[c], sp->x, n - off);
+		}
+		split_drain(sp, a);
+	}
+}
+
+static void split_run(splitter *sp, analysis *a, tfr_audio_in *in)
+{
+	float *buf = malloc((size_t)BLOCK * (size_t)sp->nch * sizeof *buf);
+	if (!buf)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	long got;
+	while ((got = tool_audio_read(in, buf, BLOCK)) > 0)
+		split_block(sp, a, buf, (size_t)got);
+	for (int c = 0; c < sp->nch; c++)
+		tfr_framer_flush(sp->fr[c]);
+	split_drain(sp, a);
+	free(buf);
+}
+
+static void split_free(splitter *sp)
+{
+	for (int c = 0; c < sp->nch; c++) {
+		tfr_framer_free(sp->fr[c]);
+		tfr_reassign_free(sp->ra[c]);
+	}
+	free(sp->fr);
+	free(sp->ra);
+	free(sp->x);
+}
+
+static void mix_run(analysis *a, tfr_framer *fr, tfr_audio_in *in, int channel)
+{
+	float block[BLOCK];
+	long got;
+	int64_t index;
+	const float *frame;
+	while ((got = tool_audio_read_mono(in, block, BLOCK, channel)) > 0) {
+		for (size_t off = 0; off < (size_t)got;) {
+			off += tfr_framer_process(fr, block + off, (size_t)got - off);
+			while ((frame = tfr_framer_next(fr, &index))) {
+				analyse(a, frame, index, 0);
+				a->frames++;
+			}
+		}
+	}
+	tfr_framer_flush(fr);
+	while ((frame = tfr_framer_next(fr, &index))) {
+		analyse(a, frame, index, 0);
+		a->frames++;
+	}
 }
 
 int main(int argc, char **argv)
@@ -199,25 +318,20 @@ int main(int argc, char **argv)
 	a.pts = malloc(tfr_reassign_max_points(a.ra) * sizeof *a.pts);
 	if (!fr || !a.pts)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	tfr_reassign *ra = a.ra;
+	tfr_framer *fr_mix = fr;
 	tfr_meta *meta = make_meta(&o, ai);
 	a.out = tool_output_open(o.output, 0);
-	a.w = tool_stream_create(a.out, &tfr_points_schema, NULL, meta);
-
-	enum { BLOCK = 4096 };
-	float block[BLOCK];
-	long got;
-	int64_t index;
-	const float *frame;
-	while ((got = tool_audio_read_mono(in, block, BLOCK, o.channel)) > 0) {
-		for (size_t off = 0; off < (size_t)got;) {
-			off += tfr_framer_process(fr, block + off, (size_t)got - off);
-			while ((frame = tfr_framer_next(fr, &index)))
-				analyse(&a, frame, index);
-		}
+	a.w = tool_stream_create(a.out, tfr_schema_variant(&tfr_points_schema, 0, o.split),
+	                         NULL, meta);
+	splitter sp = { 0 };
+	if (o.split) {
+		split_open(&sp, ai->channels, &o);
+		split_run(&sp, &a, in);
+		fr = sp.fr[0];  /* its length is every channel's */
+	} else {
+		mix_run(&a, fr, in, o.channel);
 	}
-	tfr_framer_flush(fr);
-	while ((frame = tfr_framer_next(fr, &index)))
-		analyse(&a, frame, index);
 
 	/* trailers: the length is only certain now (a pipe announces none) */
 	tfr_meta *end = tfr_meta_new();
@@ -233,6 +347,11 @@ int main(int argc, char **argv)
 
 	tfr_meta_free(end);
 	tfr_meta_free(meta);
+	if (o.split) {
+		split_free(&sp);
+		a.ra = ra;
+		fr = fr_mix;
+	}
 	tfr_framer_free(fr);
 	tfr_reassign_free(a.ra);
 	tfr_audio_in_free(in);

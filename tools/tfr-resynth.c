@@ -150,11 +150,13 @@ typedef struct {
 	                      every read */
 	int64_t written;   /* samples written out */
 	int64_t limit;     /* exact output length when known, else -1 */
+	size_t nch;        /* samples a frame (0: 1); counts are of frames */
 } holdback;
 
 static void hold(holdback *h, tool_output *out, tfr_audio_out *a,
                  const float *y, size_t n)
 {
+	size_t c = h->nch ? h->nch : 1;
 	if (h->limit >= 0) {
 		/* the length is known: write up to it, drop the rest */
 		if ((int64_t)n > h->limit - h->written)
@@ -168,16 +170,16 @@ static void hold(holdback *h, tool_output *out, tfr_audio_out *a,
 		size_t k = h->n > h->cap ? h->n - h->cap : 0;
 		tool_audio_write(out, a, h->buf, k);
 		h->written += (int64_t)k;
-		memmove(h->buf, h->buf + k, (h->n - k) * sizeof *h->buf);
+		memmove(h->buf, h->buf + k * c, (h->n - k) * c * sizeof *h->buf);
 		h->n -= k;
 	}
 	while (n > h->room - h->n) {  /* more than the room: the oldest go */
 		tool_audio_write(out, a, y, 1);
 		h->written++;
-		y++;
+		y += c;
 		n--;
 	}
-	memcpy(h->buf + h->n, y, n * sizeof *y);
+	memcpy(h->buf + h->n * c, y, n * c * sizeof *y);
 	h->n += n;
 }
 
@@ -195,8 +197,9 @@ static void hold_end(holdback *h, tool_output *out, tfr_audio_out *a,
 	tool_audio_write(out, a, h->buf, keep);
 	h->written += (int64_t)keep;
 	static const float zeros[4096];
+	size_t c = h->nch ? h->nch : 1, most = 4096 / c;
 	while (h->written < want) {
-		size_t k = want - h->written < 4096 ? (size_t)(want - h->written) : 4096;
+		size_t k = want - h->written < (int64_t)most ? (size_t)(want - h->written) : most;
 		tool_audio_write(out, a, zeros, k);
 		h->written += (int64_t)k;
 	}
@@ -461,6 +464,86 @@ static void residual_end(residual *res, const options *o, const tfr_stream_reade
 	tfr_stochastic_free(res->env);
 }
 
+/* A channel-split stream: a channel of output for each of its source's
+ * channels, each from its own partials (tfr_synth_channels). */
+static void run_split(const options *o, tfr_stream_reader *in)
+{
+	int nch = (int)tool_stream_meta(in, "source_channels", 1, TFR_MAX_CHANNELS);
+	double rate = o->p.sample_rate;
+	holdback h = { 0 };
+	h.limit = -1;
+	if (o->have_length && !o->length_auto)
+		h.limit = (int64_t)llround(tfr_quantity_samples(o->length, rate));
+	tfr_synth_params p = o->p;
+	p.length = h.limit;
+	h.nch = (size_t)nch;
+	h.cap = HOLD_SECONDS * (size_t)ceil(rate);
+	h.room = 2 * h.cap;
+	float *y = malloc((size_t)CHUNK * h.nch * sizeof *y);
+	if (!y || !(h.buf = malloc(h.room * h.nch * sizeof *h.buf)))
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	tfr_diag d;
+	if (tfr_synth_check(&p, &d) != TFR_OK)
+		tool_usage_error("%s", d.text);
+	tfr_synth_channels *s = tfr_synth_channels_new(&p, nch, &d);
+	if (!s)
+		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+	tool_output *out = tool_output_open(o->output, 1);
+	int64_t src = o->length_auto ? -1 : source_length(in, rate);
+	tfr_audio_out *a = tool_audio_out(out, rate, nch, sample_format(o->bits), h.limit);
+	double src_s = source_length(in, rate) / rate;
+	double ceiling = (src_s > 0 ? src_s : 0) + MAX_PAST_SOURCE;
+	double next_read = -INFINITY;
+	size_t n;
+	tfr_breakpoint bp;
+	while (tool_stream_read(in, &bp) > 0) {
+		tfr_diag f;
+		if (h.limit < 0 && bp.time > ceiling)
+			tfr_diag_setf(&f, TFR_EFORMAT, "time: %g s is more than %g h past "
+			              "the analysed sound (give --length to make a longer "
+			              "output)", bp.time, MAX_PAST_SOURCE / 3600);
+		else if (tfr_synth_channels_process(s, &bp, 1) != TFR_OK)
+			f = *tfr_synth_channels_diag(s);
+		else
+			f.code = TFR_OK;
+		if (f.code != TFR_OK) {
+			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
+			tool_die_diag(tool_input_label(o->input), &f);
+		}
+		if (bp.time < next_read)
+			continue;
+		next_read = bp.time + CHUNK / rate;
+		do {
+			if (tfr_synth_channels_read(s, y, CHUNK, &n) != TFR_OK)
+				tool_die(TOOL_EXIT_FAIL, "out of memory");
+			hold(&h, out, a, y, n);
+		} while (n);
+	}
+	if (tfr_synth_channels_flush(s) != TFR_OK)
+		tool_die(TOOL_EXIT_FAIL, "%s", tfr_synth_channels_diag(s)->text);
+	do {
+		if (tfr_synth_channels_read(s, y, CHUNK, &n) != TFR_OK)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		hold(&h, out, a, y, n);
+	} while (n);
+	if (!o->length_auto && src < 0)
+		src = source_length(in, rate);  /* from a trailer */
+	hold_end(&h, out, a, o->length_auto ? -1 : src);
+	if (o->verbose) {
+		tfr_synth_stats st;
+		tfr_synth_channels_get_stats(s, &st);
+		tool_warn("%d channels: %lld partials, %lld breakpoints, %lld frames "
+		          "(%.3f s at %g Hz)", nch, (long long)st.partials,
+		          (long long)st.breakpoints, (long long)h.written,
+		          (double)h.written / rate, rate);
+	}
+	tool_audio_close(out, a);
+	tool_stream_close_input(in);
+	tfr_synth_channels_free(s);
+	free(h.buf);
+	free(y);
+}
+
 int main(int argc, char **argv)
 {
 	options o;
@@ -484,6 +567,7 @@ int main(int argc, char **argv)
 	}
 
 	int noise;
+	tool_accept_split();
 	tfr_stream_reader *in = open_input(o.input, &noise);
 	if (noise) {
 		run_noise(&o, in);
@@ -501,6 +585,14 @@ int main(int argc, char **argv)
 	double wlen = tool_stream_meta_or(in, "window_length", 0, TFR_MAX_FFT_SIZE, 0);
 	if (!o.have_fade && wlen >= 2)
 		o.p.fade_time = fmin(1, wlen / 4 / fs);
+	if (tool_stream_split(in)) {
+		if (o.residual)
+			tool_usage_error("--residual: %s is channel-split; take one "
+			                 "channel's: tfr-select --channel N | tfr-resynth "
+			                 "--residual", tool_input_label(o.input));
+		run_split(&o, in);
+		return TOOL_EXIT_OK;
+	}
 	static residual res;
 	if (o.residual)
 		residual_open(&res, &o, in, fs);

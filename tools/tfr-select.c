@@ -16,7 +16,7 @@ static void usage(void)
 "                  [--min-points N] [--max-points N] [--min-amp dBFS]\n"
 "                  [--max-amp dBFS] [--amp peak|mean] [-y freq] [-Y freq]\n"
 "                  [--start time] [--duration time] [--labels list]\n"
-"                  [--rest file] [-o file] [file]\n"
+"                  [-c channel] [--rest file] [-o file] [file]\n"
 "Partials of a tfr partials stream (tfr-track) kept whole when all the\n"
 "criteria hold; the others go to --rest, if given.\n"
 "\n"
@@ -36,6 +36,12 @@ static void usage(void)
 "      --duration=TIME      ... and before start + TIME\n"
 "      --labels=LIST        keep partials of these labels (tfr-label):\n"
 "                           numbers and ranges, '1-10,12'; 0 unlabelled\n"
+"  -c, --channel=N          of a channel-split stream (tfr-reassign\n"
+"                           --channels split), channel N alone, as a\n"
+"                           stream of that channel (as tfr-reassign -c N\n"
+"                           makes); the other channels go to neither\n"
+"                           output (default: every channel, the column\n"
+"                           kept)\n"
 "      --rest=FILE          write the partials not kept to FILE\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
 "  -v, --verbose            print what was kept on stderr\n"
@@ -48,6 +54,7 @@ typedef struct {
 	tfr_select_params p;
 	int64_t labels[TFR_SELECT_MAX_LABELS];
 	int have_start, have_duration, verbose;
+	int channel;  /* --channel, 0: all */
 	double start, duration;
 } options;
 
@@ -95,7 +102,7 @@ static void parse(int argc, char **argv, options *o)
 	static const char *const names[] = {
 		"min-duration", "max-duration", "min-points", "max-points",
 		"min-amp", "max-amp", "amp", "min-freq", "max-freq", "start",
-		"duration", "labels", "rest", "output", "verbose", "help",
+		"duration", "labels", "channel", "rest", "output", "verbose", "help",
 		"version", NULL
 	};
 	static const char *const amps[] = { "mean", "peak", NULL };
@@ -128,6 +135,8 @@ static void parse(int argc, char **argv, options *o)
 			o->have_duration = 1;
 		} else if (!strcmp(opt, "labels"))
 			parse_labels(o, arg);
+		else if (!strcmp(opt, "channel"))
+			o->channel = (int)tool_parse_int(opt, arg, 1, TFR_MAX_CHANNELS);
 		else if (!strcmp(opt, "rest"))
 			o->rest = arg;
 		else if (!strcmp(opt, "output"))
@@ -155,6 +164,26 @@ static void put(tool_output *out, tfr_stream_writer *w, tfr_select *s, int rest)
 		tool_stream_write(out, w, bp, n);
 }
 
+/* --channel: the header of a stream of that channel (NULL without). */
+static tfr_meta *channel_meta(const options *o, const tfr_stream_reader *in,
+                              int split)
+{
+	if (!o->channel)
+		return NULL;
+	if (!split)
+		tool_usage_error("--channel: %s is not channel-split (no 'channel' "
+		                 "column: tfr-reassign --channels split makes one)",
+		                 tool_input_label(o->input));
+	double nch = tool_stream_meta(in, "source_channels", 1, TFR_MAX_CHANNELS);
+	if (o->channel > nch)
+		tool_usage_error("--channel: %d, but %s has %g channel(s)", o->channel,
+		                 tool_input_label(o->input), nch);
+	tfr_meta *m = tfr_meta_new();
+	if (!m || tfr_meta_set_int(m, "channel", o->channel) != TFR_OK)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	return m;
+}
+
 int main(int argc, char **argv)
 {
 	options o;
@@ -169,17 +198,22 @@ int main(int argc, char **argv)
 			tool_usage_error("--rest %s: the same output as -o", o.rest);
 	}
 
+	tool_accept_split();
 	tfr_stream_reader *in = tool_stream_open(o.input, &tfr_partials_schema);
-	const tfr_schema *schema = tool_stream_labels(in, o.p.nlabels ? "--labels" : NULL)
-	                         ? &tfr_labelled_partials_schema : &tfr_partials_schema;
+	int labels = tool_stream_labels(in, o.p.nlabels ? "--labels" : NULL);
+	int split = tool_stream_split(in);
+	tfr_meta *meta = channel_meta(&o, in, split);
+	/* one channel out of a split stream is a stream of that channel */
+	const tfr_schema *schema = tfr_schema_variant(&tfr_partials_schema, labels,
+	                                              split && !o.channel);
 	tfr_diag d;
 	tfr_select *s = tfr_select_new(&o.p, &d);
 	if (!s)
 		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
 	tool_output *out = tool_output_open(o.output, 0);
-	tfr_stream_writer *w = tool_stream_create(out, schema, in, NULL);
+	tfr_stream_writer *w = tool_stream_create(out, schema, in, meta);
 	tool_output *rout = o.rest ? tool_output_open(o.rest, 0) : NULL;
-	tfr_stream_writer *rw = rout ? tool_stream_create(rout, schema, in, NULL) : NULL;
+	tfr_stream_writer *rw = rout ? tool_stream_create(rout, schema, in, meta) : NULL;
 
 	enum { BATCH = 256 };
 	tfr_breakpoint bp[BATCH];
@@ -187,6 +221,8 @@ int main(int argc, char **argv)
 	int more;
 	do {
 		more = tool_stream_read(in, &bp[n]) > 0;
+		if (more && o.channel && bp[n].channel != o.channel)
+			continue;  /* another channel's: in neither output */
 		if (more && ++n < BATCH)
 			continue;
 		int e = tfr_select_process(s, bp, n);
@@ -212,5 +248,6 @@ int main(int argc, char **argv)
 	tool_stream_close(out, w, in, NULL);
 	tool_stream_close_input(in);
 	tfr_select_free(s);
+	tfr_meta_free(meta);
 	return TOOL_EXIT_OK;
 }

@@ -230,6 +230,115 @@ static void put_ready(tool_output *out, tfr_stream_writer *w, tfr_track *t)
 		tool_stream_write(out, w, bp, n);
 }
 
+static _Noreturn void bad_frame(const tfr_stream_reader *in, const char *what)
+{
+	tfr_diag f;
+	tfr_diag_set(&f, TFR_EFORMAT, what);
+	tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
+	tool_die_diag(tfr_stream_reader_label(in), &f);
+}
+
+/* A channel-split stream: a tracker per channel (each promising how far
+ * it has gone), their partials merged into one stream. */
+typedef struct {
+	int nch;
+	tfr_track **t;
+	tfr_track_merge *mg;
+} tracks;
+
+static void tracks_open(tracks *ts, const tfr_stream_reader *in,
+                        const tfr_track_params *p)
+{
+	tfr_diag d;
+	ts->nch = (int)tool_stream_meta(in, "source_channels", 1, TFR_MAX_CHANNELS);
+	tfr_track_params q = *p;
+	q.strict_horizon = 1;
+	if (!(ts->t = calloc((size_t)ts->nch, sizeof *ts->t)) ||
+	    !(ts->mg = tfr_track_merge_new(ts->nch, &d)))
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	for (int c = 0; c < ts->nch; c++)
+		if (!(ts->t[c] = tfr_track_new(&q, &d)))
+			tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+}
+
+/* Tracker c's new breakpoints to the merge. */
+static void tracks_pass(tracks *ts, int c)
+{
+	size_t n;
+	const tfr_breakpoint *bp = tfr_track_ready(ts->t[c], &n);
+	if (tfr_track_merge_process(ts->mg, c + 1, bp, n,
+	                            tfr_track_horizon(ts->t[c])) != TFR_OK)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+}
+
+static void tracks_out(tracks *ts, tool_output *out, tfr_stream_writer *w)
+{
+	size_t n;
+	const tfr_breakpoint *bp = tfr_track_merge_ready(ts->mg, &n);
+	if (!bp)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	if (n)
+		tool_stream_write(out, w, bp, n);
+}
+
+/* A frame of every channel (runs of ascending channel; a channel
+ * without peaks gets an empty frame, which moves its horizon on). */
+static void tracks_frame(tracks *ts, const tfr_stream_reader *in,
+                         const tfr_peak *pk, size_t n, tool_output *out,
+                         tfr_stream_writer *w)
+{
+	size_t i = 0;
+	for (int c = 1; c <= ts->nch; c++) {
+		size_t j = i;
+		while (j < n && pk[j].channel == c)
+			j++;
+		if (tfr_track_process(ts->t[c - 1], pk[0].frame, pk + i, j - i) != TFR_OK)
+			bad_frame(in, "the peaks of a frame are not in ascending frequency");
+		tracks_pass(ts, c - 1);
+		i = j;
+	}
+	if (i < n)
+		bad_frame(in, pk[i].channel > ts->nch
+		              ? "channel: more than the header's source_channels"
+		              : "the channels of a frame are not in ascending order");
+	tracks_out(ts, out, w);
+}
+
+static void tracks_end(tracks *ts, tool_output *out, tfr_stream_writer *w)
+{
+	for (int c = 0; c < ts->nch; c++) {
+		if (tfr_track_flush(ts->t[c]) != TFR_OK)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		tracks_pass(ts, c);
+	}
+	tfr_track_merge_flush(ts->mg);
+	tracks_out(ts, out, w);
+}
+
+/* The trackers' counts added up. */
+static void tracks_stats(const tracks *ts, tfr_track_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	for (int c = 0; c < ts->nch; c++) {
+		tfr_track_stats x;
+		tfr_track_get_stats(ts->t[c], &x);
+		st->partials += x.partials;
+		st->breakpoints += x.breakpoints;
+		st->dropped += x.dropped;
+		st->onsets += x.onsets;
+		st->onset_starts += x.onset_starts;
+		st->merged += x.merged;
+	}
+}
+
+static void tracks_free(tracks *ts)
+{
+	for (int c = 0; c < ts->nch; c++)
+		tfr_track_free(ts->t[c]);
+	free(ts->t);
+	tfr_track_merge_free(ts->mg);
+}
+
 int main(int argc, char **argv)
 {
 	options o;
@@ -238,7 +347,9 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	tool_check_output(o.output, o.input);
 
+	tool_accept_split();
 	tfr_stream_reader *in = tool_stream_open(o.input, &tfr_peaks_schema);
+	int split = tool_stream_split(in);
 	resolve(&o, in);
 	if (o.verbose)
 		print_params(&o);
@@ -246,29 +357,39 @@ int main(int argc, char **argv)
 	tfr_track *t = tfr_track_new(&o.p, &d);
 	if (!t)
 		tool_die(TOOL_EXIT_FAIL, "%s", d.text);
+	tracks ts = { 0 };
+	if (split)
+		tracks_open(&ts, in, &o.p);
 	tfr_meta *meta = make_meta(&o);
 	tool_output *out = tool_output_open(o.output, 0);
-	tfr_stream_writer *w = tool_stream_create(out, &tfr_partials_schema, in, meta);
+	tfr_stream_writer *w = tool_stream_create(
+		out, tfr_schema_variant(&tfr_partials_schema, 0, split), in, meta);
 
 	const void *recs;
 	size_t n;
 	while (tool_stream_read_frame(in, &recs, &n) > 0) {
 		const tfr_peak *pk = recs;
-		if (tfr_track_process(t, pk[0].frame, pk, n) != TFR_OK) {
-			tfr_diag f;
-			tfr_diag_set(&f, TFR_EFORMAT, "the peaks of a frame are not in "
-			             "ascending frequency");
-			tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
-			tool_die_diag(tool_input_label(o.input), &f);
+		if (split) {
+			tracks_frame(&ts, in, pk, n, out, w);
+			continue;
 		}
+		if (tfr_track_process(t, pk[0].frame, pk, n) != TFR_OK)
+			bad_frame(in, "the peaks of a frame are not in ascending frequency");
 		put_ready(out, w, t);
 	}
-	if (tfr_track_flush(t) != TFR_OK)
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	put_ready(out, w, t);
+	if (split) {
+		tracks_end(&ts, out, w);
+	} else {
+		if (tfr_track_flush(t) != TFR_OK)
+			tool_die(TOOL_EXIT_FAIL, "out of memory");
+		put_ready(out, w, t);
+	}
 	if (o.verbose) {
 		tfr_track_stats st;
-		tfr_track_get_stats(t, &st);
+		if (split)
+			tracks_stats(&ts, &st);
+		else
+			tfr_track_get_stats(t, &st);
 		tool_warn("%lld partials, %lld breakpoints (%.1f per partial), %lld "
 		          "partials dropped by the filters; %lld onsets, %lld partials "
 		          "started at them; %lld peaks merged into their partial's "
@@ -281,6 +402,7 @@ int main(int argc, char **argv)
 	tool_stream_close(out, w, in, NULL);
 
 	tool_stream_close_input(in);
+	tracks_free(&ts);
 	tfr_track_free(t);
 	tfr_meta_free(meta);
 	return TOOL_EXIT_OK;

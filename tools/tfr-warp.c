@@ -228,8 +228,15 @@ int main(int argc, char **argv)
 	parse(argc, argv, &o);
 	tool_check_output(o.output, o.input);
 
+	tool_accept_split();
 	tfr_stream_reader *in = tool_stream_open(o.input, &tfr_partials_schema);
 	int labels = tool_stream_labels(in, o.p.formants ? "--formants" : NULL);
+	int split = tool_stream_split(in);
+	/* the envelope is of the partials sounding together: of one channel */
+	if (split && o.p.formants)
+		tool_usage_error("--formants: %s is channel-split; warp one channel "
+		                 "at a time: tfr-select --channel N | tfr-warp --formants",
+		                 tool_input_label(o.input));
 	if (o.p.formants) {
 		double fs = tool_stream_meta(in, "sample_rate", 1, TFR_MAX_SAMPLE_RATE);
 		double hop = tool_stream_meta_or(in, "hop", 1, TFR_MAX_FFT_SIZE, 0);
@@ -248,8 +255,8 @@ int main(int argc, char **argv)
 	char *frames_then = f0 ? strdup(f0) : NULL;
 	tfr_meta *meta = make_meta(&o, w, in);
 	tool_output *out = tool_output_open(o.output, 0);
-	const tfr_schema *schema = labels ? &tfr_labelled_partials_schema
-	                                  : &tfr_partials_schema;
+	const tfr_schema *schema = tfr_schema_variant(&tfr_partials_schema, labels,
+	                                              split);
 	tfr_stream_writer *sw = tool_stream_create(out, schema, in, meta);
 	tfr_breakpoint bp;
 	while (tool_stream_read(in, &bp) > 0) {

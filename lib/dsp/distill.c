@@ -31,7 +31,7 @@ struct chan {
 
 struct tfr_distill {
 	tfr_distill_params p;
-	idmap chan_of;          /* label -> index in ch */
+	idmap chan_of;          /* label and channel -> index in ch */
 	struct chan *ch;
 	size_t nch, capch;
 	size_t *holding;        /* channels with a held end */
@@ -173,7 +173,9 @@ static int emit(tfr_distill *x, size_t c, const tfr_breakpoint *b)
 static int take_labelled(tfr_distill *x, const tfr_breakpoint *b)
 {
 	int added;
-	int64_t *ci = idmap_get(&x->chan_of, (uint64_t)b->label, (int64_t)x->nch, &added);
+	/* a label per channel of a split stream (channel 0: none) */
+	uint64_t key = (uint64_t)b->label * (TFR_MAX_CHANNELS + 1) + (uint64_t)b->channel;
+	int64_t *ci = idmap_get(&x->chan_of, key, (int64_t)x->nch, &added);
 	if (!ci)
 		return TFR_ENOMEM;
 	if (added) {

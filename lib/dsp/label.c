@@ -36,12 +36,15 @@ struct life {
 	double energy;        /* amp^2 dt, trapezoid */
 	float last_amp;
 	int64_t label;        /* once ended */
+	int64_t channel;      /* of a channel-split stream (0: none) */
 	int ended, waiting;   /* waiting: for the sieve */
 };
 
+/* channel: a harmonic is one partial at a time within a channel; the
+ * channels of a split stream are sounds of their own */
 struct span {
 	double t0, t1;
-	int64_t label;
+	int64_t label, channel;
 	size_t slot;
 };
 
@@ -281,7 +284,8 @@ static void sieve(tfr_label *l)
 		}
 		int64_t label = p->label;
 		for (size_t j = 0; j < l->nrecent; j++)
-			if (l->recent[j].label == label && beats(&l->recent[j], p, s)) {
+			if (l->recent[j].label == label && l->recent[j].channel == p->channel &&
+			    beats(&l->recent[j], p, s)) {
 				label = 0;
 				l->st.sieved++;
 				break;
@@ -320,7 +324,7 @@ static int end_partial(tfr_label *l, size_t slot)
 	if (tfr_grow((void **)&l->recent, &l->caprecent, l->nrecent + 1, sizeof *l->recent) ||
 	    tfr_grow((void **)&l->waiting, &l->capwaiting, l->nwaiting + 1, sizeof *l->waiting))
 		return TFR_ENOMEM;
-	l->recent[l->nrecent++] = (struct span){ x->t0, x->t1, x->label, slot };
+	l->recent[l->nrecent++] = (struct span){ x->t0, x->t1, x->label, x->channel, slot };
 	l->waiting[l->nwaiting++] = slot;
 	x->waiting = 1;
 	return TFR_OK;
@@ -334,6 +338,7 @@ static void grow_life(struct life *x, const tfr_breakpoint *b, int first,
 	if (first) {
 		memset(x, 0, sizeof *x);
 		x->t0 = b->time;
+		x->channel = b->channel;
 	} else {
 		double dt = b->time - x->t1;
 		x->energy += 0.5 * ((double)x->last_amp * x->last_amp +

@@ -31,6 +31,8 @@ struct side {
 struct chan {
 	struct side s[2];
 	int64_t label;           /* 0 for an unpaired partial */
+	int64_t channel;         /* of a channel-split stream: a label's
+	                            pair lies within one channel (0: none) */
 	int64_t out;             /* output partial id, while open */
 	int open;
 	int64_t last_item;       /* queue index of its latest item, -1 */
@@ -51,7 +53,7 @@ struct item {
 struct tfr_morph {
 	tfr_morph_params p;
 	tfr_envelope *env[3];    /* freq, amp, bw */
-	idmap by_label;          /* label -> channel */
+	idmap by_label;          /* label and channel of the source -> channel */
 	idmap single[2];         /* input id of an unpaired partial -> channel */
 	struct chan *ch;
 	size_t nch, capch;
@@ -217,7 +219,7 @@ static tfr_breakpoint morph(tfr_morph *m, const struct item *it)
 	c->last_f = o.f;
 	c->last_ph = o.ph;
 	tfr_breakpoint b = { it->out, it->t, o.f, (float)fmax(o.a, 0), (float)o.ph,
-	                     (float)fmin(fmax(o.bw, 0), 1), it->end, c->label };
+	                     (float)fmin(fmax(o.bw, 0), 1), it->end, c->label, c->channel };
 	return b;
 }
 
@@ -257,7 +259,7 @@ static int release(tfr_morph *m)
 	return TFR_OK;
 }
 
-static int new_chan(tfr_morph *m, int64_t label, size_t *c)
+static int new_chan(tfr_morph *m, int64_t label, int64_t channel, size_t *c)
 {
 	if (m->nfree) {
 		*c = m->freech[--m->nfree];
@@ -277,6 +279,7 @@ static int new_chan(tfr_morph *m, int64_t label, size_t *c)
 		ch->s[s].nwait = 0;
 	}
 	ch->label = label;
+	ch->channel = channel;
 	ch->open = 0;
 	ch->last_item = -1;
 	ch->last_item_t = -INFINITY;
@@ -293,12 +296,13 @@ static int channel_of(tfr_morph *m, int s, const tfr_breakpoint *b, size_t *c)
 		return TFR_OK;
 	}
 	if (b->label > 0) {
-		v = idmap_find(&m->by_label, (uint64_t)b->label);
+		uint64_t key = (uint64_t)b->label * (TFR_MAX_CHANNELS + 1) + (uint64_t)b->channel;
+		v = idmap_find(&m->by_label, key);
 		if (!v) {
-			if (new_chan(m, b->label, c) != TFR_OK)
+			if (new_chan(m, b->label, b->channel, c) != TFR_OK)
 				return TFR_ENOMEM;
 			int added;
-			v = idmap_get(&m->by_label, (uint64_t)b->label, (int64_t)*c, &added);
+			v = idmap_get(&m->by_label, key, (int64_t)*c, &added);
 			if (!v)
 				return TFR_ENOMEM;
 		}
@@ -310,7 +314,7 @@ static int channel_of(tfr_morph *m, int s, const tfr_breakpoint *b, size_t *c)
 	}
 	/* unlabelled, or a second partial of a label at once */
 	int added;
-	if (new_chan(m, 0, c) != TFR_OK ||
+	if (new_chan(m, 0, b->channel, c) != TFR_OK ||
 	    !idmap_get(&m->single[s], (uint64_t)b->partial, (int64_t)*c, &added))
 		return TFR_ENOMEM;
 	return TFR_OK;

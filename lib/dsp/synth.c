@@ -703,6 +703,20 @@ int tfr_synth_flush(tfr_synth *s)
 	return TFR_OK;
 }
 
+/* Another channel's stream went on to time (tfr_synth_channels): this
+ * one's input has too, and its output reaches that far. */
+int tfr_synth_advance(tfr_synth *s, double time)
+{
+	if (s->flushed || !(fabs(time * s->p.sample_rate) <= SY_MAX_SAMPLES))
+		return TFR_EINVAL;
+	if (time > s->last_time)
+		s->last_time = time;
+	double end = floor(time * s->p.sample_rate) + 1;
+	if (end > (double)s->known_end)
+		s->known_end = (int64_t)end;
+	return TFR_OK;
+}
+
 /* ---- output ---- */
 
 /* The end of the finished samples (exclusive). */

@@ -152,6 +152,7 @@ struct tfr_track {
 	int started;
 	int64_t frame, next_serial;
 	double t_out;         /* time of the last breakpoint written */
+	double horizon;       /* the latest release time (tfr_track_horizon) */
 	size_t held;
 	tfr_track_stats st;
 
@@ -1005,6 +1006,13 @@ static void merge_new(tfr_track *t, size_t old)
  * as pre-echo, and the attack whole. On a noise burst, zero a spacing
  * before the estimate instead of at it: SNR 6.7 -> 7.2 dB, pre-echo the
  * same 2.7 dB; two spacings before, the pre-echo grows to 10.6 dB. */
+/* No partial starts before this: the output written, and with
+ * strict_horizon the release time too (tfr_track_horizon's promise). */
+static double start_floor(const tfr_track *t)
+{
+	return t->p.strict_horizon && t->horizon > t->t_out ? t->horizon : t->t_out;
+}
+
 static void start_at_onset(tfr_track *t, int s, int64_t m, const tfr_peak *pk,
                            double level)
 {
@@ -1013,7 +1021,8 @@ static void start_at_onset(tfr_track *t, int s, int64_t m, const tfr_peak *pk,
 	 * the silent breakpoint (a window's reassignment is noisy near an
 	 * edge) moves there */
 	double t0 = t->onset_time - t->spacing;
-	t0 = t0 > t->t_out ? t0 : t->t_out;
+	double floor = start_floor(t);
+	t0 = t0 > floor ? t0 : floor;
 	double t1 = pk->time > t0 + t->spacing ? pk->time : t0 + t->spacing;
 	tfr_peak zero = moved(pk, t0);
 	zero.amp = 0;
@@ -1079,7 +1088,7 @@ static void apply_links(tfr_track *t, int64_t m, const tfr_peak *pk,
 		const tfr_peak *p = &pk[t->use.v[k]];
 		int s = t->match.v[k];
 		if (s < 0) {
-			if (p->time < t->t_out) {
+			if (p->time < start_floor(t)) {
 				t->st.late++;
 				continue;
 			}
@@ -1246,6 +1255,7 @@ static void write_out(tfr_track *t, const struct rel_key *order, size_t n)
 		b->bandwidth = x->h.bw;
 		b->end = x->end;
 		b->label = 0;
+		b->channel = 0;
 		t->st.breakpoints++;
 		if (x->h.time > t->t_out)
 			t->t_out = x->h.time;
@@ -1269,7 +1279,10 @@ static void compact_live(tfr_track *t)
 
 static void release(tfr_track *t, double horizon)
 {
-	size_t n = gather(t, release_time(t, horizon));
+	double r = release_time(t, horizon);
+	if (r > t->horizon)
+		t->horizon = r;
+	size_t n = gather(t, r);
 	write_out(t, sort_rel(t->order, t->order2, n), n);
 	compact_live(t);
 }
@@ -1341,6 +1354,11 @@ int tfr_track_flush(tfr_track *t)
 	return TFR_OK;
 }
 
+double tfr_track_horizon(const tfr_track *t)
+{
+	return t->horizon;
+}
+
 const tfr_breakpoint *tfr_track_ready(tfr_track *t, size_t *n)
 {
 	out_begin(t);
@@ -1370,6 +1388,7 @@ void tfr_track_reset(tfr_track *t)
 	t->frame = 0;
 	t->next_serial = 0;
 	t->t_out = -INFINITY;
+	t->horizon = -INFINITY;
 	t->held = 0;
 	t->loudest = 0;
 	t->e_prev = 0;

@@ -20,6 +20,8 @@
  *         2 pi f^ (t^ - frame centre time)
  *  mixed  mixed partial derivative d2phi/dt dw: 0 for a sinusoid, 1 for an
  *         impulse
+ *  channel  the source channel (1-based) in a channel-split stream, 0
+ *         in others (a column only of split streams)
  */
 typedef struct {
 	int64_t frame;
@@ -29,6 +31,7 @@ typedef struct {
 	float amp;
 	float phase;
 	float mixed;
+	int32_t channel;
 } tfr_point;
 
 /*
@@ -47,6 +50,7 @@ typedef struct {
  *  bandwidth  noise fraction of the energy, [0, 1]
  *  mixed      mixed derivative d2phi/dt dw of the peak's cell
  *  impulse    1 for an impulse kept as such (|mixed - 1| small), else 0
+ *  channel    as tfr_point.channel
  */
 typedef struct {
 	int64_t frame;
@@ -57,6 +61,7 @@ typedef struct {
 	float bandwidth;
 	float mixed;
 	int32_t impulse;
+	int32_t channel;
 } tfr_peak;
 
 /*
@@ -71,6 +76,7 @@ typedef struct {
  *  label      harmonic number of the partial (tfr-label), 0 unlabelled;
  *             a column only of labelled streams
  *             (tfr_labelled_partials_schema), 0 when read from others
+ *  channel    as tfr_point.channel
  * In a stream breakpoints are in nondecreasing time order (tfr(5)).
  */
 typedef struct {
@@ -82,6 +88,7 @@ typedef struct {
 	float bandwidth;
 	int32_t end;
 	int64_t label;  /* 64 bits: the struct has no padding, which memcmp would see */
+	int64_t channel;  /* 64 bits for the same reason */
 } tfr_breakpoint;
 
 /*

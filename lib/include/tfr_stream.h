@@ -74,6 +74,14 @@ extern const tfr_schema tfr_f0_schema;       /* tfr_f0_frame */
 extern const tfr_schema tfr_noise_schema;    /* tfr_noise_band */
 extern const tfr_schema tfr_descriptors_schema; /* tfr_descriptor_frame */
 
+/*
+ * The variant of points, peaks or partials schema s with or without a
+ * "label" column (partials only) and a "channel" column (last: a
+ * channel-split stream, tfr-reassign --channels split); NULL for
+ * another kind, or a label asked of points or peaks.
+ */
+const tfr_schema *tfr_schema_variant(const tfr_schema *s, int label, int channel);
+
 /* The schema of a kind, or NULL. */
 const tfr_schema *tfr_schema_find(const char *kind);
 

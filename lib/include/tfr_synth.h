@@ -122,6 +122,15 @@ tfr_synth *tfr_synth_new(const tfr_synth_params *p, tfr_diag *d);
  */
 int tfr_synth_process(tfr_synth *s, const tfr_breakpoint *bp, size_t n);
 
+/*
+ * No breakpoint to come is earlier than time (s): the input has gone on
+ * without breakpoints for this synthesiser (the stream of one channel
+ * among several, tfr_synth_channels), so the samples before it that no
+ * partial held can change are finished, and the output is at least that
+ * long. TFR_OK, or TFR_EINVAL after _flush or for a time not finite or
+ * beyond 2^42 samples. A time before the latest seen changes nothing.
+ */
+int tfr_synth_advance(tfr_synth *s, double time);
 /* End of input: every partial ends, all output becomes final. */
 int tfr_synth_flush(tfr_synth *s);
 

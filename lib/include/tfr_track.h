@@ -157,6 +157,13 @@ typedef struct {
 	                           sum (n - L/2)^2 w[n] / sum w[n] / fs^2,
 	                           for the curvature corrections below
 	                           (default 0: none; tfr_track_window_m2) */
+	int strict_horizon;     /* 1: no partial starts before the release
+	                           time (tfr_track_horizon), so that no
+	                           breakpoint written later is earlier; a
+	                           peak that would start one is late (0:
+	                           only before the output written; merging
+	                           the trackers of several channels, which
+	                           must know how far each has gone, sets 1) */
 } tfr_track_params;
 
 void tfr_track_params_default(tfr_track_params *p);
@@ -192,6 +199,12 @@ int tfr_track_flush(tfr_track *t);
  */
 const tfr_breakpoint *tfr_track_ready(tfr_track *t, size_t *n);
 
+/*
+ * The release time so far: every breakpoint written from now on is at
+ * this time or later when strict_horizon is set (peaks earlier than it
+ * start no partial); -inf before the first frame, inf after _flush.
+ */
+double tfr_track_horizon(const tfr_track *t);
 /* What the tracker has made so far (for tools' -v and the tests). */
 typedef struct {
 	int64_t partials;      /* partials written (after the filters) */

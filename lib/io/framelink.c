@@ -85,7 +85,7 @@ static int emit(framelink *f, const linked_row *r, int end)
 		return TFR_ENOMEM;
 	f->out[f->nout++] = (tfr_breakpoint){ r->id, f->tcur, r->freq,
 	                                      (float)r->amp, (float)r->phase,
-	                                      (float)r->bandwidth, end, 0 };
+	                                      (float)r->bandwidth, end, 0, 0 };
 	return TFR_OK;
 }
 

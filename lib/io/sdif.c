@@ -423,7 +423,7 @@ static int emit(tfr_sdif_reader *r, const env_row *row, int end)
 	if (tfr_grow((void **)&r->out, &r->capout, r->nout + 1, sizeof *r->out))
 		return TFR_ENOMEM;
 	r->out[r->nout++] = (tfr_breakpoint){ (int64_t)row->index, row->t, row->f,
-	                                      (float)row->a, row->ph, (float)row->bw, end, 0 };
+	                                      (float)row->a, row->ph, (float)row->bw, end, 0, 0 };
 	return TFR_OK;
 }
 

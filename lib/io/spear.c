@@ -372,7 +372,7 @@ static int read_points(tfr_spear_reader *r, int64_t index, int64_t npoints)
 			continue;
 		}
 		prev = v[0];
-		tfr_breakpoint b = { index, v[0], v[1], (float)v[2], 0, 0, 0, 0 };
+		tfr_breakpoint b = { index, v[0], v[1], (float)v[2], 0, 0, 0, 0, 0 };
 		if ((e = add_bp(r, &b)) != TFR_OK)
 			return e;
 	}

@@ -2,7 +2,7 @@
  * tfr-snr - how closely one sound reproduces another: the figures of the
  * fidelity report and the resynthesis tests.
  *
- *   tfr-snr [-e seconds] REFERENCE.wav TEST.wav [MORE.wav ...]
+ *   tfr-snr [-e seconds] [-c channel] REFERENCE.wav TEST.wav [MORE.wav ...]
  *
  * More test files are added sample by sample to TEST (in double, then
  * rounded to float): the sum of the parts of a split, against the whole.
@@ -35,7 +35,12 @@
  *                 the reference's in the 20 ms from each onset (0: the
  *                 attack kept; negative: lost)
  *   frames=N      the reference's length; test_frames=M the test's
- * Mono (the first channel of each file). Exit 1 on unreadable input.
+ *   level=DB      the test's level, 10 log10 (2 mean y^2): a full-scale
+ *                 sine reads 0 dB; -inf for silence (crosstalk into a
+ *                 channel that should be silent)
+ * Mono: the first channel of each file, or with -c channel K (1-based)
+ * of the test files (the reference's first still). Exit 1 on unreadable
+ * input.
  */
 #include "tfr.h"
 
@@ -46,7 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static float *load(const char *path, size_t *len, double *rate)
+static float *load(const char *path, size_t *len, double *rate, int channel)
 {
 	tfr_diag d;
 	tfr_audio_in *in = tfr_audio_in_new(path, &d);
@@ -58,7 +63,7 @@ static float *load(const char *path, size_t *len, double *rate)
 	size_t cap = 1 << 16, n = 0;
 	float *x = malloc(cap * sizeof *x);
 	long got;
-	while (x && (got = tfr_audio_in_read_mono(in, x + n, cap - n, 1)) > 0) {
+	while (x && (got = tfr_audio_in_read_mono(in, x + n, cap - n, channel)) > 0) {
 		n += (size_t)got;
 		if (n == cap)
 			x = realloc(x, (cap *= 2) * sizeof *x);
@@ -216,26 +221,35 @@ static void onsets(const float *x, const float *y, size_t xlen, size_t ylen,
 
 int main(int argc, char **argv)
 {
-	double edge_s = 0.1;
+	double edge_s = 0.1, ch = 1;
 	int i = 1;
-	if (argc > 2 && !strcmp(argv[1], "-e")) {
-		if (tfr_parse_double(argv[2], &edge_s) != TFR_OK || edge_s < 0) {
-			fprintf(stderr, "tfr-snr: -e: '%s' is not a time in seconds\n", argv[2]);
+	if (argc > i + 1 && !strcmp(argv[i], "-e")) {
+		if (tfr_parse_double(argv[i + 1], &edge_s) != TFR_OK || edge_s < 0) {
+			fprintf(stderr, "tfr-snr: -e: '%s' is not a time in seconds\n", argv[i + 1]);
 			return 2;
 		}
-		i = 3;
+		i += 2;
+	}
+	if (argc > i + 1 && !strcmp(argv[i], "-c")) {
+		if (tfr_parse_double(argv[i + 1], &ch) != TFR_OK || ch < 1 ||
+		    ch > TFR_MAX_CHANNELS || ch != (int)ch) {
+			fprintf(stderr, "tfr-snr: -c: '%s' is not a channel\n", argv[i + 1]);
+			return 2;
+		}
+		i += 2;
 	}
 	if (argc - i < 2) {
-		fprintf(stderr, "usage: tfr-snr [-e seconds] reference.wav test.wav [more.wav ...]\n");
+		fprintf(stderr, "usage: tfr-snr [-e seconds] [-c channel] reference.wav "
+		        "test.wav [more.wav ...]\n");
 		return 2;
 	}
 	size_t xl, yl;
 	double rx, ry;
-	float *x = load(argv[i], &xl, &rx), *y = load(argv[i + 1], &yl, &ry);
+	float *x = load(argv[i], &xl, &rx, 1), *y = load(argv[i + 1], &yl, &ry, (int)ch);
 	for (int k = i + 2; k < argc; k++) {
 		size_t zl;
 		double rz;
-		float *z = load(argv[k], &zl, &rz);
+		float *z = load(argv[k], &zl, &rz, (int)ch);
 		if (zl > yl) {
 			float *g = realloc(y, zl * sizeof *y);
 			if (!g) {
@@ -266,10 +280,15 @@ int main(int argc, char **argv)
 	double pre, att;
 	size_t nons;
 	onsets(x, y, xl, yl, rx, &pre, &att, &nons);
+	double ey = 0;
+	for (size_t k = 0; k < yl; k++)
+		ey += (double)y[k] * y[k];
 	printf("snr=%.2f edges=%.2f steady=%.2f spectral=%.2f lsd=%.2f "
-	       "preecho=%.1f onsets=%zu attack=%.1f frames=%zu test_frames=%zu\n",
+	       "preecho=%.1f onsets=%zu attack=%.1f frames=%zu test_frames=%zu "
+	       "level=%.2f\n",
 	       s_all, ee > 0 ? 10 * log10(sx / ee) : INFINITY, snr(x, y, yl, e, xl - e),
-	       spectral(x, y, xl, yl), lsd(x, y, xl, yl), pre, nons, att, xl, yl);
+	       spectral(x, y, xl, yl), lsd(x, y, xl, yl), pre, nons, att, xl, yl,
+	       yl && ey > 0 ? 10 * log10(2 * ey / (double)yl) : -INFINITY);
 	free(x);
 	free(y);
 	return 0;

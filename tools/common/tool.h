@@ -214,6 +214,15 @@ double tool_stream_meta_or(const tfr_stream_reader *r, const char *key,
  * else 0, or, with why (what needs them: "--formants"), it dies with
  * "FILE:LINE: header: no 'label' column (WHY: tfr-label writes it)". */
 int tool_stream_labels(tfr_stream_reader *r, const char *why);
+/* This tool reads channel-split streams (a "channel" column last,
+ * tfr-reassign --channels split): call before opening one. A points,
+ * peaks or partials stream that is split is then read with its channel
+ * (and its label, if it has one); a tool that has not called this
+ * refuses one with "FILE:LINE: header: a channel-split stream ...
+ * (tfr-select --channel N first)" rather than mix its channels. */
+void tool_accept_split(void);
+/* 1 when r's records carry their channel (a split stream), else 0. */
+int tool_stream_split(const tfr_stream_reader *r);
 /* The analysis window named in the header ("window"). */
 tfr_window_spec tool_stream_meta_window(const tfr_stream_reader *r);
 

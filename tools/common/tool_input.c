@@ -289,6 +289,35 @@ static _Noreturn void stream_refused(const tfr_stream_reader *r, const char *lab
 	tool_die_diag(label, tfr_stream_reader_diag(r));
 }
 
+/* Set by a tool that reads channel-split streams (tool_accept_split). */
+static int accept_split;
+
+void tool_accept_split(void)
+{
+	accept_split = 1;
+}
+
+/* A header fault at the end of the header. */
+static _Noreturn void header_fault(const tfr_stream_reader *r, const char *fmt,
+                                   const char *key);
+
+/* A channel-split stream: read with its channel (and its label, if it
+ * has one), or refused by a tool that would mix its channels. */
+static void open_split(tfr_stream_reader *r, const tfr_schema *expect)
+{
+	const tfr_schema *plain = tfr_schema_variant(expect, 0, 0);
+	if (!plain || tfr_stream_reader_find(r, "channel") < 0)
+		return;
+	if (!accept_split)
+		header_fault(r, "header: a channel-split stream (a 'channel' column): "
+		             "%s takes one channel (tfr-select --channel N first)",
+		             tool_name());
+	int label = tfr_schema_column(expect, "label") >= 0 ||
+	            tfr_stream_reader_find(r, "label") >= 0;
+	if (tfr_stream_reader_use(r, tfr_schema_variant(plain, label, 1)) != TFR_OK)
+		header_fault(r, "header: %s", tfr_stream_reader_diag(r)->text);
+}
+
 tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
                                        const tfr_schema *expect)
 {
@@ -298,7 +327,15 @@ tfr_stream_reader *tool_stream_open_fp(FILE *fp, const char *label,
 		tool_die_diag(label, &d);
 	if (tfr_stream_read_header(r, expect) != TFR_OK)
 		stream_refused(r, label, expect);
+	if (expect)
+		open_split(r, expect);
 	return r;
+}
+
+int tool_stream_split(const tfr_stream_reader *r)
+{
+	const tfr_schema *s = tfr_stream_reader_schema(r);
+	return s && tfr_schema_column(s, "channel") >= 0;
 }
 
 int tool_stream_read(tfr_stream_reader *r, void *record)
@@ -375,7 +412,9 @@ int tool_stream_labels(tfr_stream_reader *r, const char *why)
 			             "writes it)", why);
 		return 0;
 	}
-	if (tfr_stream_reader_use(r, &tfr_labelled_partials_schema) != TFR_OK)
+	const tfr_schema *s = tfr_schema_variant(&tfr_partials_schema, 1,
+	                                         tool_stream_split(r));
+	if (tfr_stream_reader_use(r, s) != TFR_OK)
 		header_fault(r, "header: %s", tfr_stream_reader_diag(r)->text);
 	return 1;
 }
