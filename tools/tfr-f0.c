@@ -212,11 +212,7 @@ static void from_audio(options *o)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	put_ready(out, w, f);
 	report(o, f);
-	tfr_meta *end = tfr_meta_new();
-	if (!end || tfr_meta_set_int(end, "source_frames", total))
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	tool_stream_close(out, w, NULL, end);
-	tfr_meta_free(end);
+	tool_stream_close_frames(out, w, total, NULL);
 	tfr_meta_free(meta);
 	tfr_f0_free(f);
 	tfr_audio_in_free(in);

@@ -335,10 +335,9 @@ int main(int argc, char **argv)
 
 	/* trailers: the length is only certain now (a pipe announces none) */
 	tfr_meta *end = tfr_meta_new();
-	if (!end || tfr_meta_set_int(end, "source_frames", tfr_framer_samples(fr)) ||
-	    tfr_meta_set_int(end, "analysis_frames", a.frames))
+	if (!end || tfr_meta_set_int(end, "analysis_frames", a.frames))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	tool_stream_close(a.out, a.w, NULL, end);
+	tool_stream_close_frames(a.out, a.w, tfr_framer_samples(fr), end);
 	if (o.verbose)
 		tool_warn("%lld points in %lld frames (%.1f a frame) from %.3f s of audio",
 		          (long long)a.points, (long long)a.frames,

@@ -284,6 +284,11 @@ void tool_stream_write(tool_output *o, tfr_stream_writer *w,
  * (meta, NULL for none); then close the writer and the output. */
 void tool_stream_close(tool_output *o, tfr_stream_writer *w,
                        const tfr_stream_reader *in, const tfr_meta *trailers);
+/* The same for a stream made from audio: its trailer says how many
+ * frames the audio had (only certain at the end: a pipe announces none),
+ * then the keys of more (NULL for none). */
+void tool_stream_close_frames(tool_output *o, tfr_stream_writer *w,
+                              int64_t frames, const tfr_meta *more);
 
 /* ---- hyper-resolution analysis options (tool_hyper.c) ---- */
 

@@ -286,6 +286,19 @@ void tool_stream_close(tool_output *o, tfr_stream_writer *w,
 	tool_output_close(o);
 }
 
+void tool_stream_close_frames(tool_output *o, tfr_stream_writer *w,
+                              int64_t frames, const tfr_meta *more)
+{
+	tfr_meta *end = tfr_meta_new();
+	int e = end ? tfr_meta_set_int(end, "source_frames", frames) : TFR_ENOMEM;
+	for (size_t i = 0; !e && more && i < tfr_meta_count(more); i++)
+		e = tfr_meta_set(end, tfr_meta_key(more, i), tfr_meta_value(more, i));
+	if (e)
+		tool_die(TOOL_EXIT_FAIL, "out of memory");
+	tool_stream_close(o, w, NULL, end);
+	tfr_meta_free(end);
+}
+
 const char *tool_meta_text(const char *s)
 {
 	static char buf[4096];
