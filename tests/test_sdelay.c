@@ -392,7 +392,7 @@ static void test_morph(void)
 {
 	size_t len = 20000, nb = N / 2 + 1;
 	float *x = calloc(len, sizeof *x);
-	double *d0 = calloc(nb, sizeof *d0), *d1 = malloc(nb * sizeof *d1);
+	int32_t *d0 = calloc(nb, sizeof *d0), *d1 = malloc(nb * sizeof *d1);
 	tfr_sdcore *s = make(1, 2, 1.0, 0.0);
 	double emax = 0.0;
 

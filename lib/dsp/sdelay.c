@@ -51,6 +51,8 @@ struct tfr_sdelay {
 	                                   delay in frames, feedback, gain in
 	                                   the user's unit (dB or factor), and
 	                                   (MORPH_LINEAR) the gain as a factor */
+	int32_t *md;                    /* morph: [config][channel][bin], the
+	                                   delays in whole frames */
 	double *mfb, *mg;               /* a morph's feedback and gain, bins */
 	double last_u;                  /* the morph position applied, NaN */
 	double *base;                   /* follow: [channel][kind][bin], the
@@ -59,6 +61,7 @@ struct tfr_sdelay {
 	tfr_wola **side;                /* the sidechain's analyses */
 	float *side_in;                 /* its block being gathered */
 	float *side_spec;               /* a spectrum of it, 2*bins */
+	float *side_mag;                /* its magnitudes, bins */
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
@@ -633,7 +636,8 @@ static int make_side(tfr_sdelay *s, tfr_diag *d)
 	s->side = calloc(nsc, sizeof *s->side);
 	s->side_in = calloc(s->hop * nsc, sizeof *s->side_in);
 	s->side_spec = malloc(2 * s->bins * sizeof *s->side_spec);
-	if (!win || !s->side || !s->side_in || !s->side_spec) {
+	s->side_mag = malloc(s->bins * sizeof *s->side_mag);
+	if (!win || !s->side || !s->side_in || !s->side_spec || !s->side_mag) {
 		free(win);
 		return tfr_diag_set(d, TFR_ENOMEM, NULL);
 	}
@@ -660,16 +664,20 @@ static void apply_side(tfr_sdelay *s)
 		size_t sc = nsc == 1 ? 0 : c;
 		if (sc == c || c == 0)
 			tfr_wola_analyze(s->side[sc], s->side_in + sc, nsc, s->side_spec);
-		double peak = 0;
+		/* the power first, one square root per bin after: a loop the
+		 * compiler vectorises (the magnitudes are floats already) */
+		float peak = 0;
 		const double *base = s->base + (c * TFR_SDELAY_NMAPS + (size_t)k) * nb;
 		for (size_t b = 0; b < nb; b++) {
 			float re = s->side_spec[2 * b], im = s->side_spec[2 * b + 1];
-			s->fv[b] = sqrt((double)re * re + (double)im * im);
-			peak = s->fv[b] > peak ? s->fv[b] : peak;
+			s->side_mag[b] = re * re + im * im;
+			peak = s->side_mag[b] > peak ? s->side_mag[b] : peak;
 		}
-		double inv = peak > 0 ? 1.0 / peak : 0.0;
 		for (size_t b = 0; b < nb; b++)
-			s->fv[b] = base[b] * (s->fv[b] * inv);
+			s->side_mag[b] = sqrtf(s->side_mag[b]);
+		double inv = peak > 0 ? 1.0 / sqrt((double)peak) : 0.0;
+		for (size_t b = 0; b < nb; b++)
+			s->fv[b] = base[b] * (s->side_mag[b] * inv);
 		tfr_sdcore_set_maps(s->core, (int)c, NULL,
 		                    k == TFR_SDELAY_FEEDBACK ? s->fv : NULL,
 		                    k == TFR_SDELAY_GAIN ? s->fv : NULL);
@@ -749,9 +757,10 @@ static int make_morph(tfr_sdelay *s, tfr_diag *d)
 	const tfr_sdelay_params *p = &s->p;
 	size_t nk = (size_t)p->nconfigs + 1, nb = s->bins;
 	s->mv = malloc(nk * s->nc * MORPH_KINDS * nb * sizeof *s->mv);
+	s->md = malloc(nk * s->nc * nb * sizeof *s->md);
 	s->mfb = malloc(nb * sizeof *s->mfb);
 	s->mg = malloc(nb * sizeof *s->mg);
-	if (!s->mv || !s->mfb || !s->mg)
+	if (!s->mv || !s->md || !s->mfb || !s->mg)
 		return tfr_diag_set(d, TFR_ENOMEM, NULL);
 	for (size_t j = 0; j < nk; j++) {
 		tfr_sdelay_config c = config_of(p, (int)j);
@@ -769,35 +778,46 @@ static int make_morph(tfr_sdelay *s, tfr_diag *d)
 				if (k == TFR_SDELAY_GAIN)
 					for (size_t b = 0; b < nb; b++)
 						v[b + nb] = to_core(p, k, v[b]);
+				if (k == TFR_SDELAY_DELAY)
+					for (size_t b = 0; b < nb; b++)
+						s->md[(j * s->nc + ch) * nb + b] = (int32_t)lround(v[b]);
 			}
 	}
 	s->last_u = NAN;
 	return TFR_OK;
 }
 
-/* x + a (y - x), exactly x at a = 0 or where y = x, and y at a = 1. */
-static double lerp(double x, double y, double a)
+/*
+ * Feedback and gain a fraction 0 < a < 1 of the way between two
+ * configurations' (v0, v1: their arrays of kinds, bins each): feedback
+ * linear, gain linear in dB (in factors with gain_linear). A bin whose
+ * two values are equal keeps its value exactly (x + a 0 = x).
+ */
+static void morph_between(const tfr_sdelay *s, const double *v0,
+                          const double *v1, double a)
 {
-	return a == 1.0 ? y : x + a * (y - x);
-}
-
-/* The gain between two configurations' gains at a fraction a (the
- * factors g0, g1 of the user's values x0, x1): linear in dB, or in
- * factors with gain_linear; exactly g0 or g1 at the ends and between
- * equal gains. exp, not pow: the half of a morph's time that pow took. */
-static double morph_gain(const tfr_sdelay_params *p, double x0, double x1,
-                         double g0, double g1, double a)
-{
-	if (a == 0.0 || x0 == x1)
-		return g0;
-	if (a == 1.0)
-		return g1;
-	double x = x0 + a * (x1 - x0);
-	return p->gain_linear ? x : exp(x * (LN10 / 20.0));
+	size_t nb = s->bins;
+	const double *f0 = v0 + TFR_SDELAY_FEEDBACK * nb, *f1 = v1 + TFR_SDELAY_FEEDBACK * nb;
+	const double *x0 = v0 + TFR_SDELAY_GAIN * nb, *x1 = v1 + TFR_SDELAY_GAIN * nb;
+	const double *g0 = v0 + MORPH_LINEAR * nb;
+	for (size_t b = 0; b < nb; b++)
+		s->mfb[b] = f0[b] + a * (f1[b] - f0[b]);
+	if (s->p.gain_linear) {
+		for (size_t b = 0; b < nb; b++)
+			s->mg[b] = x0[b] + a * (x1[b] - x0[b]);
+		return;
+	}
+	/* expf, not pow: the half of a morph's time that pow took (the
+	 * core keeps the gain as a float) */
+	for (size_t b = 0; b < nb; b++)
+		s->mg[b] = x0[b] == x1[b] ? g0[b]
+		         : expf((float)((x0[b] + a * (x1[b] - x0[b])) * (LN10 / 20.0)));
 }
 
 /* Where the morph envelope is at time t: the two configurations around
- * it and the fraction between them, every channel's bins set. */
+ * it and the fraction between them, every channel's bins set. At a
+ * whole position the configuration's own values go to the core as they
+ * are (bit for bit as without a morph). */
 static void apply_morph(tfr_sdelay *s, double t)
 {
 	const tfr_sdelay_params *p = &s->p;
@@ -812,16 +832,17 @@ static void apply_morph(tfr_sdelay *s, double t)
 	for (size_t c = 0; c < s->nc; c++) {
 		const double *v0 = s->mv + (i * s->nc + c) * nm * nb;
 		const double *v1 = s->mv + ((i + 1) * s->nc + c) * nm * nb;
-		const double *f0 = v0 + TFR_SDELAY_FEEDBACK * nb, *f1 = v1 + TFR_SDELAY_FEEDBACK * nb;
-		const double *x0 = v0 + TFR_SDELAY_GAIN * nb, *x1 = v1 + TFR_SDELAY_GAIN * nb;
-		const double *g0 = v0 + MORPH_LINEAR * nb, *g1 = v1 + MORPH_LINEAR * nb;
-		for (size_t b = 0; b < nb; b++) {
-			s->mfb[b] = lerp(f0[b], f1[b], a);
-			s->mg[b] = morph_gain(p, x0[b], x1[b], g0[b], g1[b], a);
+		const double *fb = s->mfb, *g = s->mg;
+		if (a == 0.0 || a == 1.0) {
+			const double *v = a == 0.0 ? v0 : v1;
+			fb = v + TFR_SDELAY_FEEDBACK * nb;
+			g = v + MORPH_LINEAR * nb;
+		} else {
+			morph_between(s, v0, v1, a);
 		}
-		tfr_sdcore_set_morph(s->core, (int)c, v0 + TFR_SDELAY_DELAY * nb,
-		                     v1 + TFR_SDELAY_DELAY * nb, a);
-		tfr_sdcore_set_maps(s->core, (int)c, NULL, s->mfb, s->mg);
+		tfr_sdcore_set_morph(s->core, (int)c, s->md + (i * s->nc + c) * nb,
+		                     s->md + ((i + 1) * s->nc + c) * nb, a);
+		tfr_sdcore_set_maps(s->core, (int)c, NULL, fb, g);
 	}
 }
 
@@ -983,9 +1004,11 @@ void tfr_sdelay_free(tfr_sdelay *s)
 	free(s->side);
 	free(s->side_in);
 	free(s->side_spec);
+	free(s->side_mag);
 	free(s->base);
 	free(s->fv);
 	free(s->mv);
+	free(s->md);
 	free(s->mfb);
 	free(s->mg);
 	free(s->values);

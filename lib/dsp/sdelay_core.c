@@ -21,6 +21,10 @@
  * it, so a finished glide is exact and the fast path can resume. */
 #define SNAP 1e-7f
 
+/* The maps of a channel that are gliding (chan.smoothing). */
+#define SMOOTH_FB 1
+#define SMOOTH_GAIN 2
+
 struct chan {
 	tfr_wola *wola;
 	float *x;       /* input spectrum, 2*bins */
@@ -33,7 +37,9 @@ struct chan {
 	int32_t *pend;  /* delay requested while a fade was running */
 	float *fade;    /* crossfade position 0..1 from da to db */
 	float *fb, *fb_tgt, *g, *g_tgt;
-	int gliding;    /* some bin is still fading or smoothing */
+	int fading;     /* some bin's delay is crossfading (da != db) */
+	int smoothing;  /* which maps are gliding: SMOOTH_FB | SMOOTH_GAIN */
+	int onepass;    /* this frame took bins_settled's single pass */
 	/* freeze (params.freeze only) */
 	float *prev;    /* the last frame's taps, 2*bins: a phase's advance */
 	float *famp;    /* magnitudes of the band's bins at the freeze */
@@ -226,16 +232,16 @@ const float *tfr_sdcore_spectrum(const tfr_sdcore *s, int channel)
 static int maps_in_range(const tfr_sdcore *s, const double *delay,
                          const double *feedback, const double *gain)
 {
-	for (size_t k = 0; k < s->bins; k++) {
-		if (delay && !(delay[k] > -0.5 &&
-		               delay[k] < (double)s->p.max_delay + 0.5))
-			return 0;
-		if (feedback && !(fabs(feedback[k]) < 1.0))
-			return 0;
-		if (gain && !isfinite(gain[k]))
-			return 0;
-	}
-	return 1;
+	int bad = 0;
+	double dmax = (double)s->p.max_delay + 0.5;
+	/* no early exit: branch-free loops, one per map */
+	for (size_t k = 0; delay && k < s->bins; k++)
+		bad |= !(delay[k] > -0.5 && delay[k] < dmax);
+	for (size_t k = 0; feedback && k < s->bins; k++)
+		bad |= !(fabs(feedback[k]) < 1.0);
+	for (size_t k = 0; gain && k < s->bins; k++)
+		bad |= !isfinite(gain[k]);
+	return !bad;
 }
 
 /* A new delay for bin k: at once before the first block or without
@@ -251,8 +257,17 @@ static void set_delay(tfr_sdcore *s, struct chan *c, size_t k, int32_t d)
 	if (c->da[k] == c->db[k] && d != c->da[k]) {
 		c->db[k] = d;
 		c->fade[k] = 0.0f;
-		c->gliding = 1;
+		c->fading = 1;
 	}
+}
+
+/* New targets of a glide, and the values at once when now is given. */
+static void set_targets(float *tgt, float *now, const double *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		tgt[k] = (float)v[k];
+	if (now)
+		memcpy(now, tgt, n * sizeof *now);
 }
 
 int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
@@ -267,48 +282,53 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
 		return TFR_ERANGE;
 	c = &s->ch[channel];
 	now = s->blocks == 0 || s->alpha >= 1.0f;
-	for (size_t k = 0; k < s->bins; k++) {
-		if (delay)
-			set_delay(s, c, k, (int32_t)lround(delay[k]));
-		if (feedback) {
-			c->fb_tgt[k] = (float)feedback[k];
-			if (now)
-				c->fb[k] = c->fb_tgt[k];
-		}
-		if (gain) {
-			c->g_tgt[k] = (float)gain[k];
-			if (now)
-				c->g[k] = c->g_tgt[k];
-		}
-	}
+	/* one loop per map: a follow or a sidechain sets one every block */
+	for (size_t k = 0; delay && k < s->bins; k++)
+		set_delay(s, c, k, (int32_t)lround(delay[k]));
+	if (feedback)
+		set_targets(c->fb_tgt, now ? c->fb : NULL, feedback, s->bins);
+	if (gain)
+		set_targets(c->g_tgt, now ? c->g : NULL, gain, s->bins);
 	if (!now)
-		c->gliding = 1;
+		c->smoothing |= (feedback ? SMOOTH_FB : 0) | (gain ? SMOOTH_GAIN : 0);
 	return TFR_OK;
 }
 
-int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
-                         const double *d1, double a)
+/* Every delay within 0 ... max_delay frames. */
+static int frames_in_range(const tfr_sdcore *s, const int32_t *d)
+{
+	int bad = 0;
+	int32_t most = (int32_t)s->p.max_delay;   /* < INT32_MAX: params_valid */
+	for (size_t k = 0; k < s->bins; k++)
+		bad |= (d[k] < 0) | (d[k] > most);
+	return !bad;
+}
+
+int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const int32_t *d0,
+                         const int32_t *d1, double a)
 {
 	if (!s || channel < 0 || channel >= s->p.channels)
 		return TFR_EINVAL;
-	if (!maps_in_range(s, d0, NULL, NULL) || !maps_in_range(s, d1, NULL, NULL) ||
+	if (!frames_in_range(s, d0) || !frames_in_range(s, d1) ||
 	    !(a >= 0.0 && a <= 1.0))
 		return TFR_ERANGE;
 	struct chan *c = &s->ch[channel];
 	int mixed = 0;
-	for (size_t k = 0; k < s->bins; k++) {
-		int32_t x = (int32_t)lround(d0[k]), y = (int32_t)lround(d1[k]);
-		if (a == 1.0)
-			x = y;
-		else if (a == 0.0)
-			y = x;
-		c->da[k] = x;
-		c->db[k] = c->pend[k] = y;
-		c->fade[k] = x == y ? 0.0f : (float)a;
-		mixed |= x != y;
-	}
+	/* at an end the other configuration's taps are not read at all */
+	const int32_t *x = a == 1.0 ? d1 : d0, *y = a == 0.0 ? d0 : d1;
+	float fa = (float)a;
+	size_t nb = s->bins;
+	float *fade = c->fade;
+	/* loops the compiler vectorises: a block of a morph sets them all */
+	memcpy(c->da, x, nb * sizeof *x);
+	memcpy(c->db, y, nb * sizeof *y);
+	memcpy(c->pend, y, nb * sizeof *y);
+	for (size_t k = 0; k < nb; k++)
+		fade[k] = x[k] != y[k] ? fa : 0.0f;
+	for (size_t k = 0; k < nb; k++)
+		mixed |= x[k] != y[k];
 	c->morphing = 1;
-	c->gliding |= mixed;
+	c->fading |= mixed;
 	return TFR_OK;
 }
 
@@ -395,36 +415,62 @@ static void bins_read(const tfr_sdcore *s, struct chan *c)
 	}
 }
 
-/* One frame of glide for bin k; returns 1 while it is still moving. */
-static int glide(tfr_sdcore *s, struct chan *c, size_t k)
+/* One frame of a glide of n values towards their targets (one-pole);
+ * returns 1 while some value has not arrived. */
+static int smooth(float *v, const float *tgt, size_t n, float alpha)
 {
 	int moving = 0;
 
-	float fb = c->fb[k], g = c->g[k];
-	/* a step that no longer moves the value (alpha times the distance
-	 * below half an ulp: 2 ulps short of 1 at a 50 ms glide) snaps too,
-	 * or the glide would stall short of its target for ever */
-	c->fb[k] += s->alpha * (c->fb_tgt[k] - c->fb[k]);
-	if (c->fb[k] == fb || fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
-		c->fb[k] = c->fb_tgt[k];
-	c->g[k] += s->alpha * (c->g_tgt[k] - c->g[k]);
-	if (c->g[k] == g ||
-	    fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
-		c->g[k] = c->g_tgt[k];
-	moving = c->fb[k] != c->fb_tgt[k] || c->g[k] != c->g_tgt[k];
-	if (c->morphing) {
-		moving |= c->da[k] != c->db[k];
-	} else if (c->da[k] != c->db[k]) {
-		c->fade[k] += s->step;
-		if (c->fade[k] >= 1.0f) {
-			c->da[k] = c->db[k];
-			c->fade[k] = 0.0f;
-			if (c->pend[k] != c->da[k])
-				c->db[k] = c->pend[k];
+	for (size_t k = 0; k < n; k++) {
+		float x = v[k], t = tgt[k], y = x + alpha * (t - x);
+		/* a step that no longer moves the value (alpha times the
+		 * distance below half an ulp: 2 ulps short of 1 at a 50 ms
+		 * glide) snaps too, or the glide would stall short of its
+		 * target for ever; feedbacks (|t| < 1) snap within SNAP */
+		float at = fabsf(t);   /* not fmaxf: a call into libm */
+		if (y == x || fabsf(y - t) <= SNAP * (at > 1.0f ? at : 1.0f))
+			y = t;
+		v[k] = y;
+		moving |= y != t;
+	}
+	return moving;
+}
+
+/* One frame of the feedback and gain glides: only of the maps that are
+ * moving (a sidechain or a follow moves one of the two every frame). */
+static void smooth_all(const tfr_sdcore *s, struct chan *c)
+{
+	if ((c->smoothing & SMOOTH_FB) &&
+	    !smooth(c->fb, c->fb_tgt, s->bins, s->alpha))
+		c->smoothing &= ~SMOOTH_FB;
+	if ((c->smoothing & SMOOTH_GAIN) &&
+	    !smooth(c->g, c->g_tgt, s->bins, s->alpha))
+		c->smoothing &= ~SMOOTH_GAIN;
+}
+
+/* One frame of the delay crossfades of every bin: a glide's fade moves
+ * on by `step` and, once complete, takes up a delay asked for meanwhile;
+ * a morph's fades are where set_morph put them. Clears `fading` once no
+ * bin has two taps. */
+static void fade_all(const tfr_sdcore *s, struct chan *c)
+{
+	int moving = 0;
+
+	for (size_t k = 0; k < s->bins; k++) {
+		if (c->da[k] == c->db[k])
+			continue;
+		if (!c->morphing) {
+			c->fade[k] += s->step;
+			if (c->fade[k] >= 1.0f) {
+				c->da[k] = c->db[k];
+				c->fade[k] = 0.0f;
+				if (c->pend[k] != c->da[k])
+					c->db[k] = c->pend[k];
+			}
 		}
 		moving |= c->da[k] != c->db[k] || c->fade[k] != 0.0f;
 	}
-	return moving;
+	c->fading = moving;
 }
 
 /* The phase advance per frame of bin k whose taps were p (the frame
@@ -518,7 +564,6 @@ static void bins_write(tfr_sdcore *s, struct chan *c,
 	size_t nb = s->bins;
 	float *wrow = c->ring + s->slot * 2 * nb;
 	float xo = other ? (float)s->p.cross : 0.0f, xs = 1.0f - xo;
-	int moving = 0;
 
 	for (size_t k = 0; k < nb; k++) {
 		float fr = c->fbin[2 * k], fi = c->fbin[2 * k + 1];
@@ -530,22 +575,36 @@ static void bins_write(tfr_sdcore *s, struct chan *c,
 		wrow[2 * k + 1] = c->x[2 * k + 1] + c->fb[k] * fi;
 		c->r[2 * k] *= c->g[k];
 		c->r[2 * k + 1] *= c->g[k];
-		if (c->gliding)
-			moving |= glide(s, c, k);
 	}
-	c->gliding = moving;
 }
 
+/* The glides of one frame, after its bins have used their values. */
+static void glide(const tfr_sdcore *s, struct chan *c)
+{
+	if (c->smoothing)
+		smooth_all(s, c);
+	if (c->fading)
+		fade_all(s, c);
+}
+
+/*
+ * One frame of every channel. A channel whose delays are settled (no
+ * crossfade: one tap per bin) takes the one-pass path even while its
+ * gains and feedbacks glide (what a followed or sidechained map does
+ * every frame); crossfades, cross-feedback and freezes read first and
+ * write after.
+ */
 static void spectral_frame(tfr_sdcore *s)
 {
 	int nc = s->p.channels, cross = s->p.cross > 0.0;
-
 	int freeze = s->p.freeze;
 
 	for (int i = 0; i < nc; i++) {
 		struct chan *c = &s->ch[i];
-		if (!c->gliding && !cross && !freeze) {
+		c->onepass = !c->fading && !cross && !freeze;
+		if (c->onepass) {
 			bins_settled(s, c);
+			glide(s, c);
 		} else {
 			bins_read(s, c);
 			if (freeze)
@@ -554,10 +613,10 @@ static void spectral_frame(tfr_sdcore *s)
 	}
 	for (int i = 0; i < nc; i++) {
 		struct chan *c = &s->ch[i];
-		if (cross)
-			bins_write(s, c, &s->ch[1 - i]);
-		else if (c->gliding || freeze)
-			bins_write(s, c, NULL);
+		if (c->onepass)
+			continue;
+		bins_write(s, c, cross ? &s->ch[1 - i] : NULL);
+		glide(s, c);
 		if (freeze && c->held)
 			freeze_apply(s, c);
 	}
@@ -621,7 +680,7 @@ void tfr_sdcore_reset(tfr_sdcore *s)
 		memset(c->fb_tgt, 0, nb * sizeof *c->fb_tgt);
 		for (size_t k = 0; k < nb; k++)
 			c->g[k] = c->g_tgt[k] = 1.0f;
-		c->gliding = 0;
+		c->fading = c->smoothing = 0;
 		c->morphing = 0;
 		c->frozen = c->held = 0;
 		if (s->p.freeze)

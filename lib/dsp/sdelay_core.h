@@ -79,15 +79,17 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
                         const double *feedback, const double *gain);
 
 /*
- * Morph channel c between two delay maps: every bin reads
+ * Morph channel c between two delay maps in whole frames (0 ...
+ * max_delay; the caller rounds them once, not every block): every bin
+ * reads
  * (1 - a) tap(d0[k]) + a tap(d1[k]) (and feeds that back), a in [0, 1]
  * held until the next call, not glided: the caller moves it. A bin whose
  * two delays are equal, and every bin at a = 0 or 1, reads its one tap
  * alone, exactly as without a morph. Feedback and gain are set with
  * tfr_sdcore_set_maps. TFR_OK, TFR_EINVAL (channel) or TFR_ERANGE.
  */
-int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
-                         const double *d1, double a);
+int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const int32_t *d0,
+                         const int32_t *d1, double a);
 
 /*
  * Freeze (params.freeze) channel c (0-based) from the next block on, or
