@@ -268,6 +268,29 @@ $G -r 48000 -d 1 -c 2 -b float -o a2.wav sine:440:0.5
 		if ($2 == 1 && ($4 < 0.495 || $4 > 0.505)) bad = 1
 		if ($2 == 2 && $4 != 0) bad = 1 }
 	END { exit bad }' || fail "freeze: per channel"
+# --freeze-phase: white noise (level 0.245) frozen at 0.5 s and held 1.5 s
+# past its end. random keeps its level (within 3 %; achieved 0.4 %) and
+# stays noise (flatness above 0.7; achieved 0.80, the frozen periodogram's
+# own unevenness); advance rings (flatness below 0.45; achieved 0.33)
+$G -r 48000 -d 1 -b float -o wn.wav noise:0.3:3
+for ph in advance random; do
+	"$T" --freeze 0.5:0,0.5:1 --freeze-phase $ph -T 1.5 wn.wav -o fn_$ph.wav
+	"$T" --describe fn_$ph.wav | awk '!/^#/ && $1 > 1.2 && $1 < 2.4 {
+		a += $4 * $4; f += $5; n++ } END { print sqrt(a / n), f / n }' > fn_$ph.txt
+done
+"$T" --describe wn.wav | awk '!/^#/ && $1 > 0.1 && $1 < 0.9 { a += $4 * $4; n++ }
+	END { print sqrt(a / n) }' > wn.txt
+read -r lr fr < fn_random.txt; read -r la fa < fn_advance.txt; read -r l0 < wn.txt
+awk -v l="$lr" -v l0="$l0" -v f="$fr" 'BEGIN { d = l / l0 - 1; if (d < 0) d = -d
+	exit !(d < 0.03 && f > 0.7) }' || fail "freeze-phase random: level $lr (input $l0), flatness $fr"
+awk -v f="$fa" 'BEGIN { exit !(f < 0.45) }' || fail "freeze-phase advance on noise: flatness $fa"
+cmp -s fn_random.wav fn_advance.wav && fail "freeze-phase: random is advance"
+"$T" --freeze 0.5:0,0.5:1 --freeze-phase random -T 1.5 wn.wav -o fn_r2.wav
+cmp -s fn_random.wav fn_r2.wav || fail "freeze-phase random: not reproducible"
+expect 2 "tfr-sdelay: --freeze-phase: give --freeze too" \
+	"$T" --freeze-phase random wn.wav -o x.wav
+expect 2 "tfr-sdelay: --freeze-phase: 'rand' is not advance or random" \
+	"$T" --freeze 1 --freeze-phase rand wn.wav -o x.wav
 # an hour-long freeze (1 kHz rate, a slow chirp from 200 Hz): the held
 # line is still 200 Hz at the end of the hour, where the input is at
 # 380 Hz, and the memory is that of a 10 s run

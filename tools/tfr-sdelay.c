@@ -18,7 +18,8 @@ static void usage(void)
 "usage: tfr-sdelay [-DGhLPV] [-d map] [-f map] [-g map] [-m mix]\n"
 "                  [-x cross] [-s time] [-T auto|time] [-n N] [-H hop]\n"
 "                  [-w window] [-b bits] [--headroom dB] [--freeze env]\n"
-"                  [--freeze-band lo:hi] [--morph env maps --next maps...]\n"
+"                  [--freeze-band lo:hi] [--freeze-phase advance|random]\n"
+"                  [--morph env maps --next maps...]\n"
 "                  [--follow map*desc|map+k*desc] [--sidechain file]\n"
 "                  [--sidechain-map gain|feedback] [-o file] [file]\n"
 "       tfr-sdelay --describe [-n N] [-H hop] [-w window] [-o file] [file]\n"
@@ -50,6 +51,9 @@ static void usage(void)
 "                           file; once, or once per channel. A frozen bin\n"
 "                           keeps sounding at its pitch, its line held\n"
 "      --freeze-band=LO:HI  freeze only LO ... HI (Hz or kHz)\n"
+"      --freeze-phase=advance|random  a frozen bin's phase: advanced at\n"
+"                           its frequency (tones stay pure; default), or\n"
+"                           random every frame (noise, textures)\n"
 "      --next               the maps after it are the next configuration\n"
 "                           of a morph (-d, -f, -g: all its maps)\n"
 "      --morph=ENV          where to be between the configurations over\n"
@@ -90,7 +94,7 @@ typedef struct {
 	tool_envelope freeze[MAX_MAPS];
 	const tfr_envelope *freezev[MAX_MAPS];
 	tfr_quantity band[2];
-	int have_band;
+	int have_band, have_phase;
 	/* the configurations after the first (--next), and the morph */
 	int ncfg;
 	tool_map cmaps[MAX_CONFIGS - 1][TFR_SDELAY_NMAPS][MAX_MAPS];
@@ -182,12 +186,13 @@ static void parse(int argc, char **argv, options *o)
 		"delay", "delay-frames", "feedback", "gain", "gain-linear", "mix",
 		"cross-feedback", "smooth", "tail", "headroom", "limit",
 		"fft-size", "hop", "window", "bits", "print-latency", "describe",
-		"freeze", "freeze-band", "next", "morph", "follow", "sidechain",
+		"freeze", "freeze-band", "freeze-phase", "next", "morph", "follow", "sidechain",
 		"sidechain-map", "output",
 		"help", "version", NULL
 	};
 	static const char *const bits[] = { "16", "24", "float", "32", NULL };
 	static const char *const side_maps[] = { "gain", "feedback", NULL };
+	static const char *const phases[] = { "advance", "random", NULL };
 	tfr_sdelay_params_default(&o->p);
 	o->p.side_map = TFR_SDELAY_GAIN;
 	const char *opt, *arg;
@@ -234,6 +239,10 @@ static void parse(int argc, char **argv, options *o)
 			add_freeze(o, arg);
 		else if (!strcmp(opt, "freeze-band"))
 			parse_band(o, arg);
+		else if (!strcmp(opt, "freeze-phase")) {
+			o->p.freeze_random = tool_parse_choice(opt, arg, phases);
+			o->have_phase = 1;
+		}
 		else if (!strcmp(opt, "next"))
 			next_config(o);
 		else if (!strcmp(opt, "follow"))
@@ -311,6 +320,8 @@ static void check(options *o, double rate)
 	tfr_diag d;
 	if (o->have_band && !o->p.nfreeze)
 		tool_usage_error("--freeze-band: give --freeze too");
+	if (o->have_phase && !o->p.nfreeze)
+		tool_usage_error("--freeze-phase: give --freeze too");
 	if (o->have_band) {
 		o->p.freeze_lo = tfr_quantity_hz(o->band[0], rate);
 		o->p.freeze_hi = tfr_quantity_hz(o->band[1], rate);

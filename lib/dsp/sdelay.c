@@ -450,6 +450,7 @@ static tfr_sdcore *make_core(const tfr_sdelay_params *p, size_t maxd,
 	cp.out_gain = pow(10.0, -p->headroom_db / 20.0);
 	cp.limit = p->limit ? pow(10.0, -1.0 / 20.0) : 0.0;
 	cp.freeze = p->nfreeze > 0;
+	cp.freeze_random = p->freeze_random != 0;
 	if (cp.freeze)
 		freeze_bins(p, &cp.freeze_lo, &cp.freeze_hi);
 	int err;

@@ -21,6 +21,11 @@
  * it, so a finished glide is exact and the fast path can resume. */
 #define SNAP 1e-7f
 
+/* The random phases of a freeze_random: this many, 2 pi / PHASES apart
+ * (a table, not a cosine and sine per bin and frame). */
+#define PHASE_BITS 12
+#define PHASES (1 << PHASE_BITS)
+
 /* The maps of a channel that are gliding (chan.smoothing). */
 #define SMOOTH_FB 1
 #define SMOOTH_GAIN 2
@@ -47,6 +52,7 @@ struct chan {
 	double *fz;     /* the frozen bins' values, 2*bins (re, im) */
 	double *frot;   /* e^(i advance) of each, 2*bins: a rotation per
 	                   frame, not a cosine and sine per bin and frame */
+	uint64_t rng;   /* freeze_random: xorshift64* state */
 	int morphing;   /* the fades are the morph's (set_morph), not glides */
 	int frozen;     /* a freeze is asked for */
 	int held;       /* ... and has captured its frame */
@@ -58,6 +64,8 @@ struct tfr_sdcore {
 	int64_t blocks;
 	float alpha;    /* one-pole coefficient of gain/feedback glides */
 	float step;     /* crossfade advance per frame */
+	float rscale;   /* freeze_random: the magnitudes' scale, 1 / sqrt(c) */
+	float *phasor;  /* freeze_random: PHASES unit phasors, (cos, sin) */
 	struct chan *ch;
 };
 
@@ -76,6 +84,7 @@ void tfr_sdcore_params_default(tfr_sdcore_params *p)
 	p->freeze = 0;
 	p->freeze_lo = 0;
 	p->freeze_hi = SIZE_MAX;
+	p->freeze_random = 0;
 }
 
 float tfr_sdcore_softlimit(float x, float t)
@@ -171,6 +180,66 @@ static int chan_init(struct chan *c, const tfr_sdcore *s,
 	                                                         : TFR_ENOMEM;
 }
 
+/* The random phases' first state for channel c: fixed, so that a
+ * random freeze is reproducible, and different for every channel. */
+static uint64_t seed(int c)
+{
+	return 0x9E3779B97F4A7C15u * (uint64_t)(c + 1);
+}
+
+/* xorshift64* (Vigna, ACM TOMS 42(4), 2016): the top bits of the next
+ * number, a phase index 0 ... PHASES - 1. */
+static size_t next_phase(uint64_t *x)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return (size_t)((*x * 0x2545F4914F6CDD1Du) >> (64 - PHASE_BITS));
+}
+
+/*
+ * The power of frames of random phase after overlap-add, over the
+ * frame's own: c = sum(w^2) sum(s^2) / (N H), with the synthesis window
+ * s[n] = w[n] / env[n mod H], env[j] = sum of w^2 over n = j mod H
+ * (tfr_wola.h). Each frame's samples then have the mean power
+ * sum(w^2) / N times the input's (Parseval, the phases spreading it
+ * evenly over the frame), and H samples of output sum the squares of
+ * s over one frame: sum(s^2) / H.
+ */
+static double random_power(const double *w, size_t n, size_t hop)
+{
+	double ww = 0, ss = 0;
+	for (size_t j = 0; j < hop; j++) {
+		double env = 0, sum = 0;
+		for (size_t i = j; i < n; i += hop) {
+			double wi = w ? w[i] : 0.5 - 0.5 * cos(TFR_2PI * (double)i / (double)n);
+			env += wi * wi;
+		}
+		for (size_t i = j; i < n; i += hop) {
+			double wi = w ? w[i] : 0.5 - 0.5 * cos(TFR_2PI * (double)i / (double)n);
+			sum += wi * wi;
+			ss += env > 0 ? wi * wi / (env * env) : 0.0;
+		}
+		ww += sum;
+	}
+	return ww * ss / ((double)n * (double)hop);
+}
+
+/* A random freeze's phasors and magnitude scale (window: as params). */
+static int random_init(tfr_sdcore *s, const double *window)
+{
+	s->phasor = malloc(2 * PHASES * sizeof *s->phasor);
+	if (!s->phasor)
+		return TFR_ENOMEM;
+	for (size_t i = 0; i < PHASES; i++) {
+		s->phasor[2 * i] = (float)cos(TFR_2PI * (double)i / PHASES);
+		s->phasor[2 * i + 1] = (float)sin(TFR_2PI * (double)i / PHASES);
+	}
+	double c = random_power(window, s->p.fft_size, s->hop);
+	s->rscale = c > 0 ? (float)(1.0 / sqrt(c)) : 1.0f;
+	return TFR_OK;
+}
+
 tfr_sdcore *tfr_sdcore_new(const tfr_sdcore_params *p, int *err)
 {
 	tfr_wola_params wp;
@@ -207,6 +276,12 @@ tfr_sdcore *tfr_sdcore_new(const tfr_sdcore_params *p, int *err)
 			tfr_sdcore_free(s);
 			goto fail_early;
 		}
+		s->ch[c].rng = seed(c);
+	}
+	if (p->freeze && p->freeze_random &&
+	    (e = random_init(s, p->window)) != TFR_OK) {
+		tfr_sdcore_free(s);
+		goto fail_early;
 	}
 	if (err)
 		*err = TFR_OK;
@@ -515,7 +590,11 @@ static size_t peak_of(const tfr_sdcore *s, const float *amp, size_t k)
 static void freeze_capture(tfr_sdcore *s, struct chan *c)
 {
 	size_t lo = s->p.freeze_lo, hi = s->p.freeze_hi;
-	if (c->frozen && !c->held) {
+	if (c->frozen && !c->held && s->p.freeze_random) {
+		for (size_t k = lo; k <= hi; k++)
+			c->famp[k] = hypotf(c->r[2 * k], c->r[2 * k + 1]);
+		c->held = 1;
+	} else if (c->frozen && !c->held) {
 		for (size_t k = lo; k <= hi; k++) {
 			const float *t = c->r + 2 * k;
 			c->famp[k] = hypotf(t[0], t[1]);
@@ -535,9 +614,25 @@ static void freeze_capture(tfr_sdcore *s, struct chan *c)
 	memcpy(c->prev, c->r, 2 * s->bins * sizeof *c->prev);
 }
 
+/* A random freeze's bin k: its captured magnitude, scaled, at a new
+ * random phase (bins 0 and N/2 are real: a random sign). */
+static void random_bin(const tfr_sdcore *s, struct chan *c, size_t k)
+{
+	size_t i = next_phase(&c->rng);
+	float a = c->g[k] * c->famp[k] * s->rscale;
+	if (k == 0 || k + 1 == s->bins) {
+		c->r[2 * k] = i < PHASES / 2 ? a : -a;
+		c->r[2 * k + 1] = 0.0f;
+	} else {
+		c->r[2 * k] = a * s->phasor[2 * i];
+		c->r[2 * k + 1] = a * s->phasor[2 * i + 1];
+	}
+}
+
 /* While frozen: the band's lines hold (D_m = D_{m-d}, no input; a bin
  * without a line, d = 0, has nothing to hold) and its bins sound the
- * captured magnitudes at advancing phases, times their gains. */
+ * captured magnitudes at advancing (or random) phases, times their
+ * gains. */
 static void freeze_apply(tfr_sdcore *s, struct chan *c)
 {
 	float *wrow = c->ring + s->slot * 2 * s->bins;
@@ -546,6 +641,10 @@ static void freeze_apply(tfr_sdcore *s, struct chan *c)
 			const float *t = tap(s, c, k, c->da[k]);
 			wrow[2 * k] = t[0];
 			wrow[2 * k + 1] = t[1];
+		}
+		if (s->p.freeze_random) {
+			random_bin(s, c, k);
+			continue;
 		}
 		double zr = c->fz[2 * k], zi = c->fz[2 * k + 1];
 		double cr = c->frot[2 * k], ci = c->frot[2 * k + 1];
@@ -683,6 +782,7 @@ void tfr_sdcore_reset(tfr_sdcore *s)
 		c->fading = c->smoothing = 0;
 		c->morphing = 0;
 		c->frozen = c->held = 0;
+		c->rng = seed(i);
 		if (s->p.freeze)
 			memset(c->prev, 0, spec * sizeof *c->prev);
 	}
@@ -698,5 +798,6 @@ void tfr_sdcore_free(tfr_sdcore *s)
 		for (int i = 0; i < s->p.channels; i++)
 			chan_free(&s->ch[i]);
 	free(s->ch);
+	free(s->phasor);
 	free(s);
 }
