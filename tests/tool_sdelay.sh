@@ -53,11 +53,22 @@ $G -r 48000 -d 1 -b float -o tone.wav sine:2343.75:0.5
 "$T" -D -d '0:0,2250:0,2250:4,2437.5:4,2437.5:0' tone.wav -o band.wav
 le "$(maxerr tone.wav band.wav -s 2048 -k 4096 -e 45952)" 1e-5 || fail "band"
 
+# -v: one line on stderr, what was made (a 1 s float sine, 1 s of tail;
+# its output's peak is the sine's -6.0 dBFS), and the descriptors' count
+"$T" -v -T 1 tone.wav -o vt.wav 2> v.txt
+[ "$(cat v.txt)" = "tfr-sdelay: 1.000 s in, 2.000 s out (1.000 s of tail), 1 channel, N 2048, hop 512, latency 1536 samples removed; peak -6.0 dBFS, 0 samples clipped" ] ||
+	fail "-v: '$(cat v.txt)'"
+"$T" -v --describe tone.wav -o vt.txt 2> v.txt
+[ "$(cat v.txt)" = "tfr-sdelay: 94 descriptor frames of 1 channel for 1.000 s of input (N 2048, hop 512)" ] ||
+	fail "-v --describe: '$(cat v.txt)'"
+
 # 6. feedback >= 1 refused; loud output clips, never wraps
 expect 2 "tfr-sdelay: feedback map '1': column 1: feedback 1 out of range (|fb| < 1)" \
 	"$T" -f 1 nf.wav -o x.wav
 $G -r 48000 -d 1 -b 16 -o loud.wav sine:1000:0.5
-"$T" -g 20 loud.wav -o clip.wav
+"$T" -v -g 20 loud.wav -o clip.wav 2> v.txt
+# (the peak as computed: how much headroom the 16-bit output lacked)
+grep -q "peak 14.0 dBFS, 42000 samples clipped" v.txt || fail "-v: clipping not said: '$(cat v.txt)'"
 [ "$("$C" loud.wav clip.wav | cut -d' ' -f4)" = 0 ] || fail "wrapped samples"
 "$T" -L -g 20 -b float loud.wav -o lim.wav
 [ "$("$C" loud.wav lim.wav | cut -d' ' -f4)" = 0 ] || fail "limiter flips"
