@@ -379,8 +379,30 @@ static void test_limits(void)
 	              "FFT size"));
 	CHECK("60 s delay at hop 1: new", tfr_sdelay_new(&p, &d) == NULL &&
 	      d.code == TFR_EINVAL);
-	p.hop = 512;  /* 5168 frames: 40 MB */
+	p.hop = 512;  /* 5167 frames (60 s is 5167.97: not rounded up), 40 MB */
 	CHECK("60 s delay at hop 512", tfr_sdelay_check(&p, &d) == TFR_OK);
+	/* and an impulse comes out 5167 hops later (59.99 s), not 5168
+	 * (60.0004 s: above the maximum) */
+	p.tail = TFR_SDELAY_TAIL_TIME;
+	p.tail_time = 60.1;
+	tfr_sdelay *s = tfr_sdelay_new(&p, &d);
+	CHECK("60 s delay at hop 512: new", s != NULL);
+	float one = 1.0f;
+	size_t n, at = 0, pos = 0;
+	float big = 0;
+	tfr_sdelay_process(s, &one, 1);
+	while (s && tfr_sdelay_flush(s) > 0) {
+		const float *y = tfr_sdelay_output(s, &n);
+		for (size_t i = 0; i < n; i++, pos++)
+			if (fabsf(y[i]) > big) {
+				big = fabsf(y[i]);
+				at = pos;
+			}
+	}
+	printf("60 s at hop 512, 44.1 kHz: the impulse at sample %zu (%.4f s)\n",
+	       at, (double)at / 44100);
+	CHECK("60 s delay: 5167 hops, within 60 s", at == 5167 * 512);
+	tfr_sdelay_free(s);
 	tfr_freqmap_free(m);
 }
 

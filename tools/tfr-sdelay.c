@@ -320,6 +320,18 @@ static void load_maps(options *o)
 	o->p.freeze = o->freezev;
 }
 
+/* The values of one configuration's maps, each fault said at its map's
+ * place (FILE:LINE or the option's column). */
+static void check_maps(const options *o, tool_map (*maps)[MAX_MAPS],
+                       const int *nmaps)
+{
+	tfr_diag d;
+	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
+		for (int i = 0; i < nmaps[k]; i++)
+			if (tfr_sdelay_check_map(&o->p, k, maps[k][i].map, &d) != TFR_OK)
+				tool_map_fault(&maps[k][i], &d);
+}
+
 static void check(options *o, double rate)
 {
 	tfr_diag d;
@@ -354,18 +366,12 @@ static void check(options *o, double rate)
 	if (o->have_morph)
 		tool_envelope_range(&o->morph, 0, o->ncfg, "morph position");
 	for (int j = 0; j < o->ncfg; j++)
-		for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
-			for (int i = 0; i < o->cfg[j].nmaps[k]; i++)
-				if (tfr_sdelay_check_map(&o->p, k, o->cmaps[j][k][i].map, &d) != TFR_OK)
-					tool_map_fault(&o->cmaps[j][k][i], &d);
+		check_maps(o, o->cmaps[j], o->cfg[j].nmaps);
 	if (o->p.nfreeze > 1 && o->p.nfreeze != o->p.channels)
 		tool_usage_error("--freeze: %d envelopes for %d channel%s (give one, "
 		                 "or one per channel)", o->p.nfreeze, o->p.channels,
 		                 o->p.channels == 1 ? "" : "s");
-	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
-		for (int i = 0; i < o->p.nmaps[k]; i++)
-			if (tfr_sdelay_check_map(&o->p, k, o->maps[k][i].map, &d) != TFR_OK)
-				tool_map_fault(&o->maps[k][i], &d);
+	check_maps(o, o->maps, o->p.nmaps);
 	if (tfr_sdelay_check(&o->p, &d) != TFR_OK)
 		tool_usage_error("%s", d.text);
 }

@@ -82,11 +82,16 @@ size_t tfr_sdelay_latency(const tfr_sdelay_params *p)
 	return p->fft_size - p->hop;
 }
 
-/* A map value in the units of the core: frames, feedback, linear gain. */
+/* A map value in the units of the core: frames, feedback, linear gain.
+ * A delay in seconds is at most the whole frames within 60 s (the core
+ * rounds to the nearest frame, which could take 60 s half a hop over). */
 static double to_core(const tfr_sdelay_params *p, int kind, double v)
 {
+	if (kind == TFR_SDELAY_DELAY && p->delay_frames)
+		return v;
 	if (kind == TFR_SDELAY_DELAY)
-		return p->delay_frames ? v : v * p->sample_rate / (double)p->hop;
+		return fmin(v * p->sample_rate / (double)p->hop,
+		            floor(TFR_SDELAY_MAX_DELAY * p->sample_rate / (double)p->hop));
 	if (kind == TFR_SDELAY_GAIN && !p->gain_linear)
 		return pow(10.0, v / 20.0);
 	return v;
@@ -223,8 +228,11 @@ static size_t longest_delay(const tfr_sdelay_params *p)
 		if (f->map != TFR_SDELAY_DELAY)
 			continue;
 		double reach = fmax(0.0, f->k) * descriptor_max(p, f->descriptor);
-		dmax = f->offset ? dmax + floor(to_core(p, TFR_SDELAY_DELAY, reach) + 0.5)
-		                 : floor(dmax * reach + 0.5);
+		/* in frames, not held to 60 s as a map's value is: a reach
+		 * beyond it is refused */
+		double frames = p->delay_frames ? reach
+		              : reach * p->sample_rate / (double)p->hop;
+		dmax = f->offset ? dmax + floor(frames + 0.5) : floor(dmax * reach + 0.5);
 	}
 	return (size_t)fmin(dmax, 1e15);
 }
@@ -240,11 +248,42 @@ static tfr_sdelay_config config_of(const tfr_sdelay_params *p, int j)
 	return c;
 }
 
-/* A morph's configurations (counts of maps that fit the channels, no
- * maps with times, values in range) and its envelope (0 ... nconfigs). */
-static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
+/* Configuration j's maps (0: the params' own): counts that fit the
+ * channels, values in range and, in a morph, no maps with times (the
+ * morph envelope moves between configurations). */
+static int check_config(const tfr_sdelay_params *p, int j, tfr_diag *d)
 {
 	static const char *const kinds[] = { "delay", "feedback", "gain" };
+	tfr_sdelay_config c = config_of(p, j);
+	const char *s = p->channels == 1 ? "" : "s";
+	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+		if (c.nmaps[k] != 0 && c.nmaps[k] != 1 && c.nmaps[k] != p->channels)
+			return j == 0
+			     ? tfr_diag_setf(d, TFR_EINVAL, "%d %s maps for %d channel%s "
+			                     "(give one, or one per channel)", c.nmaps[k],
+			                     kinds[k], p->channels, s)
+			     : tfr_diag_setf(d, TFR_EINVAL, "configuration %d has %d %s "
+			                     "maps for %d channel%s (give one, or one per "
+			                     "channel)", j + 1, c.nmaps[k], kinds[k],
+			                     p->channels, s);
+		for (int i = 0; i < c.nmaps[k]; i++) {
+			if (p->morph && c.maps[k][i]->nkeys > 1)
+				return tfr_diag_setf(d, TFR_EINVAL, "configuration %d: a %s "
+				                     "map with times cannot be morphed (the "
+				                     "morph envelope moves between "
+				                     "configurations)", j + 1, kinds[k]);
+			int e = tfr_sdelay_check_map(p, k, c.maps[k][i], d);
+			if (e != TFR_OK)
+				return e;
+		}
+	}
+	return TFR_OK;
+}
+
+/* A morph: its configurations (the params' own are checked with the
+ * rest) and its envelope (0 ... nconfigs). */
+static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
+{
 	if (!p->morph != !p->nconfigs)
 		return tfr_diag_set(d, TFR_EINVAL, p->morph
 		                    ? "a morph needs two configurations or more"
@@ -254,27 +293,10 @@ static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
 	if (p->nconfigs < 1 || p->nconfigs + 1 > TFR_SDELAY_MAX_CONFIGS)
 		return tfr_diag_setf(d, TFR_EINVAL, "%d configurations: a morph takes "
 		                     "2 ... %d", p->nconfigs + 1, TFR_SDELAY_MAX_CONFIGS);
-	for (int j = 0; j <= p->nconfigs; j++) {
-		tfr_sdelay_config c = config_of(p, j);
-		for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
-			if (c.nmaps[k] != 0 && c.nmaps[k] != 1 && c.nmaps[k] != p->channels)
-				return tfr_diag_setf(d, TFR_EINVAL, "configuration %d has %d "
-				                     "%s maps for %d channel%s (give one, or "
-				                     "one per channel)", j + 1, c.nmaps[k],
-				                     kinds[k], p->channels,
-				                     p->channels == 1 ? "" : "s");
-			for (int i = 0; i < c.nmaps[k]; i++) {
-				if (c.maps[k][i]->nkeys > 1)
-					return tfr_diag_setf(d, TFR_EINVAL, "configuration %d: "
-					                     "a %s map with times cannot be "
-					                     "morphed (the morph envelope moves "
-					                     "between configurations)", j + 1,
-					                     kinds[k]);
-				int e = tfr_sdelay_check_map(p, k, c.maps[k][i], d);
-				if (e != TFR_OK)
-					return e;
-			}
-		}
+	for (int j = 1; j <= p->nconfigs; j++) {
+		int e = check_config(p, j, d);
+		if (e != TFR_OK)
+			return e;
 	}
 	return tfr_envelope_check_range(p->morph, 0, p->nconfigs, "morph position", d);
 }
@@ -308,8 +330,8 @@ static int check_follow(const tfr_sdelay_params *p, tfr_diag *d)
 			return tfr_diag_set(d, TFR_EINVAL, "a map to follow a descriptor "
 			                    "is not valid");
 	}
-	/* the maps alone are checked by their values (rounding to whole
-	 * frames may take 60 s a little over) */
+	/* the maps alone are checked by their values: only a follow can
+	 * take the delay further */
 	double reach = (double)longest_delay(p) * (double)p->hop / p->sample_rate;
 	if (followed(p, TFR_SDELAY_DELAY) && reach > TFR_SDELAY_MAX_DELAY)
 		return tfr_diag_setf(d, TFR_EINVAL, "the delay could follow its "
@@ -337,7 +359,6 @@ static int check_side(const tfr_sdelay_params *p, tfr_diag *d)
 
 int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 {
-	static const char *const kinds[] = { "delay", "feedback", "gain" };
 	if (!(p->sample_rate > 0 && p->sample_rate <= TFR_MAX_SAMPLE_RATE))
 		return tfr_diag_set(d, TFR_EINVAL, "sample rate out of range");
 	if (p->channels < 1 || p->channels > TFR_MAX_CHANNELS)
@@ -362,19 +383,9 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 	if (p->tail == TFR_SDELAY_TAIL_TIME &&
 	    !(p->tail_time >= 0 && p->tail_time <= TFR_SDELAY_MAX_TAIL))
 		return tfr_diag_set(d, TFR_EINVAL, "tail out of range [0, 600] s");
-	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
-		if (p->nmaps[k] != 0 && p->nmaps[k] != 1 && p->nmaps[k] != p->channels)
-			return tfr_diag_setf(d, TFR_EINVAL, "%d %s maps for %d channel%s "
-			                     "(give one, or one per channel)", p->nmaps[k],
-			                     kinds[k], p->channels,
-			                     p->channels == 1 ? "" : "s");
-		for (int i = 0; i < p->nmaps[k]; i++) {
-			int e = tfr_sdelay_check_map(p, k, p->maps[k][i], d);
-			if (e != TFR_OK)
-				return e;
-		}
-	}
-	int e = check_freeze(p, d);
+	int e = check_config(p, 0, d);
+	if (e == TFR_OK)
+		e = check_freeze(p, d);
 	if (e == TFR_OK)
 		e = check_morph(p, d);
 	if (e == TFR_OK)
