@@ -379,8 +379,30 @@ static void test_limits(void)
 	              "FFT size"));
 	CHECK("60 s delay at hop 1: new", tfr_sdelay_new(&p, &d) == NULL &&
 	      d.code == TFR_EINVAL);
-	p.hop = 512;  /* 5168 frames: 40 MB */
+	p.hop = 512;  /* 5167 frames (60 s is 5167.97: not rounded up), 40 MB */
 	CHECK("60 s delay at hop 512", tfr_sdelay_check(&p, &d) == TFR_OK);
+	/* and an impulse comes out 5167 hops later (59.99 s), not 5168
+	 * (60.0004 s: above the maximum) */
+	p.tail = TFR_SDELAY_TAIL_TIME;
+	p.tail_time = 60.1;
+	tfr_sdelay *s = tfr_sdelay_new(&p, &d);
+	CHECK("60 s delay at hop 512: new", s != NULL);
+	float one = 1.0f;
+	size_t n, at = 0, pos = 0;
+	float big = 0;
+	tfr_sdelay_process(s, &one, 1);
+	while (s && tfr_sdelay_flush(s) > 0) {
+		const float *y = tfr_sdelay_output(s, &n);
+		for (size_t i = 0; i < n; i++, pos++)
+			if (fabsf(y[i]) > big) {
+				big = fabsf(y[i]);
+				at = pos;
+			}
+	}
+	printf("60 s at hop 512, 44.1 kHz: the impulse at sample %zu (%.4f s)\n",
+	       at, (double)at / 44100);
+	CHECK("60 s delay: 5167 hops, within 60 s", at == 5167 * 512);
+	tfr_sdelay_free(s);
 	tfr_freqmap_free(m);
 }
 
@@ -392,7 +414,7 @@ static void test_morph(void)
 {
 	size_t len = 20000, nb = N / 2 + 1;
 	float *x = calloc(len, sizeof *x);
-	double *d0 = calloc(nb, sizeof *d0), *d1 = malloc(nb * sizeof *d1);
+	int32_t *d0 = calloc(nb, sizeof *d0), *d1 = malloc(nb * sizeof *d1);
 	tfr_sdcore *s = make(1, 2, 1.0, 0.0);
 	double emax = 0.0;
 
@@ -407,6 +429,66 @@ static void test_morph(void)
 		emax = fmax(emax, fabs(y[n] - (0.7 * x[n] + 0.3 * x[n - 2 * H])));
 	CHECK_NEAR("morph a = 0.3: 0.7 x[n] + 0.3 x[n - 2H]", emax, 0.0, 1e-6);
 	printf("morph: max error %.3g\n", emax);
+	free(x);
+	free(y);
+	free(d0);
+	free(d1);
+	tfr_sdcore_free(s);
+}
+
+/*
+ * A morph from no delay to 8 frames (4096 samples) on impulses (1 every
+ * 32 blocks), the morph position rising linearly over blocks 40 ... 360
+ * (0.1 between impulses): every impulse comes out as two clean copies,
+ * now with the weight 1 - a of the morph where it is, 4096 samples
+ * later with a, and nothing between them. The glide's bound: a copy's
+ * amplitude moves as the morph does from one impulse to the next (0.1),
+ * off by at most 0.01 (achieved 0.0031), each is 1 - a or a of the block
+ * centred on it within 0.02 (achieved 0.0031), and farther than N from
+ * every copy the output is silent (below 1e-6, achieved 0: a click from
+ * a tap switched would be there).
+ */
+static double morph_at(long b)
+{
+	return b <= 40 ? 0.0 : b >= 360 ? 1.0 : (double)(b - 40) / 320.0;
+}
+
+static void test_morph_impulses(void)
+{
+	long nblocks = 420, every = 32 * H;
+	size_t nb = N / 2 + 1, len = (size_t)nblocks * H, lat = N - H;
+	float *x = calloc(len, sizeof *x), *y = malloc(len * sizeof *y);
+	int32_t *d0 = calloc(nb, sizeof *d0), *d1 = malloc(nb * sizeof *d1);
+	tfr_sdcore *s = make(1, 8, 1.0, 0.0);
+	for (size_t k = 0; k < nb; k++)
+		d1[k] = 8;
+	for (size_t n = 4096; n < len; n += (size_t)every)
+		x[n] = 1.0f;
+	for (long b = 0; b < nblocks; b++) {
+		tfr_sdcore_set_morph(s, 0, d0, d1, morph_at(b));
+		tfr_sdcore_process(s, x + (size_t)b * H, y + (size_t)b * H);
+	}
+	double step = 0, fit = 0, quiet = 0, prev[2] = { 0, 0 };
+	for (size_t n = 4096; n + 4096 + lat < len; n += (size_t)every) {
+		/* the copies, off the weights of the blocks whose frames are
+		 * centred on them, and how that changes from one to the next */
+		long b1 = (long)((n + N / 2) / H), b2 = (long)((n + 4096 + N / 2) / H);
+		double e1 = y[n + lat] - (1 - morph_at(b1));
+		double e2 = y[n + 4096 + lat] - morph_at(b2);
+		fit = fmax(fit, fmax(fabs(e1), fabs(e2)));
+		step = fmax(step, fmax(fabs(e1 - prev[0]), fabs(e2 - prev[1])));
+		prev[0] = e1;
+		prev[1] = e2;
+		for (size_t i = n + 4096 + N; i < n + (size_t)every - N && i + lat < len; i++)
+			quiet = fmax(quiet, fabsf(y[i + lat]));
+	}
+	printf("morph of impulses: copies' steps off the morph's by %.3g, "
+	       "off 1 - a and a by %.3g, between them %.3g\n", step, fit, quiet);
+	CHECK("morph of impulses: steps as the morph's (0.01)", step < 0.01);
+	CHECK("morph of impulses: steps as the morph's (0.004, achieved)", step < 0.004);
+	CHECK("morph of impulses: copies at 1 - a and a (0.02)", fit < 0.02);
+	CHECK("morph of impulses: copies at 1 - a and a (0.004, achieved)", fit < 0.004);
+	CHECK("morph of impulses: silence between the copies (1e-6)", quiet < 1e-6);
 	free(x);
 	free(y);
 	free(d0);
@@ -430,5 +512,6 @@ int main(void)
 	test_freqmap();
 	test_limits();
 	test_morph();
+	test_morph_impulses();
 	return test_finish("test_sdelay");
 }

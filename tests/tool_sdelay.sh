@@ -53,11 +53,22 @@ $G -r 48000 -d 1 -b float -o tone.wav sine:2343.75:0.5
 "$T" -D -d '0:0,2250:0,2250:4,2437.5:4,2437.5:0' tone.wav -o band.wav
 le "$(maxerr tone.wav band.wav -s 2048 -k 4096 -e 45952)" 1e-5 || fail "band"
 
+# -v: one line on stderr, what was made (a 1 s float sine, 1 s of tail;
+# its output's peak is the sine's -6.0 dBFS), and the descriptors' count
+"$T" -v -T 1 tone.wav -o vt.wav 2> v.txt
+[ "$(cat v.txt)" = "tfr-sdelay: 1.000 s in, 2.000 s out (1.000 s of tail), 1 channel, N 2048, hop 512, latency 1536 samples removed; peak -6.0 dBFS, 0 samples clipped" ] ||
+	fail "-v: '$(cat v.txt)'"
+"$T" -v --describe tone.wav -o vt.txt 2> v.txt
+[ "$(cat v.txt)" = "tfr-sdelay: 94 descriptor frames of 1 channel for 1.000 s of input (N 2048, hop 512)" ] ||
+	fail "-v --describe: '$(cat v.txt)'"
+
 # 6. feedback >= 1 refused; loud output clips, never wraps
 expect 2 "tfr-sdelay: feedback map '1': column 1: feedback 1 out of range (|fb| < 1)" \
 	"$T" -f 1 nf.wav -o x.wav
 $G -r 48000 -d 1 -b 16 -o loud.wav sine:1000:0.5
-"$T" -g 20 loud.wav -o clip.wav
+"$T" -v -g 20 loud.wav -o clip.wav 2> v.txt
+# (the peak as computed: how much headroom the 16-bit output lacked)
+grep -q "peak 14.0 dBFS, 42000 samples clipped" v.txt || fail "-v: clipping not said: '$(cat v.txt)'"
 [ "$("$C" loud.wav clip.wav | cut -d' ' -f4)" = 0 ] || fail "wrapped samples"
 "$T" -L -g 20 -b float loud.wav -o lim.wav
 [ "$("$C" loud.wav lim.wav | cut -d' ' -f4)" = 0 ] || fail "limiter flips"
@@ -185,6 +196,35 @@ le "$(maxerr fband.wav scf.wav -k 60000 -e 90000)" 1e-5 || fail "sidechain: feed
 # streamed: the sidechain on a pipe (standard input), the same samples
 cat sc.wav | "$T" -d 0.1 --sidechain - nz2.wav -o scp.wav
 cmp -s sco.wav scp.wav || fail "sidechain: a piped sidechain differs"
+# both streamed: the input on standard input, the sidechain from a named
+# pipe (its writer killed at the end should the tool not open it): the
+# same samples; and 10 minutes of both (8 kHz) in the memory of one
+# (within 1 MB; achieved 0.2: the pipes' look-ahead is full by then)
+fifo_side() { # fifo_side SIDECHAIN INPUT OUTPUT [time file]
+	rm -f side.fifo
+	mkfifo side.fifo
+	cat "$1" > side.fifo & wpid=$!
+	if [ -n "${4:-}" ]; then
+		cat "$2" | /usr/bin/time -f %M -o "$4" "$T" -d 0.1 --sidechain side.fifo -o "$3"
+	else
+		cat "$2" | "$T" -d 0.1 --sidechain side.fifo -o "$3"
+	fi
+	kill "$wpid" 2> /dev/null || true
+	wait "$wpid" 2> /dev/null || true
+}
+fifo_side sc.wav nz2.wav scq.wav
+cmp -s sco.wav scq.wav || fail "sidechain: from a named pipe, the input on a pipe, differs"
+if [ -z "${TFR_SANITIZE:-}" ] && [ -x /usr/bin/time ]; then
+	for d in 60 600; do
+		$G -r 8000 -d $d -b 16 -o nz$d.wav noise:0.5:4
+		$G -r 8000 -d $d -b 16 -o sc$d.wav sine:1000:0.5
+		fifo_side sc$d.wav nz$d.wav sq$d.wav rss$d.txt
+		rm -f nz$d.wav sc$d.wav sq$d.wav
+	done
+	r600=$(cat rss600.txt); r60=$(cat rss60.txt)
+	echo "peak RSS, both inputs streamed: 10 min $r600 kB, 1 min $r60 kB"
+	[ "$r600" -le $((r60 + 1024)) ] || fail "sidechain: memory grows on pipes ($r600 kB for 10 min, $r60 kB for 1 min)"
+fi
 # bad sidechains: another rate, shorter, another channel count
 $G -r 44100 -d 2 -b float -o sc44.wav sine:2000:0.5
 $G -r 48000 -d 1 -b float -o sc1.wav sine:2000:0.5
@@ -268,6 +308,29 @@ $G -r 48000 -d 1 -c 2 -b float -o a2.wav sine:440:0.5
 		if ($2 == 1 && ($4 < 0.495 || $4 > 0.505)) bad = 1
 		if ($2 == 2 && $4 != 0) bad = 1 }
 	END { exit bad }' || fail "freeze: per channel"
+# --freeze-phase: white noise (level 0.245) frozen at 0.5 s and held 1.5 s
+# past its end. random keeps its level (within 3 %; achieved 0.4 %) and
+# stays noise (flatness above 0.7; achieved 0.80, the frozen periodogram's
+# own unevenness); advance rings (flatness below 0.45; achieved 0.33)
+$G -r 48000 -d 1 -b float -o wn.wav noise:0.3:3
+for ph in advance random; do
+	"$T" --freeze 0.5:0,0.5:1 --freeze-phase $ph -T 1.5 wn.wav -o fn_$ph.wav
+	"$T" --describe fn_$ph.wav | awk '!/^#/ && $1 > 1.2 && $1 < 2.4 {
+		a += $4 * $4; f += $5; n++ } END { print sqrt(a / n), f / n }' > fn_$ph.txt
+done
+"$T" --describe wn.wav | awk '!/^#/ && $1 > 0.1 && $1 < 0.9 { a += $4 * $4; n++ }
+	END { print sqrt(a / n) }' > wn.txt
+read -r lr fr < fn_random.txt; read -r la fa < fn_advance.txt; read -r l0 < wn.txt
+awk -v l="$lr" -v l0="$l0" -v f="$fr" 'BEGIN { d = l / l0 - 1; if (d < 0) d = -d
+	exit !(d < 0.03 && f > 0.7) }' || fail "freeze-phase random: level $lr (input $l0), flatness $fr"
+awk -v f="$fa" 'BEGIN { exit !(f < 0.45) }' || fail "freeze-phase advance on noise: flatness $fa"
+cmp -s fn_random.wav fn_advance.wav && fail "freeze-phase: random is advance"
+"$T" --freeze 0.5:0,0.5:1 --freeze-phase random -T 1.5 wn.wav -o fn_r2.wav
+cmp -s fn_random.wav fn_r2.wav || fail "freeze-phase random: not reproducible"
+expect 2 "tfr-sdelay: --freeze-phase: give --freeze too" \
+	"$T" --freeze-phase random wn.wav -o x.wav
+expect 2 "tfr-sdelay: --freeze-phase: 'rand' is not advance or random" \
+	"$T" --freeze 1 --freeze-phase rand wn.wav -o x.wav
 # an hour-long freeze (1 kHz rate, a slow chirp from 200 Hz): the held
 # line is still 200 Hz at the end of the hour, where the input is at
 # 380 Hz, and the memory is that of a 10 s run

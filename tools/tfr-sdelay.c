@@ -6,6 +6,7 @@
 #include "tool.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,13 +16,15 @@
 static void usage(void)
 {
 	printf(
-"usage: tfr-sdelay [-DGhLPV] [-d map] [-f map] [-g map] [-m mix]\n"
+"usage: tfr-sdelay [-DGhLPvV] [-d map] [-f map] [-g map] [-m mix]\n"
 "                  [-x cross] [-s time] [-T auto|time] [-n N] [-H hop]\n"
 "                  [-w window] [-b bits] [--headroom dB] [--freeze env]\n"
-"                  [--freeze-band lo:hi] [--morph env maps --next maps...]\n"
+"                  [--freeze-band lo:hi] [--freeze-phase advance|random]\n"
+"                  [--morph env maps --next maps...]\n"
 "                  [--follow map*desc|map+k*desc] [--sidechain file]\n"
 "                  [--sidechain-map gain|feedback] [-o file] [file]\n"
-"       tfr-sdelay --describe [-n N] [-H hop] [-w window] [-o file] [file]\n"
+"       tfr-sdelay --describe [-v] [-n N] [-H hop] [-w window] [-o file]\n"
+"                  [file]\n"
 "Spectral delay: each frequency bin of a WOLA STFT gets its own delay,\n"
 "feedback and gain. Audio in, WAV out, sample-aligned with the input.\n"
 "\n"
@@ -50,6 +53,9 @@ static void usage(void)
 "                           file; once, or once per channel. A frozen bin\n"
 "                           keeps sounding at its pitch, its line held\n"
 "      --freeze-band=LO:HI  freeze only LO ... HI (Hz or kHz)\n"
+"      --freeze-phase=advance|random  a frozen bin's phase: advanced at\n"
+"                           its frequency (tones stay pure; default), or\n"
+"                           random every frame (noise, textures)\n"
 "      --next               the maps after it are the next configuration\n"
 "                           of a morph (-d, -f, -g: all its maps)\n"
 "      --morph=ENV          where to be between the configurations over\n"
@@ -76,6 +82,7 @@ static void usage(void)
 "                           descriptors stream: centroid, level,\n"
 "                           flatness, flux per frame and channel), not audio\n"
 "  -o, --output=FILE        write to FILE instead of standard output\n"
+"  -v, --verbose            say what was made on stderr (one line)\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n");
 }
@@ -86,11 +93,11 @@ typedef struct {
 	tool_map maps[TFR_SDELAY_NMAPS][MAX_MAPS];
 	const tfr_freqmap *mapv[TFR_SDELAY_NMAPS][MAX_MAPS];
 	tfr_quantity hop;
-	int have_hop, bits, print_latency;
+	int have_hop, bits, print_latency, verbose;
 	tool_envelope freeze[MAX_MAPS];
 	const tfr_envelope *freezev[MAX_MAPS];
 	tfr_quantity band[2];
-	int have_band;
+	int have_band, have_phase;
 	/* the configurations after the first (--next), and the morph */
 	int ncfg;
 	tool_map cmaps[MAX_CONFIGS - 1][TFR_SDELAY_NMAPS][MAX_MAPS];
@@ -182,12 +189,13 @@ static void parse(int argc, char **argv, options *o)
 		"delay", "delay-frames", "feedback", "gain", "gain-linear", "mix",
 		"cross-feedback", "smooth", "tail", "headroom", "limit",
 		"fft-size", "hop", "window", "bits", "print-latency", "describe",
-		"freeze", "freeze-band", "next", "morph", "follow", "sidechain",
-		"sidechain-map", "output",
+		"freeze", "freeze-band", "freeze-phase", "next", "morph", "follow", "sidechain",
+		"sidechain-map", "output", "verbose",
 		"help", "version", NULL
 	};
 	static const char *const bits[] = { "16", "24", "float", "32", NULL };
 	static const char *const side_maps[] = { "gain", "feedback", NULL };
+	static const char *const phases[] = { "advance", "random", NULL };
 	tfr_sdelay_params_default(&o->p);
 	o->p.side_map = TFR_SDELAY_GAIN;
 	const char *opt, *arg;
@@ -234,6 +242,10 @@ static void parse(int argc, char **argv, options *o)
 			add_freeze(o, arg);
 		else if (!strcmp(opt, "freeze-band"))
 			parse_band(o, arg);
+		else if (!strcmp(opt, "freeze-phase")) {
+			o->p.freeze_random = tool_parse_choice(opt, arg, phases);
+			o->have_phase = 1;
+		}
 		else if (!strcmp(opt, "next"))
 			next_config(o);
 		else if (!strcmp(opt, "follow"))
@@ -249,6 +261,8 @@ static void parse(int argc, char **argv, options *o)
 		}
 		else if (!strcmp(opt, "output"))
 			o->output = arg;
+		else if (!strcmp(opt, "verbose"))
+			o->verbose = 1;
 	}
 	o->input = tool_input_operand(argc, argv);
 	o->p.fft_size = tool_fft_size("fft-size", (long long)o->p.fft_size);
@@ -306,11 +320,25 @@ static void load_maps(options *o)
 	o->p.freeze = o->freezev;
 }
 
+/* The values of one configuration's maps, each fault said at its map's
+ * place (FILE:LINE or the option's column). */
+static void check_maps(const options *o, tool_map (*maps)[MAX_MAPS],
+                       const int *nmaps)
+{
+	tfr_diag d;
+	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
+		for (int i = 0; i < nmaps[k]; i++)
+			if (tfr_sdelay_check_map(&o->p, k, maps[k][i].map, &d) != TFR_OK)
+				tool_map_fault(&maps[k][i], &d);
+}
+
 static void check(options *o, double rate)
 {
 	tfr_diag d;
 	if (o->have_band && !o->p.nfreeze)
 		tool_usage_error("--freeze-band: give --freeze too");
+	if (o->have_phase && !o->p.nfreeze)
+		tool_usage_error("--freeze-phase: give --freeze too");
 	if (o->have_band) {
 		o->p.freeze_lo = tfr_quantity_hz(o->band[0], rate);
 		o->p.freeze_hi = tfr_quantity_hz(o->band[1], rate);
@@ -338,24 +366,25 @@ static void check(options *o, double rate)
 	if (o->have_morph)
 		tool_envelope_range(&o->morph, 0, o->ncfg, "morph position");
 	for (int j = 0; j < o->ncfg; j++)
-		for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
-			for (int i = 0; i < o->cfg[j].nmaps[k]; i++)
-				if (tfr_sdelay_check_map(&o->p, k, o->cmaps[j][k][i].map, &d) != TFR_OK)
-					tool_map_fault(&o->cmaps[j][k][i], &d);
+		check_maps(o, o->cmaps[j], o->cfg[j].nmaps);
 	if (o->p.nfreeze > 1 && o->p.nfreeze != o->p.channels)
 		tool_usage_error("--freeze: %d envelopes for %d channel%s (give one, "
 		                 "or one per channel)", o->p.nfreeze, o->p.channels,
 		                 o->p.channels == 1 ? "" : "s");
-	for (int k = 0; k < TFR_SDELAY_NMAPS; k++)
-		for (int i = 0; i < o->p.nmaps[k]; i++)
-			if (tfr_sdelay_check_map(&o->p, k, o->maps[k][i].map, &d) != TFR_OK)
-				tool_map_fault(&o->maps[k][i], &d);
+	check_maps(o, o->maps, o->p.nmaps);
 	if (tfr_sdelay_check(&o->p, &d) != TFR_OK)
 		tool_usage_error("%s", d.text);
 }
 
+/* What -v says of the audio written. */
+typedef struct {
+	int64_t frames;   /* written */
+	float peak;       /* largest |sample| */
+} written;
+
 /* Write the output of the block just made; on a pipe, at once. */
-static void put(tool_output *out, tfr_audio_out *a, tfr_sdelay *s)
+static void put(tool_output *out, tfr_audio_out *a, tfr_sdelay *s,
+                written *wr, int channels)
 {
 	size_t n;
 	const float *y = tfr_sdelay_output(s, &n);
@@ -364,6 +393,24 @@ static void put(tool_output *out, tfr_audio_out *a, tfr_sdelay *s)
 	tool_audio_write(out, a, y, n);
 	if (tfr_audio_out_is_stream(a))
 		tool_audio_flush(out, a);
+	wr->frames += (int64_t)n;
+	for (size_t i = 0; i < n * (size_t)channels; i++)
+		wr->peak = fabsf(y[i]) > wr->peak ? fabsf(y[i]) : wr->peak;
+}
+
+/* -v: one line of what was made. */
+static void summary(const options *o, const tfr_audio_info *ai,
+                    int64_t in_frames, const written *wr, tfr_audio_out *a)
+{
+	double fs = ai->sample_rate;
+	tool_warn("%.3f s in, %.3f s out (%.3f s of tail), %d channel%s, N %zu, "
+	          "hop %zu, latency %zu samples removed; peak %.1f dBFS, %lld "
+	          "samples clipped", (double)in_frames / fs,
+	          (double)wr->frames / fs, (double)(wr->frames - in_frames) / fs,
+	          ai->channels, ai->channels == 1 ? "" : "s", o->p.fft_size,
+	          o->p.hop, tfr_sdelay_latency(&o->p),
+	          wr->peak > 0 ? 20 * log10(wr->peak) : -INFINITY,
+	          (long long)tfr_audio_out_clipped(a));
 }
 
 /* The metadata of a descriptors stream: the input and the analysis. */
@@ -386,15 +433,16 @@ static tfr_meta *describe_meta(const options *o, const tfr_audio_info *ai)
 }
 
 /* Write the descriptors of the block just made (none when its frame is
- * outside the input); the audio is thrown away. */
-static void put_descriptors(tool_output *out, tfr_stream_writer *w,
-                            tfr_sdelay *s)
+ * outside the input); the audio is thrown away. Returns how many. */
+static size_t put_descriptors(tool_output *out, tfr_stream_writer *w,
+                              tfr_sdelay *s)
 {
 	size_t n;
 	tfr_sdelay_output(s, &n);
 	const tfr_descriptor_frame *f = tfr_sdelay_descriptors(s, &n);
 	if (n)
 		tool_stream_write(out, w, f, n);
+	return n;
 }
 
 /* --describe: the input's descriptors as a stream, not audio. */
@@ -411,16 +459,22 @@ static void describe(const options *o, tfr_audio_in *in, tfr_sdelay *s)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	long got;
 	int64_t total = 0;
+	size_t nrec = 0;
 	while ((got = tool_audio_read(in, buf, chunk)) > 0) {
 		total += got;
 		for (size_t off = 0; off < (size_t)got;) {
 			off += tfr_sdelay_process(s, buf + off * (size_t)ai->channels,
 			                          (size_t)got - off);
-			put_descriptors(out, w, s);
+			nrec += put_descriptors(out, w, s);
 		}
 	}
 	while (tfr_sdelay_flush(s) > 0)
-		put_descriptors(out, w, s);
+		nrec += put_descriptors(out, w, s);
+	if (o->verbose)
+		tool_warn("%lld descriptor frames of %d channel%s for %.3f s of input "
+		          "(N %zu, hop %zu)", (long long)(nrec / (size_t)ai->channels),
+		          ai->channels, ai->channels == 1 ? "" : "s",
+		          (double)total / ai->sample_rate, o->p.fft_size, o->p.hop);
 	tfr_meta *end = tfr_meta_new();
 	if (!end || tfr_meta_set_int(end, "source_frames", total))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -465,19 +519,23 @@ static void delay(const options *o, tfr_audio_in *in, tfr_sdelay *s,
 	if (!buf || (nsc && !sb))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	long got;
-	int64_t spos = 0;
+	int64_t spos = 0, total = 0;
+	written wr = { 0, 0.0f };
 	while ((got = tool_audio_read(in, buf, chunk)) > 0) {
 		if (side)
 			read_side(o, side, sb, (size_t)got, &spos);
+		total += got;
 		for (size_t off = 0; off < (size_t)got;) {
 			off += tfr_sdelay_process_side(s, buf + off * (size_t)ai->channels,
 			                               sb ? sb + off * nsc : NULL,
 			                               (size_t)got - off);
-			put(out, a, s);
+			put(out, a, s, &wr, ai->channels);
 		}
 	}
 	while (tfr_sdelay_flush(s) > 0)
-		put(out, a, s);
+		put(out, a, s, &wr, ai->channels);
+	if (o->verbose)
+		summary(o, ai, total, &wr, a);
 	tool_audio_close(out, a);
 	free(buf);
 	free(sb);

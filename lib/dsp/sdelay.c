@@ -51,6 +51,8 @@ struct tfr_sdelay {
 	                                   delay in frames, feedback, gain in
 	                                   the user's unit (dB or factor), and
 	                                   (MORPH_LINEAR) the gain as a factor */
+	int32_t *md;                    /* morph: [config][channel][bin], the
+	                                   delays in whole frames */
 	double *mfb, *mg;               /* a morph's feedback and gain, bins */
 	double last_u;                  /* the morph position applied, NaN */
 	double *base;                   /* follow: [channel][kind][bin], the
@@ -59,6 +61,7 @@ struct tfr_sdelay {
 	tfr_wola **side;                /* the sidechain's analyses */
 	float *side_in;                 /* its block being gathered */
 	float *side_spec;               /* a spectrum of it, 2*bins */
+	float *side_mag;                /* its magnitudes, bins */
 };
 
 void tfr_sdelay_params_default(tfr_sdelay_params *p)
@@ -79,11 +82,16 @@ size_t tfr_sdelay_latency(const tfr_sdelay_params *p)
 	return p->fft_size - p->hop;
 }
 
-/* A map value in the units of the core: frames, feedback, linear gain. */
+/* A map value in the units of the core: frames, feedback, linear gain.
+ * A delay in seconds is at most the whole frames within 60 s (the core
+ * rounds to the nearest frame, which could take 60 s half a hop over). */
 static double to_core(const tfr_sdelay_params *p, int kind, double v)
 {
+	if (kind == TFR_SDELAY_DELAY && p->delay_frames)
+		return v;
 	if (kind == TFR_SDELAY_DELAY)
-		return p->delay_frames ? v : v * p->sample_rate / (double)p->hop;
+		return fmin(v * p->sample_rate / (double)p->hop,
+		            floor(TFR_SDELAY_MAX_DELAY * p->sample_rate / (double)p->hop));
 	if (kind == TFR_SDELAY_GAIN && !p->gain_linear)
 		return pow(10.0, v / 20.0);
 	return v;
@@ -220,8 +228,11 @@ static size_t longest_delay(const tfr_sdelay_params *p)
 		if (f->map != TFR_SDELAY_DELAY)
 			continue;
 		double reach = fmax(0.0, f->k) * descriptor_max(p, f->descriptor);
-		dmax = f->offset ? dmax + floor(to_core(p, TFR_SDELAY_DELAY, reach) + 0.5)
-		                 : floor(dmax * reach + 0.5);
+		/* in frames, not held to 60 s as a map's value is: a reach
+		 * beyond it is refused */
+		double frames = p->delay_frames ? reach
+		              : reach * p->sample_rate / (double)p->hop;
+		dmax = f->offset ? dmax + floor(frames + 0.5) : floor(dmax * reach + 0.5);
 	}
 	return (size_t)fmin(dmax, 1e15);
 }
@@ -237,11 +248,42 @@ static tfr_sdelay_config config_of(const tfr_sdelay_params *p, int j)
 	return c;
 }
 
-/* A morph's configurations (counts of maps that fit the channels, no
- * maps with times, values in range) and its envelope (0 ... nconfigs). */
-static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
+/* Configuration j's maps (0: the params' own): counts that fit the
+ * channels, values in range and, in a morph, no maps with times (the
+ * morph envelope moves between configurations). */
+static int check_config(const tfr_sdelay_params *p, int j, tfr_diag *d)
 {
 	static const char *const kinds[] = { "delay", "feedback", "gain" };
+	tfr_sdelay_config c = config_of(p, j);
+	const char *s = p->channels == 1 ? "" : "s";
+	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
+		if (c.nmaps[k] != 0 && c.nmaps[k] != 1 && c.nmaps[k] != p->channels)
+			return j == 0
+			     ? tfr_diag_setf(d, TFR_EINVAL, "%d %s maps for %d channel%s "
+			                     "(give one, or one per channel)", c.nmaps[k],
+			                     kinds[k], p->channels, s)
+			     : tfr_diag_setf(d, TFR_EINVAL, "configuration %d has %d %s "
+			                     "maps for %d channel%s (give one, or one per "
+			                     "channel)", j + 1, c.nmaps[k], kinds[k],
+			                     p->channels, s);
+		for (int i = 0; i < c.nmaps[k]; i++) {
+			if (p->morph && c.maps[k][i]->nkeys > 1)
+				return tfr_diag_setf(d, TFR_EINVAL, "configuration %d: a %s "
+				                     "map with times cannot be morphed (the "
+				                     "morph envelope moves between "
+				                     "configurations)", j + 1, kinds[k]);
+			int e = tfr_sdelay_check_map(p, k, c.maps[k][i], d);
+			if (e != TFR_OK)
+				return e;
+		}
+	}
+	return TFR_OK;
+}
+
+/* A morph: its configurations (the params' own are checked with the
+ * rest) and its envelope (0 ... nconfigs). */
+static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
+{
 	if (!p->morph != !p->nconfigs)
 		return tfr_diag_set(d, TFR_EINVAL, p->morph
 		                    ? "a morph needs two configurations or more"
@@ -251,27 +293,10 @@ static int check_morph(const tfr_sdelay_params *p, tfr_diag *d)
 	if (p->nconfigs < 1 || p->nconfigs + 1 > TFR_SDELAY_MAX_CONFIGS)
 		return tfr_diag_setf(d, TFR_EINVAL, "%d configurations: a morph takes "
 		                     "2 ... %d", p->nconfigs + 1, TFR_SDELAY_MAX_CONFIGS);
-	for (int j = 0; j <= p->nconfigs; j++) {
-		tfr_sdelay_config c = config_of(p, j);
-		for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
-			if (c.nmaps[k] != 0 && c.nmaps[k] != 1 && c.nmaps[k] != p->channels)
-				return tfr_diag_setf(d, TFR_EINVAL, "configuration %d has %d "
-				                     "%s maps for %d channel%s (give one, or "
-				                     "one per channel)", j + 1, c.nmaps[k],
-				                     kinds[k], p->channels,
-				                     p->channels == 1 ? "" : "s");
-			for (int i = 0; i < c.nmaps[k]; i++) {
-				if (c.maps[k][i]->nkeys > 1)
-					return tfr_diag_setf(d, TFR_EINVAL, "configuration %d: "
-					                     "a %s map with times cannot be "
-					                     "morphed (the morph envelope moves "
-					                     "between configurations)", j + 1,
-					                     kinds[k]);
-				int e = tfr_sdelay_check_map(p, k, c.maps[k][i], d);
-				if (e != TFR_OK)
-					return e;
-			}
-		}
+	for (int j = 1; j <= p->nconfigs; j++) {
+		int e = check_config(p, j, d);
+		if (e != TFR_OK)
+			return e;
 	}
 	return tfr_envelope_check_range(p->morph, 0, p->nconfigs, "morph position", d);
 }
@@ -305,8 +330,8 @@ static int check_follow(const tfr_sdelay_params *p, tfr_diag *d)
 			return tfr_diag_set(d, TFR_EINVAL, "a map to follow a descriptor "
 			                    "is not valid");
 	}
-	/* the maps alone are checked by their values (rounding to whole
-	 * frames may take 60 s a little over) */
+	/* the maps alone are checked by their values: only a follow can
+	 * take the delay further */
 	double reach = (double)longest_delay(p) * (double)p->hop / p->sample_rate;
 	if (followed(p, TFR_SDELAY_DELAY) && reach > TFR_SDELAY_MAX_DELAY)
 		return tfr_diag_setf(d, TFR_EINVAL, "the delay could follow its "
@@ -334,7 +359,6 @@ static int check_side(const tfr_sdelay_params *p, tfr_diag *d)
 
 int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 {
-	static const char *const kinds[] = { "delay", "feedback", "gain" };
 	if (!(p->sample_rate > 0 && p->sample_rate <= TFR_MAX_SAMPLE_RATE))
 		return tfr_diag_set(d, TFR_EINVAL, "sample rate out of range");
 	if (p->channels < 1 || p->channels > TFR_MAX_CHANNELS)
@@ -359,19 +383,9 @@ int tfr_sdelay_check(const tfr_sdelay_params *p, tfr_diag *d)
 	if (p->tail == TFR_SDELAY_TAIL_TIME &&
 	    !(p->tail_time >= 0 && p->tail_time <= TFR_SDELAY_MAX_TAIL))
 		return tfr_diag_set(d, TFR_EINVAL, "tail out of range [0, 600] s");
-	for (int k = 0; k < TFR_SDELAY_NMAPS; k++) {
-		if (p->nmaps[k] != 0 && p->nmaps[k] != 1 && p->nmaps[k] != p->channels)
-			return tfr_diag_setf(d, TFR_EINVAL, "%d %s maps for %d channel%s "
-			                     "(give one, or one per channel)", p->nmaps[k],
-			                     kinds[k], p->channels,
-			                     p->channels == 1 ? "" : "s");
-		for (int i = 0; i < p->nmaps[k]; i++) {
-			int e = tfr_sdelay_check_map(p, k, p->maps[k][i], d);
-			if (e != TFR_OK)
-				return e;
-		}
-	}
-	int e = check_freeze(p, d);
+	int e = check_config(p, 0, d);
+	if (e == TFR_OK)
+		e = check_freeze(p, d);
 	if (e == TFR_OK)
 		e = check_morph(p, d);
 	if (e == TFR_OK)
@@ -447,6 +461,7 @@ static tfr_sdcore *make_core(const tfr_sdelay_params *p, size_t maxd,
 	cp.out_gain = pow(10.0, -p->headroom_db / 20.0);
 	cp.limit = p->limit ? pow(10.0, -1.0 / 20.0) : 0.0;
 	cp.freeze = p->nfreeze > 0;
+	cp.freeze_random = p->freeze_random != 0;
 	if (cp.freeze)
 		freeze_bins(p, &cp.freeze_lo, &cp.freeze_hi);
 	int err;
@@ -633,7 +648,8 @@ static int make_side(tfr_sdelay *s, tfr_diag *d)
 	s->side = calloc(nsc, sizeof *s->side);
 	s->side_in = calloc(s->hop * nsc, sizeof *s->side_in);
 	s->side_spec = malloc(2 * s->bins * sizeof *s->side_spec);
-	if (!win || !s->side || !s->side_in || !s->side_spec) {
+	s->side_mag = malloc(s->bins * sizeof *s->side_mag);
+	if (!win || !s->side || !s->side_in || !s->side_spec || !s->side_mag) {
 		free(win);
 		return tfr_diag_set(d, TFR_ENOMEM, NULL);
 	}
@@ -660,16 +676,20 @@ static void apply_side(tfr_sdelay *s)
 		size_t sc = nsc == 1 ? 0 : c;
 		if (sc == c || c == 0)
 			tfr_wola_analyze(s->side[sc], s->side_in + sc, nsc, s->side_spec);
-		double peak = 0;
+		/* the power first, one square root per bin after: a loop the
+		 * compiler vectorises (the magnitudes are floats already) */
+		float peak = 0;
 		const double *base = s->base + (c * TFR_SDELAY_NMAPS + (size_t)k) * nb;
 		for (size_t b = 0; b < nb; b++) {
 			float re = s->side_spec[2 * b], im = s->side_spec[2 * b + 1];
-			s->fv[b] = sqrt((double)re * re + (double)im * im);
-			peak = s->fv[b] > peak ? s->fv[b] : peak;
+			s->side_mag[b] = re * re + im * im;
+			peak = s->side_mag[b] > peak ? s->side_mag[b] : peak;
 		}
-		double inv = peak > 0 ? 1.0 / peak : 0.0;
 		for (size_t b = 0; b < nb; b++)
-			s->fv[b] = base[b] * (s->fv[b] * inv);
+			s->side_mag[b] = sqrtf(s->side_mag[b]);
+		double inv = peak > 0 ? 1.0 / sqrt((double)peak) : 0.0;
+		for (size_t b = 0; b < nb; b++)
+			s->fv[b] = base[b] * (s->side_mag[b] * inv);
 		tfr_sdcore_set_maps(s->core, (int)c, NULL,
 		                    k == TFR_SDELAY_FEEDBACK ? s->fv : NULL,
 		                    k == TFR_SDELAY_GAIN ? s->fv : NULL);
@@ -749,9 +769,10 @@ static int make_morph(tfr_sdelay *s, tfr_diag *d)
 	const tfr_sdelay_params *p = &s->p;
 	size_t nk = (size_t)p->nconfigs + 1, nb = s->bins;
 	s->mv = malloc(nk * s->nc * MORPH_KINDS * nb * sizeof *s->mv);
+	s->md = malloc(nk * s->nc * nb * sizeof *s->md);
 	s->mfb = malloc(nb * sizeof *s->mfb);
 	s->mg = malloc(nb * sizeof *s->mg);
-	if (!s->mv || !s->mfb || !s->mg)
+	if (!s->mv || !s->md || !s->mfb || !s->mg)
 		return tfr_diag_set(d, TFR_ENOMEM, NULL);
 	for (size_t j = 0; j < nk; j++) {
 		tfr_sdelay_config c = config_of(p, (int)j);
@@ -769,35 +790,46 @@ static int make_morph(tfr_sdelay *s, tfr_diag *d)
 				if (k == TFR_SDELAY_GAIN)
 					for (size_t b = 0; b < nb; b++)
 						v[b + nb] = to_core(p, k, v[b]);
+				if (k == TFR_SDELAY_DELAY)
+					for (size_t b = 0; b < nb; b++)
+						s->md[(j * s->nc + ch) * nb + b] = (int32_t)lround(v[b]);
 			}
 	}
 	s->last_u = NAN;
 	return TFR_OK;
 }
 
-/* x + a (y - x), exactly x at a = 0 or where y = x, and y at a = 1. */
-static double lerp(double x, double y, double a)
+/*
+ * Feedback and gain a fraction 0 < a < 1 of the way between two
+ * configurations' (v0, v1: their arrays of kinds, bins each): feedback
+ * linear, gain linear in dB (in factors with gain_linear). A bin whose
+ * two values are equal keeps its value exactly (x + a 0 = x).
+ */
+static void morph_between(const tfr_sdelay *s, const double *v0,
+                          const double *v1, double a)
 {
-	return a == 1.0 ? y : x + a * (y - x);
-}
-
-/* The gain between two configurations' gains at a fraction a (the
- * factors g0, g1 of the user's values x0, x1): linear in dB, or in
- * factors with gain_linear; exactly g0 or g1 at the ends and between
- * equal gains. exp, not pow: the half of a morph's time that pow took. */
-static double morph_gain(const tfr_sdelay_params *p, double x0, double x1,
-                         double g0, double g1, double a)
-{
-	if (a == 0.0 || x0 == x1)
-		return g0;
-	if (a == 1.0)
-		return g1;
-	double x = x0 + a * (x1 - x0);
-	return p->gain_linear ? x : exp(x * (LN10 / 20.0));
+	size_t nb = s->bins;
+	const double *f0 = v0 + TFR_SDELAY_FEEDBACK * nb, *f1 = v1 + TFR_SDELAY_FEEDBACK * nb;
+	const double *x0 = v0 + TFR_SDELAY_GAIN * nb, *x1 = v1 + TFR_SDELAY_GAIN * nb;
+	const double *g0 = v0 + MORPH_LINEAR * nb;
+	for (size_t b = 0; b < nb; b++)
+		s->mfb[b] = f0[b] + a * (f1[b] - f0[b]);
+	if (s->p.gain_linear) {
+		for (size_t b = 0; b < nb; b++)
+			s->mg[b] = x0[b] + a * (x1[b] - x0[b]);
+		return;
+	}
+	/* expf, not pow: the half of a morph's time that pow took (the
+	 * core keeps the gain as a float) */
+	for (size_t b = 0; b < nb; b++)
+		s->mg[b] = x0[b] == x1[b] ? g0[b]
+		         : expf((float)((x0[b] + a * (x1[b] - x0[b])) * (LN10 / 20.0)));
 }
 
 /* Where the morph envelope is at time t: the two configurations around
- * it and the fraction between them, every channel's bins set. */
+ * it and the fraction between them, every channel's bins set. At a
+ * whole position the configuration's own values go to the core as they
+ * are (bit for bit as without a morph). */
 static void apply_morph(tfr_sdelay *s, double t)
 {
 	const tfr_sdelay_params *p = &s->p;
@@ -812,16 +844,17 @@ static void apply_morph(tfr_sdelay *s, double t)
 	for (size_t c = 0; c < s->nc; c++) {
 		const double *v0 = s->mv + (i * s->nc + c) * nm * nb;
 		const double *v1 = s->mv + ((i + 1) * s->nc + c) * nm * nb;
-		const double *f0 = v0 + TFR_SDELAY_FEEDBACK * nb, *f1 = v1 + TFR_SDELAY_FEEDBACK * nb;
-		const double *x0 = v0 + TFR_SDELAY_GAIN * nb, *x1 = v1 + TFR_SDELAY_GAIN * nb;
-		const double *g0 = v0 + MORPH_LINEAR * nb, *g1 = v1 + MORPH_LINEAR * nb;
-		for (size_t b = 0; b < nb; b++) {
-			s->mfb[b] = lerp(f0[b], f1[b], a);
-			s->mg[b] = morph_gain(p, x0[b], x1[b], g0[b], g1[b], a);
+		const double *fb = s->mfb, *g = s->mg;
+		if (a == 0.0 || a == 1.0) {
+			const double *v = a == 0.0 ? v0 : v1;
+			fb = v + TFR_SDELAY_FEEDBACK * nb;
+			g = v + MORPH_LINEAR * nb;
+		} else {
+			morph_between(s, v0, v1, a);
 		}
-		tfr_sdcore_set_morph(s->core, (int)c, v0 + TFR_SDELAY_DELAY * nb,
-		                     v1 + TFR_SDELAY_DELAY * nb, a);
-		tfr_sdcore_set_maps(s->core, (int)c, NULL, s->mfb, s->mg);
+		tfr_sdcore_set_morph(s->core, (int)c, s->md + (i * s->nc + c) * nb,
+		                     s->md + ((i + 1) * s->nc + c) * nb, a);
+		tfr_sdcore_set_maps(s->core, (int)c, NULL, fb, g);
 	}
 }
 
@@ -983,9 +1016,11 @@ void tfr_sdelay_free(tfr_sdelay *s)
 	free(s->side);
 	free(s->side_in);
 	free(s->side_spec);
+	free(s->side_mag);
 	free(s->base);
 	free(s->fv);
 	free(s->mv);
+	free(s->md);
 	free(s->mfb);
 	free(s->mg);
 	free(s->values);

@@ -21,6 +21,15 @@
  * it, so a finished glide is exact and the fast path can resume. */
 #define SNAP 1e-7f
 
+/* The random phases of a freeze_random: this many, 2 pi / PHASES apart
+ * (a table, not a cosine and sine per bin and frame). */
+#define PHASE_BITS 12
+#define PHASES (1 << PHASE_BITS)
+
+/* The maps of a channel that are gliding (chan.smoothing). */
+#define SMOOTH_FB 1
+#define SMOOTH_GAIN 2
+
 struct chan {
 	tfr_wola *wola;
 	float *x;       /* input spectrum, 2*bins */
@@ -33,7 +42,9 @@ struct chan {
 	int32_t *pend;  /* delay requested while a fade was running */
 	float *fade;    /* crossfade position 0..1 from da to db */
 	float *fb, *fb_tgt, *g, *g_tgt;
-	int gliding;    /* some bin is still fading or smoothing */
+	int fading;     /* some bin's delay is crossfading (da != db) */
+	int smoothing;  /* which maps are gliding: SMOOTH_FB | SMOOTH_GAIN */
+	int onepass;    /* this frame took bins_settled's single pass */
 	/* freeze (params.freeze only) */
 	float *prev;    /* the last frame's taps, 2*bins: a phase's advance */
 	float *famp;    /* magnitudes of the band's bins at the freeze */
@@ -41,6 +52,7 @@ struct chan {
 	double *fz;     /* the frozen bins' values, 2*bins (re, im) */
 	double *frot;   /* e^(i advance) of each, 2*bins: a rotation per
 	                   frame, not a cosine and sine per bin and frame */
+	uint64_t rng;   /* freeze_random: xorshift64* state */
 	int morphing;   /* the fades are the morph's (set_morph), not glides */
 	int frozen;     /* a freeze is asked for */
 	int held;       /* ... and has captured its frame */
@@ -52,6 +64,8 @@ struct tfr_sdcore {
 	int64_t blocks;
 	float alpha;    /* one-pole coefficient of gain/feedback glides */
 	float step;     /* crossfade advance per frame */
+	float rscale;   /* freeze_random: the magnitudes' scale, 1 / sqrt(c) */
+	float *phasor;  /* freeze_random: PHASES unit phasors, (cos, sin) */
 	struct chan *ch;
 };
 
@@ -70,6 +84,7 @@ void tfr_sdcore_params_default(tfr_sdcore_params *p)
 	p->freeze = 0;
 	p->freeze_lo = 0;
 	p->freeze_hi = SIZE_MAX;
+	p->freeze_random = 0;
 }
 
 float tfr_sdcore_softlimit(float x, float t)
@@ -165,6 +180,66 @@ static int chan_init(struct chan *c, const tfr_sdcore *s,
 	                                                         : TFR_ENOMEM;
 }
 
+/* The random phases' first state for channel c: fixed, so that a
+ * random freeze is reproducible, and different for every channel. */
+static uint64_t seed(int c)
+{
+	return 0x9E3779B97F4A7C15u * (uint64_t)(c + 1);
+}
+
+/* xorshift64* (Vigna, ACM TOMS 42(4), 2016): the top bits of the next
+ * number, a phase index 0 ... PHASES - 1. */
+static size_t next_phase(uint64_t *x)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return (size_t)((*x * 0x2545F4914F6CDD1Du) >> (64 - PHASE_BITS));
+}
+
+/*
+ * The power of frames of random phase after overlap-add, over the
+ * frame's own: c = sum(w^2) sum(s^2) / (N H), with the synthesis window
+ * s[n] = w[n] / env[n mod H], env[j] = sum of w^2 over n = j mod H
+ * (tfr_wola.h). Each frame's samples then have the mean power
+ * sum(w^2) / N times the input's (Parseval, the phases spreading it
+ * evenly over the frame), and H samples of output sum the squares of
+ * s over one frame: sum(s^2) / H.
+ */
+static double random_power(const double *w, size_t n, size_t hop)
+{
+	double ww = 0, ss = 0;
+	for (size_t j = 0; j < hop; j++) {
+		double env = 0, sum = 0;
+		for (size_t i = j; i < n; i += hop) {
+			double wi = w ? w[i] : 0.5 - 0.5 * cos(TFR_2PI * (double)i / (double)n);
+			env += wi * wi;
+		}
+		for (size_t i = j; i < n; i += hop) {
+			double wi = w ? w[i] : 0.5 - 0.5 * cos(TFR_2PI * (double)i / (double)n);
+			sum += wi * wi;
+			ss += env > 0 ? wi * wi / (env * env) : 0.0;
+		}
+		ww += sum;
+	}
+	return ww * ss / ((double)n * (double)hop);
+}
+
+/* A random freeze's phasors and magnitude scale (window: as params). */
+static int random_init(tfr_sdcore *s, const double *window)
+{
+	s->phasor = malloc(2 * PHASES * sizeof *s->phasor);
+	if (!s->phasor)
+		return TFR_ENOMEM;
+	for (size_t i = 0; i < PHASES; i++) {
+		s->phasor[2 * i] = (float)cos(TFR_2PI * (double)i / PHASES);
+		s->phasor[2 * i + 1] = (float)sin(TFR_2PI * (double)i / PHASES);
+	}
+	double c = random_power(window, s->p.fft_size, s->hop);
+	s->rscale = c > 0 ? (float)(1.0 / sqrt(c)) : 1.0f;
+	return TFR_OK;
+}
+
 tfr_sdcore *tfr_sdcore_new(const tfr_sdcore_params *p, int *err)
 {
 	tfr_wola_params wp;
@@ -201,6 +276,12 @@ tfr_sdcore *tfr_sdcore_new(const tfr_sdcore_params *p, int *err)
 			tfr_sdcore_free(s);
 			goto fail_early;
 		}
+		s->ch[c].rng = seed(c);
+	}
+	if (p->freeze && p->freeze_random &&
+	    (e = random_init(s, p->window)) != TFR_OK) {
+		tfr_sdcore_free(s);
+		goto fail_early;
 	}
 	if (err)
 		*err = TFR_OK;
@@ -226,16 +307,16 @@ const float *tfr_sdcore_spectrum(const tfr_sdcore *s, int channel)
 static int maps_in_range(const tfr_sdcore *s, const double *delay,
                          const double *feedback, const double *gain)
 {
-	for (size_t k = 0; k < s->bins; k++) {
-		if (delay && !(delay[k] > -0.5 &&
-		               delay[k] < (double)s->p.max_delay + 0.5))
-			return 0;
-		if (feedback && !(fabs(feedback[k]) < 1.0))
-			return 0;
-		if (gain && !isfinite(gain[k]))
-			return 0;
-	}
-	return 1;
+	int bad = 0;
+	double dmax = (double)s->p.max_delay + 0.5;
+	/* no early exit: branch-free loops, one per map */
+	for (size_t k = 0; delay && k < s->bins; k++)
+		bad |= !(delay[k] > -0.5 && delay[k] < dmax);
+	for (size_t k = 0; feedback && k < s->bins; k++)
+		bad |= !(fabs(feedback[k]) < 1.0);
+	for (size_t k = 0; gain && k < s->bins; k++)
+		bad |= !isfinite(gain[k]);
+	return !bad;
 }
 
 /* A new delay for bin k: at once before the first block or without
@@ -251,8 +332,17 @@ static void set_delay(tfr_sdcore *s, struct chan *c, size_t k, int32_t d)
 	if (c->da[k] == c->db[k] && d != c->da[k]) {
 		c->db[k] = d;
 		c->fade[k] = 0.0f;
-		c->gliding = 1;
+		c->fading = 1;
 	}
+}
+
+/* New targets of a glide, and the values at once when now is given. */
+static void set_targets(float *tgt, float *now, const double *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		tgt[k] = (float)v[k];
+	if (now)
+		memcpy(now, tgt, n * sizeof *now);
 }
 
 int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
@@ -267,48 +357,53 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
 		return TFR_ERANGE;
 	c = &s->ch[channel];
 	now = s->blocks == 0 || s->alpha >= 1.0f;
-	for (size_t k = 0; k < s->bins; k++) {
-		if (delay)
-			set_delay(s, c, k, (int32_t)lround(delay[k]));
-		if (feedback) {
-			c->fb_tgt[k] = (float)feedback[k];
-			if (now)
-				c->fb[k] = c->fb_tgt[k];
-		}
-		if (gain) {
-			c->g_tgt[k] = (float)gain[k];
-			if (now)
-				c->g[k] = c->g_tgt[k];
-		}
-	}
+	/* one loop per map: a follow or a sidechain sets one every block */
+	for (size_t k = 0; delay && k < s->bins; k++)
+		set_delay(s, c, k, (int32_t)lround(delay[k]));
+	if (feedback)
+		set_targets(c->fb_tgt, now ? c->fb : NULL, feedback, s->bins);
+	if (gain)
+		set_targets(c->g_tgt, now ? c->g : NULL, gain, s->bins);
 	if (!now)
-		c->gliding = 1;
+		c->smoothing |= (feedback ? SMOOTH_FB : 0) | (gain ? SMOOTH_GAIN : 0);
 	return TFR_OK;
 }
 
-int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
-                         const double *d1, double a)
+/* Every delay within 0 ... max_delay frames. */
+static int frames_in_range(const tfr_sdcore *s, const int32_t *d)
+{
+	int bad = 0;
+	int32_t most = (int32_t)s->p.max_delay;   /* < INT32_MAX: params_valid */
+	for (size_t k = 0; k < s->bins; k++)
+		bad |= (d[k] < 0) | (d[k] > most);
+	return !bad;
+}
+
+int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const int32_t *d0,
+                         const int32_t *d1, double a)
 {
 	if (!s || channel < 0 || channel >= s->p.channels)
 		return TFR_EINVAL;
-	if (!maps_in_range(s, d0, NULL, NULL) || !maps_in_range(s, d1, NULL, NULL) ||
+	if (!frames_in_range(s, d0) || !frames_in_range(s, d1) ||
 	    !(a >= 0.0 && a <= 1.0))
 		return TFR_ERANGE;
 	struct chan *c = &s->ch[channel];
 	int mixed = 0;
-	for (size_t k = 0; k < s->bins; k++) {
-		int32_t x = (int32_t)lround(d0[k]), y = (int32_t)lround(d1[k]);
-		if (a == 1.0)
-			x = y;
-		else if (a == 0.0)
-			y = x;
-		c->da[k] = x;
-		c->db[k] = c->pend[k] = y;
-		c->fade[k] = x == y ? 0.0f : (float)a;
-		mixed |= x != y;
-	}
+	/* at an end the other configuration's taps are not read at all */
+	const int32_t *x = a == 1.0 ? d1 : d0, *y = a == 0.0 ? d0 : d1;
+	float fa = (float)a;
+	size_t nb = s->bins;
+	float *fade = c->fade;
+	/* loops the compiler vectorises: a block of a morph sets them all */
+	memcpy(c->da, x, nb * sizeof *x);
+	memcpy(c->db, y, nb * sizeof *y);
+	memcpy(c->pend, y, nb * sizeof *y);
+	for (size_t k = 0; k < nb; k++)
+		fade[k] = x[k] != y[k] ? fa : 0.0f;
+	for (size_t k = 0; k < nb; k++)
+		mixed |= x[k] != y[k];
 	c->morphing = 1;
-	c->gliding |= mixed;
+	c->fading |= mixed;
 	return TFR_OK;
 }
 
@@ -395,36 +490,86 @@ static void bins_read(const tfr_sdcore *s, struct chan *c)
 	}
 }
 
-/* One frame of glide for bin k; returns 1 while it is still moving. */
-static int glide(tfr_sdcore *s, struct chan *c, size_t k)
+/* A float's bits, and back: for values >= 0 (not NaN) the bits are in
+ * the order of the values, so that compares and a max can be integer
+ * operations. */
+static uint32_t bits_of(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, sizeof u);
+	return u;
+}
+
+static float float_of(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/*
+ * One frame of a glide of n values towards their targets (one-pole);
+ * returns 1 while some value has not arrived. A step that no longer
+ * moves the value (alpha times the distance below half an ulp: 2 ulps
+ * short of 1 at a 50 ms glide) snaps too, or the glide would stall short
+ * of its target for ever; so does a value within SNAP of its target
+ * (relative beyond 1: feedbacks, |t| < 1, within SNAP). The tests are
+ * made on the bits (values and targets finite: set_maps checks them):
+ * float compares may trap and are not vectorised, integer ones are, and
+ * a follow or a sidechain glides every bin every block (3x faster).
+ */
+static int smooth(float *v, const float *tgt, size_t n, float alpha)
+{
+	uint32_t moving = 0, one = bits_of(1.0f);
+
+	for (size_t k = 0; k < n; k++) {
+		float x = v[k], t = tgt[k], y = x + alpha * (t - x);
+		uint32_t at = bits_of(fabsf(t));
+		float lim = SNAP * float_of(at > one ? at : one);
+		uint32_t snap = (bits_of(y) == bits_of(x)) |
+		                (bits_of(fabsf(y - t)) <= bits_of(lim));
+		uint32_t mask = 0u - snap, r = (bits_of(t) & mask) | (bits_of(y) & ~mask);
+		v[k] = float_of(r);
+		moving |= r ^ bits_of(t);
+	}
+	return moving != 0;
+}
+
+/* One frame of the feedback and gain glides: only of the maps that are
+ * moving (a sidechain or a follow moves one of the two every frame). */
+static void smooth_all(const tfr_sdcore *s, struct chan *c)
+{
+	if ((c->smoothing & SMOOTH_FB) &&
+	    !smooth(c->fb, c->fb_tgt, s->bins, s->alpha))
+		c->smoothing &= ~SMOOTH_FB;
+	if ((c->smoothing & SMOOTH_GAIN) &&
+	    !smooth(c->g, c->g_tgt, s->bins, s->alpha))
+		c->smoothing &= ~SMOOTH_GAIN;
+}
+
+/* One frame of the delay crossfades of every bin: a glide's fade moves
+ * on by `step` and, once complete, takes up a delay asked for meanwhile;
+ * a morph's fades are where set_morph put them. Clears `fading` once no
+ * bin has two taps. */
+static void fade_all(const tfr_sdcore *s, struct chan *c)
 {
 	int moving = 0;
 
-	float fb = c->fb[k], g = c->g[k];
-	/* a step that no longer moves the value (alpha times the distance
-	 * below half an ulp: 2 ulps short of 1 at a 50 ms glide) snaps too,
-	 * or the glide would stall short of its target for ever */
-	c->fb[k] += s->alpha * (c->fb_tgt[k] - c->fb[k]);
-	if (c->fb[k] == fb || fabsf(c->fb[k] - c->fb_tgt[k]) <= SNAP)
-		c->fb[k] = c->fb_tgt[k];
-	c->g[k] += s->alpha * (c->g_tgt[k] - c->g[k]);
-	if (c->g[k] == g ||
-	    fabsf(c->g[k] - c->g_tgt[k]) <= SNAP * fmaxf(1.0f, fabsf(c->g_tgt[k])))
-		c->g[k] = c->g_tgt[k];
-	moving = c->fb[k] != c->fb_tgt[k] || c->g[k] != c->g_tgt[k];
-	if (c->morphing) {
-		moving |= c->da[k] != c->db[k];
-	} else if (c->da[k] != c->db[k]) {
-		c->fade[k] += s->step;
-		if (c->fade[k] >= 1.0f) {
-			c->da[k] = c->db[k];
-			c->fade[k] = 0.0f;
-			if (c->pend[k] != c->da[k])
-				c->db[k] = c->pend[k];
+	for (size_t k = 0; k < s->bins; k++) {
+		if (c->da[k] == c->db[k])
+			continue;
+		if (!c->morphing) {
+			c->fade[k] += s->step;
+			if (c->fade[k] >= 1.0f) {
+				c->da[k] = c->db[k];
+				c->fade[k] = 0.0f;
+				if (c->pend[k] != c->da[k])
+					c->db[k] = c->pend[k];
+			}
 		}
 		moving |= c->da[k] != c->db[k] || c->fade[k] != 0.0f;
 	}
-	return moving;
+	c->fading = moving;
 }
 
 /* The phase advance per frame of bin k whose taps were p (the frame
@@ -469,7 +614,11 @@ static size_t peak_of(const tfr_sdcore *s, const float *amp, size_t k)
 static void freeze_capture(tfr_sdcore *s, struct chan *c)
 {
 	size_t lo = s->p.freeze_lo, hi = s->p.freeze_hi;
-	if (c->frozen && !c->held) {
+	if (c->frozen && !c->held && s->p.freeze_random) {
+		for (size_t k = lo; k <= hi; k++)
+			c->famp[k] = hypotf(c->r[2 * k], c->r[2 * k + 1]);
+		c->held = 1;
+	} else if (c->frozen && !c->held) {
 		for (size_t k = lo; k <= hi; k++) {
 			const float *t = c->r + 2 * k;
 			c->famp[k] = hypotf(t[0], t[1]);
@@ -489,9 +638,25 @@ static void freeze_capture(tfr_sdcore *s, struct chan *c)
 	memcpy(c->prev, c->r, 2 * s->bins * sizeof *c->prev);
 }
 
+/* A random freeze's bin k: its captured magnitude, scaled, at a new
+ * random phase (bins 0 and N/2 are real: a random sign). */
+static void random_bin(const tfr_sdcore *s, struct chan *c, size_t k)
+{
+	size_t i = next_phase(&c->rng);
+	float a = c->g[k] * c->famp[k] * s->rscale;
+	if (k == 0 || k + 1 == s->bins) {
+		c->r[2 * k] = i < PHASES / 2 ? a : -a;
+		c->r[2 * k + 1] = 0.0f;
+	} else {
+		c->r[2 * k] = a * s->phasor[2 * i];
+		c->r[2 * k + 1] = a * s->phasor[2 * i + 1];
+	}
+}
+
 /* While frozen: the band's lines hold (D_m = D_{m-d}, no input; a bin
  * without a line, d = 0, has nothing to hold) and its bins sound the
- * captured magnitudes at advancing phases, times their gains. */
+ * captured magnitudes at advancing (or random) phases, times their
+ * gains. */
 static void freeze_apply(tfr_sdcore *s, struct chan *c)
 {
 	float *wrow = c->ring + s->slot * 2 * s->bins;
@@ -500,6 +665,10 @@ static void freeze_apply(tfr_sdcore *s, struct chan *c)
 			const float *t = tap(s, c, k, c->da[k]);
 			wrow[2 * k] = t[0];
 			wrow[2 * k + 1] = t[1];
+		}
+		if (s->p.freeze_random) {
+			random_bin(s, c, k);
+			continue;
 		}
 		double zr = c->fz[2 * k], zi = c->fz[2 * k + 1];
 		double cr = c->frot[2 * k], ci = c->frot[2 * k + 1];
@@ -518,7 +687,6 @@ static void bins_write(tfr_sdcore *s, struct chan *c,
 	size_t nb = s->bins;
 	float *wrow = c->ring + s->slot * 2 * nb;
 	float xo = other ? (float)s->p.cross : 0.0f, xs = 1.0f - xo;
-	int moving = 0;
 
 	for (size_t k = 0; k < nb; k++) {
 		float fr = c->fbin[2 * k], fi = c->fbin[2 * k + 1];
@@ -530,22 +698,36 @@ static void bins_write(tfr_sdcore *s, struct chan *c,
 		wrow[2 * k + 1] = c->x[2 * k + 1] + c->fb[k] * fi;
 		c->r[2 * k] *= c->g[k];
 		c->r[2 * k + 1] *= c->g[k];
-		if (c->gliding)
-			moving |= glide(s, c, k);
 	}
-	c->gliding = moving;
 }
 
+/* The glides of one frame, after its bins have used their values. */
+static void glide(const tfr_sdcore *s, struct chan *c)
+{
+	if (c->smoothing)
+		smooth_all(s, c);
+	if (c->fading)
+		fade_all(s, c);
+}
+
+/*
+ * One frame of every channel. A channel whose delays are settled (no
+ * crossfade: one tap per bin) takes the one-pass path even while its
+ * gains and feedbacks glide (what a followed or sidechained map does
+ * every frame); crossfades, cross-feedback and freezes read first and
+ * write after.
+ */
 static void spectral_frame(tfr_sdcore *s)
 {
 	int nc = s->p.channels, cross = s->p.cross > 0.0;
-
 	int freeze = s->p.freeze;
 
 	for (int i = 0; i < nc; i++) {
 		struct chan *c = &s->ch[i];
-		if (!c->gliding && !cross && !freeze) {
+		c->onepass = !c->fading && !cross && !freeze;
+		if (c->onepass) {
 			bins_settled(s, c);
+			glide(s, c);
 		} else {
 			bins_read(s, c);
 			if (freeze)
@@ -554,10 +736,10 @@ static void spectral_frame(tfr_sdcore *s)
 	}
 	for (int i = 0; i < nc; i++) {
 		struct chan *c = &s->ch[i];
-		if (cross)
-			bins_write(s, c, &s->ch[1 - i]);
-		else if (c->gliding || freeze)
-			bins_write(s, c, NULL);
+		if (c->onepass)
+			continue;
+		bins_write(s, c, cross ? &s->ch[1 - i] : NULL);
+		glide(s, c);
 		if (freeze && c->held)
 			freeze_apply(s, c);
 	}
@@ -621,9 +803,10 @@ void tfr_sdcore_reset(tfr_sdcore *s)
 		memset(c->fb_tgt, 0, nb * sizeof *c->fb_tgt);
 		for (size_t k = 0; k < nb; k++)
 			c->g[k] = c->g_tgt[k] = 1.0f;
-		c->gliding = 0;
+		c->fading = c->smoothing = 0;
 		c->morphing = 0;
 		c->frozen = c->held = 0;
+		c->rng = seed(i);
 		if (s->p.freeze)
 			memset(c->prev, 0, spec * sizeof *c->prev);
 	}
@@ -639,5 +822,6 @@ void tfr_sdcore_free(tfr_sdcore *s)
 		for (int i = 0; i < s->p.channels; i++)
 			chan_free(&s->ch[i]);
 	free(s->ch);
+	free(s->phasor);
 	free(s);
 }

@@ -55,6 +55,9 @@ typedef struct {
 	                         (tfr_sdcore_set_freeze), 0 */
 	size_t freeze_lo, freeze_hi; /* the bins a freeze holds, lo ... hi
 	                         inclusive (0 ... bins - 1) */
+	int freeze_random;    /* 0: a frozen bin's phase advances at its
+	                         frequency; 1: a new random phase every
+	                         frame (tfr_sdcore_set_freeze), 0 */
 } tfr_sdcore_params;
 
 void tfr_sdcore_params_default(tfr_sdcore_params *p);
@@ -79,15 +82,17 @@ int tfr_sdcore_set_maps(tfr_sdcore *s, int channel, const double *delay,
                         const double *feedback, const double *gain);
 
 /*
- * Morph channel c between two delay maps: every bin reads
+ * Morph channel c between two delay maps in whole frames (0 ...
+ * max_delay; the caller rounds them once, not every block): every bin
+ * reads
  * (1 - a) tap(d0[k]) + a tap(d1[k]) (and feeds that back), a in [0, 1]
  * held until the next call, not glided: the caller moves it. A bin whose
  * two delays are equal, and every bin at a = 0 or 1, reads its one tap
  * alone, exactly as without a morph. Feedback and gain are set with
  * tfr_sdcore_set_maps. TFR_OK, TFR_EINVAL (channel) or TFR_ERANGE.
  */
-int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
-                         const double *d1, double a);
+int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const int32_t *d0,
+                         const int32_t *d1, double a);
 
 /*
  * Freeze (params.freeze) channel c (0-based) from the next block on, or
@@ -96,7 +101,15 @@ int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const double *d0,
  * its magnitude, with its phase advanced every frame by the frequency
  * the two frames before gave it (a phase vocoder's estimate, so that a
  * held partial keeps its pitch), times its gain; its delay line holds
- * its state (feedback 1, no new input: D_m = D_{m-d}). A release gives
+ * its state (feedback 1, no new input: D_m = D_{m-d}). With
+ * freeze_random each bin takes a new phase every frame instead, uniform
+ * and independent across bins and frames (a fixed seed per channel: the
+ * output is reproducible), its magnitude scaled by 1 / sqrt(c),
+ * c = sum(w^2) sum(s^2) / (N H) (w, s the analysis and synthesis
+ * windows): frames of random phase overlap-add incoherently, their
+ * power c times the frame's (1/4 for Hann at H = N/4), and the scale
+ * gives the frozen sound the expected power of the frame it holds.
+ * A release gives
  * the bins back to their taps. TFR_OK or TFR_EINVAL (no such channel,
  * or no freeze asked for at creation).
  */

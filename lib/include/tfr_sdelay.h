@@ -154,6 +154,12 @@ typedef struct {
 	const tfr_envelope *const *freeze;
 	int nfreeze;
 	double freeze_lo, freeze_hi;
+	/* 0: a frozen bin's phase advances at its partial's frequency (a
+	 * held tone stays one line); 1: a new random phase every frame, at
+	 * the frozen frame's power (a held noise or texture without the
+	 * phase vocoder's metallic ring; a tone becomes a narrow noise band
+	 * one bin wide). sdelay_core.h says how. */
+	int freeze_random;
 	/*
 	 * Morph: the params' maps are configuration 0 and configs[j]
 	 * configuration j + 1; the envelope `morph` (values 0 ... nconfigs)

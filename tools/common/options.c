@@ -112,6 +112,7 @@ static const vocab vocabulary[] = {
 	{ "describe", 0, 0, NULL },
 	{ "freeze", 0, 1, NULL },
 	{ "freeze-band", 0, 1, NULL },
+	{ "freeze-phase", 0, 1, NULL },
 	{ "next", 0, 0, NULL },
 	{ "morph", 0, 1, NULL },
 	/* pictures and matrices */

@@ -130,7 +130,11 @@ tfr_audio_in *tool_audio_open(const char *path)
 	audio_named = std ? !in_pipe && S_ISREG(st.st_mode) : !in_pipe;
 	unsigned char head[HEAD_LINE];
 	size_t n = 0;
-	if (!std) {
+	struct stat ps;
+	/* a named pipe's bytes are read once: its head is left to the
+	 * reader (a look here would take them) */
+	int fifo = !std && !stat(path, &ps) && S_ISFIFO(ps.st_mode);
+	if (!std && !fifo) {
 		FILE *f = fopen(path, "rb");
 		if (f) {  /* (a file that cannot be opened: the reader says why) */
 			n = fread(head, 1, sizeof head, f);
@@ -141,6 +145,8 @@ tfr_audio_in *tool_audio_open(const char *path)
 				         audio_label);
 			refuse_stream(audio_label, head, n);
 		}
+	} else if (fifo) {
+		/* nothing to look at before the reader */
 	} else if (nprobed) {  /* tool_input_is_stream took a byte: not '#' */
 		head[0] = probed;
 		n = nprobed;
