@@ -475,11 +475,7 @@ static void describe(const options *o, tfr_audio_in *in, tfr_sdelay *s)
 		          "(N %zu, hop %zu)", (long long)(nrec / (size_t)ai->channels),
 		          ai->channels, ai->channels == 1 ? "" : "s",
 		          (double)total / ai->sample_rate, o->p.fft_size, o->p.hop);
-	tfr_meta *end = tfr_meta_new();
-	if (!end || tfr_meta_set_int(end, "source_frames", total))
-		tool_die(TOOL_EXIT_FAIL, "out of memory");
-	tool_stream_close(out, w, NULL, end);
-	tfr_meta_free(end);
+	tool_stream_close_frames(out, w, total, NULL);
 	tfr_meta_free(meta);
 	free(buf);
 }
