@@ -526,8 +526,9 @@ static int smooth(float *v, const float *tgt, size_t n, float alpha)
 		float x = v[k], t = tgt[k], y = x + alpha * (t - x);
 		uint32_t at = bits_of(fabsf(t));
 		float lim = SNAP * float_of(at > one ? at : one);
-		uint32_t snap = (bits_of(y) == bits_of(x)) |
-		                (bits_of(fabsf(y - t)) <= bits_of(lim));
+		uint32_t same = bits_of(y) == bits_of(x);
+		uint32_t near = bits_of(fabsf(y - t)) <= bits_of(lim);
+		uint32_t snap = same | near;  /* | not ||: no branch */
 		uint32_t mask = 0u - snap, r = (bits_of(t) & mask) | (bits_of(y) & ~mask);
 		v[k] = float_of(r);
 		moving |= r ^ bits_of(t);
