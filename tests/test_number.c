@@ -6,6 +6,7 @@
  * C locale, strict parsing, and the same under a comma-decimal locale.
  */
 #include "testutil.h"
+#include "parse_field.h"
 #include "tfr.h"
 
 #include <locale.h>
@@ -72,12 +73,45 @@ static void formatting(void)
 	CHECK("100000 random doubles round-trip through 17 digits", bad == 0);
 }
 
+/* The stream reader's parser (parse_field.h) reads t, and t followed by
+ * a field separator, as tfr_parse_double_prefix does: the same code,
+ * value and end. */
+static int same_as_field(const char *t)
+{
+	char buf[96] = { 0 };
+	size_t n = strlen(t);
+	if (n + 2 > sizeof buf)
+		return 0;
+	memcpy(buf, t, n);
+	for (int sep = 0; sep < 2; sep++) {
+		buf[n] = sep ? '\t' : 0;
+		char *e1 = NULL, *e2 = NULL;
+		double v1 = 0, v2 = 0;
+		int r1 = tfr_parse_double_prefix(buf, &e1, &v1);
+		int r2 = tfr_parse_field(buf, &e2, &v2);
+		if (r1 != r2 || (r1 == TFR_OK && (e1 != e2 || memcmp(&v1, &v2, sizeof v1)))) {
+			fprintf(stderr, "field parse of '%s': %d %.17g at %td, "
+			        "general %d %.17g at %td\n", t, r2, v2, e2 - buf, r1, v1,
+			        e1 - buf);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static void parsing(void)
 {
 	double v;
 	const char *bad[] = { "", "nan", "inf", "-inf", "0x10", " 1", "1 ", "1,5", "abc", "1e", "--1", "1e999" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK(bad[i], tfr_parse_double(bad[i], &v) != TFR_OK);
+	const char *odd[] = { "", ".", "-", "+.", "-.5", "5.", "0x1", "0X1", "1e5",
+	                      "1E+5", "1.5e", "007", "-0", "0.0000000000000000000000001",
+	                      "12345678901234567890", "999999999999999.9",
+	                      "1000000000000000", "0.1234567890123456789012",
+	                      "1x", "1.2.3", "nan", "inf", "\xff" "1", "9\xfa" };
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+		CHECK(odd[i], same_as_field(odd[i]));
 	CHECK("1.5", tfr_parse_double("1.5", &v) == TFR_OK && v == 1.5);
 	CHECK(".5", tfr_parse_double(".5", &v) == TFR_OK && v == 0.5);
 	CHECK("-2e-3", tfr_parse_double("-2e-3", &v) == TFR_OK && v == -2e-3);
@@ -122,6 +156,8 @@ static void parsing_against_strtod(void)
 			if (bad++ < 5)
 				fprintf(stderr, "parse '%s': %.17g, strtod %.17g\n", t, v, w);
 		}
+		if (!same_as_field(t))
+			bad++;
 	}
 	printf("%zu decimal texts parsed as strtod parses them\n", n - bad);
 	CHECK("random decimal text reads as strtod reads it", bad == 0 && n > 200000);

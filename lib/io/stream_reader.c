@@ -11,6 +11,7 @@
 #include "tfr_number.h"
 #include "tfr_stream.h"
 #include "gzio.h"
+#include "parse_field.h"
 
 #include <float.h>
 #include <math.h>
@@ -390,7 +391,7 @@ static int parse_fields(tfr_stream_reader *r, double *values, size_t nparse)
 	while (*p) {
 		if (got < nparse) {
 			char *end;
-			int pe = tfr_parse_double_prefix(p, &end, &values[got]);
+			int pe = tfr_parse_field(p, &end, &values[got]);
 			if (pe != TFR_OK || (!blank(*end) && *end != 0)) {
 				size_t n = strcspn(p, " \t");
 				return fail(r, "%s: '%.*s' is not a finite number",
@@ -418,8 +419,9 @@ static int parse_fields(tfr_stream_reader *r, double *values, size_t nparse)
 			return fail(r, whole ? "%s: %.17g is outside [%.0f, %.0f]"
 			                     : "%s: %.17g is outside [%.10g, %.10g]",
 			            c->name, v, c->min, c->max);
-		if ((c->storage == TFR_COL_I64 || c->storage == TFR_COL_I32) &&
-		    v != floor(v))
+		/* a conversion, not floor()'s call: every double past 2^63
+		 * is whole */
+		if (whole && fabs(v) < 0x1p63 && v != (double)(int64_t)v)
 			return fail(r, "%s: %.17g is not a whole number", c->name, v);
 	}
 	if (s && s->order_column >= 0) {
