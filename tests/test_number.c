@@ -182,6 +182,16 @@ static void against_printf(void)
 		snprintf(b, sizeof b, "%.9g", (double)f);
 		if (strtod(a, NULL) != strtod(b, NULL))
 			bad_sig++;
+		/* the stream's other widths (amplitude and phase 6, bandwidth 4)
+		 * and 15, over the magnitudes that take the fixed and the
+		 * exponent forms */
+		static const int widths[] = { 4, 6, 9, 15 };
+		int dg = widths[i % 4];
+		double x = (test_rand(&s) - 0.5) * pow(10, (int)(test_rand(&s) * 20) - 10);
+		size_t len = tfr_fmt_sig(a, x, dg);
+		snprintf(b, sizeof b, "%.*g", dg, x);
+		if (strtod(a, NULL) != strtod(b, NULL) || len != strlen(a))
+			bad_sig++;
 		/* times and frequencies: 9 and 6 decimals */
 		double t = (test_rand(&s) - 0.3) * pow(10, (int)(test_rand(&s) * 10) - 4);
 		int dec = i % 2 ? 9 : 6;
@@ -194,7 +204,8 @@ static void against_printf(void)
 	freelocale(c);
 	if (bad_sig || bad_fix)
 		fprintf(stderr, "against printf: %zu %%.9g and %zu %%.*f differ\n", bad_sig, bad_fix);
-	CHECK("300000 random floats: the digits of %.9g", bad_sig == 0);
+	CHECK("300000 random floats and doubles: the digits of %.9g, %.4g, %.6g, "
+	      "%.15g", bad_sig == 0);
 	CHECK("300000 random doubles: the digits of %.6f / %.9f", bad_fix == 0);
 }
 

@@ -190,20 +190,38 @@ size_t tfr_fmt_fixed(char *p, double v, int decimals)
 		return n > 0 ? (size_t)n : 0;
 	}
 	uint64_t u = round_pos(scaled);
-	uint64_t div = (uint64_t)pow10_tab[decimals];
-	uint64_t ip = u / div, fp = u % div;
+	/* the stream's decimals (tfr(5)) divide by constants, which the
+	 * compiler turns into multiplications */
+	uint64_t ip, fp;
+	if (decimals == 9) {
+		ip = u / 1000000000u;
+		fp = u % 1000000000u;
+	} else if (decimals == 6) {
+		ip = u / 1000000u;
+		fp = u % 1000000u;
+	} else {
+		uint64_t div = (uint64_t)pow10_tab[decimals];
+		ip = u / div;
+		fp = u % div;
+	}
 	size_t n = 0;
 	if (signbit(v) && u != 0)
 		p[n++] = '-';
-	char tmp[24], *end = tmp + sizeof tmp;
-	char *s = utoa_rev(end, ip);
-	memcpy(p + n, s, (size_t)(end - s));
-	n += (size_t)(end - s);
+	if (ip < 10) {  /* most times and many frequencies */
+		p[n++] = (char)('0' + ip);
+	} else {
+		char tmp[24], *end = tmp + sizeof tmp;
+		for (char *s = utoa_rev(end, ip); s < end; s++)
+			p[n++] = *s;
+	}
 	if (decimals > 0) {
 		/* the fraction, zero-padded to `decimals` digits */
 		p[n++] = '.';
 		if (decimals == 9) {
 			put9(p + n, (uint32_t)fp);
+		} else if (decimals == 6) {
+			put2(p + n, (uint32_t)fp / 10000);
+			put4(p + n + 2, (uint32_t)fp % 10000);
 		} else {
 			char *fe = p + n + decimals;
 			char *fs = utoa_rev(fe, fp);
@@ -286,7 +304,10 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 	}
 	if (near_half(x))
 		m = exact_digits(a, digits, &e);
-	char dig[24], *end = dig + sizeof dig;
+	/* the digits end at dig + 24; the bytes after are '0's, so that
+	 * they are copied 16 at a time below (p holds TFR_NUMBER_MAX) */
+	char dig[24 + 24], *end = dig + 24;
+	memset(end, '0', 24);
 	char *s;
 	/* the stream's float columns (tfr(5)): the hot paths */
 	if (digits == 9) {
@@ -306,20 +327,21 @@ size_t tfr_fmt_sig(char *p, double v, int digits)
 	while (nd > 1 && s[nd - 1] == '0')
 		nd--;
 	if (e >= -5 && e < digits) {
-		if (e < 0) {
-			p[n++] = '0';
-			p[n++] = '.';
-			for (int i = -1; i > e; i--)
-				p[n++] = '0';
-			for (int i = 0; i < nd; i++)
-				p[n++] = s[i];
-		} else {
-			for (int i = 0; i <= e; i++)
-				p[n++] = i < nd ? s[i] : '0';
+		/* fixed-size copies: memcpy of a constant size is a move or two,
+		 * and what lands past the number is overwritten or past its NUL */
+		if (e < 0) {  /* 0.000ddd: at most four zeros after the point */
+			memcpy(p + n, "0.000000", 8);
+			n += (size_t)(1 - e);
+			memcpy(p + n, s, 16);
+			n += (size_t)nd;
+		} else {  /* ddd.ddd, or ddd00 (s[] holds '0' past nd and end) */
+			memcpy(p + n, s, 16);
 			if (nd > e + 1) {
-				p[n++] = '.';
-				for (int i = e + 1; i < nd; i++)
-					p[n++] = s[i];
+				p[n + (size_t)e + 1] = '.';
+				memcpy(p + n + e + 2, s + e + 1, 16);
+				n += (size_t)nd + 1;
+			} else {
+				n += (size_t)e + 1;
 			}
 		}
 	} else {
