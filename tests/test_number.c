@@ -200,13 +200,37 @@ static void against_printf(void)
 		if (strcmp(a, b) && !(strcmp(b + (b[0] == '-'), a) == 0 && strtod(b, NULL) == 0))
 			bad_fix++;
 	}
+	/* values a half away from two neighbours: midpoints of two 9- or
+	 * 6-decimal values (tfr-track's phase fit writes them), which lie
+	 * within a rounding error of the half, and exact binary ties
+	 * (odd / 2^k), which printf breaks to even */
+	for (int i = 0; i < 200000; i++) {
+		int dec = i % 2 ? 9 : 6;
+		double t;
+		if (i % 3) {
+			double q = pow(10, dec), scale = pow(10, (int)(test_rand(&s) * 5));
+			double t1 = floor(test_rand(&s) * scale * q) / q;
+			double t2 = t1 + floor(test_rand(&s) * 1000) / q;
+			t = (t1 + t2) / 2;
+		} else {
+			t = (2 * floor(test_rand(&s) * 4096) + 1) / pow(2, 1 + (int)(test_rand(&s) * 14));
+		}
+		if (i % 5 == 0)
+			t = -t;
+		tfr_fmt_fixed(a, t, dec);
+		snprintf(b, sizeof b, "%.*f", dec, t);
+		if (strcmp(a, b) && !(strcmp(b + (b[0] == '-'), a) == 0 && strtod(b, NULL) == 0))
+			if (bad_fix++ < 5)
+				fprintf(stderr, "%.*f: '%s', printf '%s'\n", dec, t, a, b);
+	}
 	uselocale(old);
 	freelocale(c);
 	if (bad_sig || bad_fix)
 		fprintf(stderr, "against printf: %zu %%.9g and %zu %%.*f differ\n", bad_sig, bad_fix);
 	CHECK("300000 random floats and doubles: the digits of %.9g, %.4g, %.6g, "
 	      "%.15g", bad_sig == 0);
-	CHECK("300000 random doubles: the digits of %.6f / %.9f", bad_fix == 0);
+	CHECK("300000 random doubles and 200000 near and exact halves: the "
+	      "digits of %.6f / %.9f", bad_fix == 0);
 }
 
 static void units(void)
