@@ -3,8 +3,8 @@
  * a 440 Hz partial in channel 2 of two comes out in channel 2 exactly as
  * the mono synthesiser makes it, channel 1 silent (every sample 0: no
  * crosstalk at all), both channels as long; a silent channel holds
- * nothing back (output before the flush); a channel out of range is
- * refused.
+ * nothing back (output before the flush), nor does one that falls
+ * silent after a short partial; a channel out of range is refused.
  */
 #include "testutil.h"
 #include "tfr.h"
@@ -19,8 +19,42 @@ static tfr_breakpoint bp(double t, int end, int64_t channel)
 	return (tfr_breakpoint){ 0, t, 440, 0.5f, 0, 0, end, 0, channel };
 }
 
+/* Channel 1 has a 20 ms partial (3 segments, too few for the stored
+ * phases' verdict) and then nothing, channel 2 a partial of 10 s: the
+ * output comes as channel 2 goes, not at the end (the verdict on
+ * channel 1's few segments is given a second on, as for a stream of
+ * lone breakpoints). */
+static void silent_after_short(void)
+{
+	tfr_synth_params p;
+	tfr_synth_params_default(&p);
+	p.bandwidth = 0;
+	tfr_diag d;
+	tfr_synth_channels *m = tfr_synth_channels_new(&p, 2, &d);
+	float *y = malloc(2 * 4096 * sizeof *y);
+	CHECK("made", m && y);
+	if (!m || !y)
+		return;
+	tfr_breakpoint one[4] = { bp(0.05, 0, 1), bp(0.055, 0, 1), bp(0.06, 0, 1),
+	                          bp(0.07, 1, 1) };
+	one[0].partial = one[1].partial = one[2].partial = one[3].partial = 1;
+	CHECK("short partial taken", tfr_synth_channels_process(m, one, 4) == TFR_OK);
+	size_t got, n = 0;
+	for (int i = 0; i <= 1000; i++) {
+		tfr_breakpoint b = bp(0.08 + 0.01 * i, i == 1000, 2);
+		CHECK("channel 2 taken", tfr_synth_channels_process(m, &b, 1) == TFR_OK);
+		while (tfr_synth_channels_read(m, y, 4096, &got) == TFR_OK && got)
+			n += got;
+	}
+	printf("before the end of input: %.2f s of 10.08\n", (double)n / 44100);
+	CHECK("output as channel 2 goes", n > 9 * 44100);
+	tfr_synth_channels_free(m);
+	free(y);
+}
+
 int main(void)
 {
+	silent_after_short();
 	tfr_synth_params p;
 	tfr_synth_params_default(&p);
 	p.bandwidth = 0;

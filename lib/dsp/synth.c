@@ -688,6 +688,16 @@ int tfr_synth_process(tfr_synth *s, const tfr_breakpoint *bp, size_t n)
 	return TFR_OK;
 }
 
+/* The first segments' verdict from the evidence there is, when no more
+ * is coming before it is needed (the end, or a second of silence). */
+static void sy_decide_first(tfr_synth *s)
+{
+	if (s->first_verdict < 0)
+		s->first_verdict = s->segments &&
+		                   s->first_sum < SY_COHERENT * (double)s->segments &&
+		                   s->first_miss < SY_MISS * (double)s->segments;
+}
+
 int tfr_synth_flush(tfr_synth *s)
 {
 	for (size_t i = 0; i < s->nparts; i++)
@@ -696,10 +706,7 @@ int tfr_synth_flush(tfr_synth *s)
 		s->map[i].id = -1;
 	s->mapcount = 0;
 	s->flushed = 1;
-	if (s->first_verdict < 0)
-		s->first_verdict = s->segments &&
-		                   s->first_sum < SY_COHERENT * (double)s->segments &&
-		                   s->first_miss < SY_MISS * (double)s->segments;
+	sy_decide_first(s);
 	return TFR_OK;
 }
 
@@ -711,6 +718,11 @@ int tfr_synth_advance(tfr_synth *s, double time)
 		return TFR_EINVAL;
 	if (time > s->last_time)
 		s->last_time = time;
+	/* a channel silent a second after its first breakpoint decides as
+	 * a stream of lone breakpoints does, or its few segments would
+	 * hold every other channel's output until the end */
+	if (time - s->first_time > 1.0)
+		sy_decide_first(s);
 	double end = floor(time * s->p.sample_rate) + 1;
 	if (end > (double)s->known_end)
 		s->known_end = (int64_t)end;
