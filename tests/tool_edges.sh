@@ -237,6 +237,44 @@ cat h.wav | "$B/tfr-sdelay" | cat > q.wav
 expect_status 0 "$B/tfr-sdelay" -g 6 loud.wav -o clip.wav
 n=$(sed -n 's/^tfr-sdelay: clip.wav: \([0-9]*\) samples clipped$/\1/p' err.txt)
 [ -n "$n" ] && near "$n" 13750 20 || fail "clipping report: $(cat err.txt)"
+# A named pipe as the input (mkfifo, or a shell's <(...), which is one):
+# the tools that look at the first byte to tell audio from a stream
+# (tfr-image, tfr-f0) read it whole, as the file; an audio tool given a
+# stream on one says so at its first line. fifo_run FILE CMD...: CMD with
+# a named pipe fed FILE as its last argument (the writer killed should
+# CMD not open it), stdout to fifo.out, stderr to fifo.err.
+fifo_run() {
+	rm -f in.fifo
+	mkfifo in.fifo
+	cat "$1" > in.fifo & wpid=$!
+	shift
+	set +e
+	"$@" in.fifo > fifo.out 2> fifo.err
+	frc=$?
+	set -e
+	kill "$wpid" 2> /dev/null || true
+	wait "$wpid" 2> /dev/null || true
+	return 0
+}
+"$B/tfr-reassign" a.wav > fa.points
+"$B/tfr-reassign" a.wav | "$B/tfr-peaks" | "$B/tfr-track" > fa.partials
+for src in a.wav fa.partials; do
+	# (the header names the input, and a pipe's length is unknown)
+	"$B/tfr-f0" "$src" | grep -v '^# \(source\|history\)' > f0-file.txt
+	fifo_run "$src" "$B/tfr-f0"
+	grep -v '^# \(source\|history\)' fifo.out > f0-fifo.txt
+	[ "$frc" -eq 0 ] && cmp -s f0-file.txt f0-fifo.txt ||
+		fail "tfr-f0 of $src from a named pipe: exit $frc, $(head -c 200 fifo.err)"
+done
+for src in a.wav fa.points; do
+	fifo_run "$src" "$B/tfr-image" -o fifo.png
+	[ "$frc" -eq 0 ] && [ -s fifo.png ] ||
+		fail "tfr-image of $src from a named pipe: exit $frc, $(head -c 200 fifo.err)"
+	rm -f fifo.png
+done
+fifo_run fa.points "$B/tfr-reassign"
+[ "$frc" -eq 1 ] && [ "$(cat fifo.err)" = "tfr-reassign: in.fifo: a tfr points stream, not audio (WAV, FLAC, AIFF, Ogg, ...)" ] ||
+	fail "tfr-reassign of a stream on a named pipe: exit $frc, $(cat fifo.err)"
 # WAV that others read without a word: sox on every tool's WAV output,
 # float (a.wav) and integer, on a file (-o, a redirection) and a pipe
 # (float WAV from libsndfile made sox warn "wave header missing extended

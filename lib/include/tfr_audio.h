@@ -60,6 +60,13 @@ tfr_audio_in *tfr_audio_in_new_probed(const unsigned char *prefix, size_t n,
                                       tfr_diag *d);
 
 /*
+ * The same for an open descriptor fd (a named pipe a caller opened to
+ * look at): fd is closed by tfr_audio_in_free, or here on failure.
+ */
+tfr_audio_in *tfr_audio_in_new_fd(int fd, const unsigned char *prefix, size_t n,
+                                  tfr_diag *d);
+
+/*
  * What audio container some content is, from its first bytes head[0..n-1]
  * (TFR_AUDIO_DETECT_HEAD of them suffice): "WAV" (RIFF....WAVE), "RF64",
  * "W64" (its RIFF GUID), "AIFF", "AIFF-C" (FORM....AIFF/AIFC), "FLAC" (fLaC), "Ogg"

@@ -185,17 +185,21 @@ static int open_fd(tfr_audio_in *in, int fd, int own,
 
 /* Open path (NULL or "-": standard input, of which nprefix bytes were
  * already read). */
-static tfr_audio_in *audio_open(const char *path, const unsigned char *prefix,
-                                size_t nprefix, tfr_diag *d)
+/* path, or else fd (closed by _free when own), whose first nprefix
+ * bytes a caller has taken */
+static tfr_audio_in *audio_open(const char *path, int fd, int own,
+                                const unsigned char *prefix, size_t nprefix,
+                                tfr_diag *d)
 {
 	tfr_diag_clear(d);
 	tfr_audio_in *in = calloc(1, sizeof *in);
 	if (!in) {
+		if (own)
+			close(fd);
 		tfr_diag_set(d, TFR_ENOMEM, NULL);
 		return NULL;
 	}
 	in->fd = -1;
-	int fd = 0, own = 0;
 	if (path && strcmp(path, "-") != 0) {
 		if ((fd = open(path, O_RDONLY)) < 0) {
 			tfr_diag_set(d, TFR_EAUDIO, strerror(errno));
@@ -251,7 +255,7 @@ const char *tfr_audio_detect(const void *head, size_t n)
 
 tfr_audio_in *tfr_audio_in_new(const char *path, tfr_diag *d)
 {
-	return audio_open(path, NULL, 0, d);
+	return audio_open(path, STDIN_FILENO, 0, NULL, 0, d);
 }
 
 tfr_audio_in *tfr_audio_in_new_probed(const unsigned char *prefix, size_t n,
@@ -262,7 +266,20 @@ tfr_audio_in *tfr_audio_in_new_probed(const unsigned char *prefix, size_t n,
 		tfr_diag_set(d, TFR_EINVAL, "a probe of 0 to 4096 bytes");
 		return NULL;
 	}
-	return audio_open(NULL, prefix, n, d);
+	return audio_open(NULL, STDIN_FILENO, 0, prefix, n, d);
+}
+
+tfr_audio_in *tfr_audio_in_new_fd(int fd, const unsigned char *prefix, size_t n,
+                                  tfr_diag *d)
+{
+	tfr_diag_clear(d);
+	if (fd < 0 || n > 4096 || (n && !prefix)) {
+		if (fd >= 0)
+			close(fd);
+		tfr_diag_set(d, TFR_EINVAL, "a descriptor and a probe of 0 to 4096 bytes");
+		return NULL;
+	}
+	return audio_open(NULL, fd, 1, prefix, n, d);
 }
 
 const tfr_audio_info *tfr_audio_in_info(const tfr_audio_in *in)

@@ -3,6 +3,7 @@
  * bounded look-ahead, or through a temporary copy (see audio_stdin.h).
  */
 #include "audio_stdin.h"
+#include "tfr_stream.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -251,6 +252,18 @@ tfr_pipe_source *tfr_pipe_source_open(int fd, const unsigned char *prefix,
 		;
 	if (s->failed) {
 		tfr_diag_setf(d, TFR_EAUDIO, "read error: %s", strerror(errno));
+		tfr_pipe_source_free(s);
+		return NULL;
+	}
+	/* a tfr stream (a named pipe of text, where the tools could not
+	 * look first): said at its first line, not spooled to the end */
+	while (s->len >= 5 && !memcmp(s->buf, "#tfr ", 5) && s->len < 64 &&
+	       !memchr(s->buf, '\n', s->len) && more(s))
+		;
+	char kind[32];
+	if (tfr_stream_detect(s->buf, s->len, kind, sizeof kind)) {
+		tfr_diag_setf(d, TFR_EAUDIO, "a tfr %s stream, not audio (WAV, "
+		              "FLAC, AIFF, Ogg, ...)", kind);
 		tfr_pipe_source_free(s);
 		return NULL;
 	}

@@ -32,10 +32,47 @@ static size_t nprobed;
  * the stream reader takes gzip-compressed streams. */
 #define GZIP_FIRST 0x1f
 
+/* A named pipe (mkfifo, or a shell's <(...)) given to a tool that looks
+ * at its input's first byte: a look through a second opening would take
+ * bytes that no reader gets back, so the pipe is opened once, its first
+ * byte kept, and the reader chosen takes both. */
+static int fifo_fd = -1;
+static const char *fifo_path;
+static unsigned char fifo_byte;
+
+/* Is path the named pipe kept by tool_input_is_stream? */
+static int kept_fifo(const char *path)
+{
+	return fifo_fd >= 0 && path && !strcmp(path, fifo_path);
+}
+
+/* The first byte of the named pipe at path (a tfr stream: '#' or gzip's). */
+static int fifo_first(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		tool_die(TOOL_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	ssize_t n;
+	do
+		n = read(fd, &fifo_byte, 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		tool_die(TOOL_EXIT_FAIL, "%s: %s", path, n < 0 ? strerror(errno)
+		         : "empty input");
+	fifo_fd = fd;
+	fifo_path = path;
+	return fifo_byte;
+}
+
 int tool_input_is_stream(const char *path)
 {
 	refuse_terminal(path);
 	const char *label = tool_input_label(path);
+	struct stat ps;
+	if (path && strcmp(path, "-") && !stat(path, &ps) && S_ISFIFO(ps.st_mode)) {
+		int c = fifo_first(path);
+		return c == '#' || c == GZIP_FIRST;
+	}
 	if (path && strcmp(path, "-")) {
 		FILE *f = fopen(path, "rb");
 		if (!f)
@@ -133,7 +170,7 @@ tfr_audio_in *tool_audio_open(const char *path)
 	struct stat ps;
 	/* a named pipe's bytes are read once: its head is left to the
 	 * reader (a look here would take them) */
-	int fifo = !std && !stat(path, &ps) && S_ISFIFO(ps.st_mode);
+	int fifo = !std && (kept_fifo(path) || (!stat(path, &ps) && S_ISFIFO(ps.st_mode)));
 	if (!std && !fifo) {
 		FILE *f = fopen(path, "rb");
 		if (f) {  /* (a file that cannot be opened: the reader says why) */
@@ -169,8 +206,15 @@ tfr_audio_in *tool_audio_open(const char *path)
 		refuse_stream(audio_label, head, n);
 	}
 	FILE *q = quiet();
-	tfr_audio_in *in = std ? tfr_audio_in_new_probed(head, n, &d)
-	                       : tfr_audio_in_new(path, &d);
+	tfr_audio_in *in;
+	if (kept_fifo(path)) {  /* its first byte is not a stream's */
+		head[0] = fifo_byte;
+		in = tfr_audio_in_new_fd(fifo_fd, head, 1, &d);
+		fifo_fd = -1;
+	} else {
+		in = std ? tfr_audio_in_new_probed(head, n, &d)
+		         : tfr_audio_in_new(path, &d);
+	}
 	loud(q);
 	if (!in)
 		tool_die_diag(tool_input_label(path), &d);
@@ -225,8 +269,13 @@ tfr_stream_reader *tool_stream_open(const char *path, const tfr_schema *expect)
 	refuse_terminal(path);
 	const char *label = tool_input_label(path);
 	FILE *fp = stdin;
-	if (path && strcmp(path, "-") && !(fp = fopen(path, "r")))
+	if (kept_fifo(path)) {  /* its first byte given back */
+		if (!(fp = fdopen(fifo_fd, "r")) || ungetc(fifo_byte, fp) == EOF)
+			tool_die(TOOL_EXIT_FAIL, "%s: %s", path, strerror(errno));
+		fifo_fd = -1;
+	} else if (path && strcmp(path, "-") && !(fp = fopen(path, "r"))) {
 		tool_die(TOOL_EXIT_FAIL, "%s: %s", path, strerror(errno));
+	}
 	return tool_stream_open_fp(fp, label, expect);
 }
 
