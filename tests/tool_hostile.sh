@@ -156,6 +156,13 @@ mk_freqorder_peaks() {
 	awk -F '\t' -v OFS='\t' '/^#/ { print; next }
 		{ $3 = 2000; print; $3 = 1000; print; exit }' a.peaks > freqorder.peaks
 }
+# three points of one frame, the third's bin below the second's: the
+# message points at the third
+mk_binorder_points() {
+	analysis
+	awk -F '\t' -v OFS='\t' '/^#/ { print; next }
+		{ $2 = 5; print; $2 = 9; print; $2 = 7; print; exit }' a.points > binorder.points
+}
 # header numbers the tools need, out of range
 mk_hugewin_points() { analysis; sed 's/^# window_length=.*/# window_length=16777216/' a.points > hugewin.points; }
 mk_badwin_points() { analysis; sed 's/^# window=.*/# window=triangle/' a.points > badwin.points; }
@@ -644,6 +651,7 @@ tfr-track    | bigframe.peaks | file | - | 1 | @:$((rk + 1)): frame: 90000000000
 tfr-track    | fartime.peaks  | file | - | 0 | -
 # tfr(5): the peaks of a frame are in ascending frequency
 tfr-track    | freqorder.peaks | file | - | 1 | @:$((rk + 1)): the peaks of a frame are not in ascending frequency
+tfr-peaks    | binorder.points | file | - | 1 | @:$((rp + 2)): the points of a frame are not in ascending bin order
 # header numbers out of range
 tfr-peaks    | hugewin.points  | file | - | 1 | @:$((rp - 1)): header: 'window_length' is not a number in range
 tfr-peaks    | badwin.points   | file | - | 1 | @:$((rp - 1)): header: unknown window 'triangle'

@@ -200,12 +200,14 @@ static void pickers_free(pickers *pk)
 		tfr_peaks_free(pk->ch[c]);
 }
 
-static _Noreturn void bad_frame(const tfr_stream_reader *in, const char *what)
+/* The first point of pts[i..j-1] not above its predecessor's bin (the
+ * line a refused frame is reported at). */
+static size_t first_out_of_order(const tfr_point *pts, size_t i, size_t j)
 {
-	tfr_diag f;
-	tfr_diag_set(&f, TFR_EFORMAT, what);
-	tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
-	tool_die_diag(tfr_stream_reader_label(in), &f);
+	for (size_t k = i + 1; k < j; k++)
+		if (pts[k].bin <= pts[k - 1].bin)
+			return k;
+	return i;
 }
 
 /* The peaks of a frame's points pts[0..n-1] into peaks (room for 2 n):
@@ -219,11 +221,13 @@ static size_t frame_peaks(pickers *pk, const tfr_stream_reader *in,
 		for (j = i + 1; j < n && pts[j].channel == c; j++)
 			;
 		if (j < n && pts[j].channel < c)
-			bad_frame(in, "the channels of a frame are not in ascending order");
+			tool_frame_error(in, j, "the channels of a frame are not in "
+			                 "ascending order");
 		size_t np;
 		if (tfr_peaks_process(picker(pk, c), pts + i, j - i, peaks + total,
 		                      &np) != TFR_OK)
-			bad_frame(in, "the points of a frame are not in ascending bin order");
+			tool_frame_error(in, first_out_of_order(pts, i, j),
+			                 "the points of a frame are not in ascending bin order");
 		for (size_t k = 0; c && k < np; k++)
 			peaks[total + k].channel = c;
 		total += np;

@@ -230,12 +230,21 @@ static void put_ready(tool_output *out, tfr_stream_writer *w, tfr_track *t)
 		tool_stream_write(out, w, bp, n);
 }
 
-static _Noreturn void bad_frame(const tfr_stream_reader *in, const char *what)
+/* The first peak of pk[i..j-1] below its predecessor's frequency
+ * (the line a refused frame is reported at). */
+static size_t first_out_of_order(const tfr_peak *pk, size_t i, size_t j)
 {
-	tfr_diag f;
-	tfr_diag_set(&f, TFR_EFORMAT, what);
-	tfr_diag_at(&f, tfr_stream_reader_line(in), 0);
-	tool_die_diag(tfr_stream_reader_label(in), &f);
+	for (size_t k = i + 1; k < j; k++)
+		if (!(pk[k].freq >= pk[k - 1].freq))
+			return k;
+	return i;
+}
+
+static _Noreturn void bad_order(const tfr_stream_reader *in, const tfr_peak *pk,
+                                size_t i, size_t j)
+{
+	tool_frame_error(in, first_out_of_order(pk, i, j),
+	                 "the peaks of a frame are not in ascending frequency");
 }
 
 /* A channel-split stream: a tracker per channel (each promising how far
@@ -293,12 +302,12 @@ static void tracks_frame(tracks *ts, const tfr_stream_reader *in,
 		while (j < n && pk[j].channel == c)
 			j++;
 		if (tfr_track_process(ts->t[c - 1], pk[0].frame, pk + i, j - i) != TFR_OK)
-			bad_frame(in, "the peaks of a frame are not in ascending frequency");
+			bad_order(in, pk, i, j);
 		tracks_pass(ts, c - 1);
 		i = j;
 	}
 	if (i < n)
-		bad_frame(in, pk[i].channel > ts->nch
+		tool_frame_error(in, i, pk[i].channel > ts->nch
 		              ? "channel: more than the header's source_channels"
 		              : "the channels of a frame are not in ascending order");
 	tracks_out(ts, out, w);
@@ -374,7 +383,7 @@ int main(int argc, char **argv)
 			continue;
 		}
 		if (tfr_track_process(t, pk[0].frame, pk, n) != TFR_OK)
-			bad_frame(in, "the peaks of a frame are not in ascending frequency");
+			bad_order(in, pk, 0, n);
 		put_ready(out, w, t);
 	}
 	if (split) {

@@ -211,6 +211,11 @@ const tfr_diag *tfr_stream_reader_diag(const tfr_stream_reader *r);
 /* Line number of the last line read (1-based). */
 long tfr_stream_reader_line(const tfr_stream_reader *r);
 
+/* Line number of record i of the frame the last tfr_stream_read_frame
+ * gave (the reader has read one record past it), or 0 when there is no
+ * such record: where a fault of the frame's records is reported. */
+long tfr_stream_reader_frame_line(const tfr_stream_reader *r, size_t i);
+
 /* Line number of the header's last line (where a fault of the header as
  * a whole, such as a missing key, is reported). */
 long tfr_stream_reader_header_end(const tfr_stream_reader *r);

@@ -45,8 +45,10 @@ struct tfr_stream_reader {
 	double last_order;    /* the order column's last value */
 	/* read_frame: the frame being gathered, and a record read ahead */
 	char *frame;
+	long *frame_line;     /* the line of each record of the frame */
 	size_t frame_n, frame_cap;
 	char *ahead;
+	long ahead_line;
 	int have_ahead;
 	int gz;               /* the input is gzip-compressed text */
 	tfr_gz_in gzin;
@@ -80,6 +82,7 @@ void tfr_stream_reader_free(tfr_stream_reader *r)
 	if (r->gz)
 		tfr_gz_in_end(&r->gzin);
 	free(r->frame);
+	free(r->frame_line);
 	free(r->ahead);
 	free(r->buf);
 	free(r->label);
@@ -524,6 +527,7 @@ int tfr_stream_read_frame(tfr_stream_reader *r, const void **records,
 			if (e == 0)
 				break;
 			r->have_ahead = 1;
+			r->ahead_line = r->lineno;
 		}
 		if (r->frame_n && frame_of(s, r->ahead) != frame_of(s, r->frame))
 			break;
@@ -533,11 +537,15 @@ int tfr_stream_read_frame(tfr_stream_reader *r, const void **records,
 				            TFR_STREAM_MAX_FRAME);
 			size_t cap = r->frame_cap ? 2 * r->frame_cap : 1024;
 			char *p = realloc(r->frame, cap * size);
-			if (!p)
+			if (p)
+				r->frame = p;
+			long *l = p ? realloc(r->frame_line, cap * sizeof *l) : NULL;
+			if (!l)
 				return tfr_diag_set(&r->diag, TFR_ENOMEM, NULL);
-			r->frame = p;
+			r->frame_line = l;
 			r->frame_cap = cap;
 		}
+		r->frame_line[r->frame_n] = r->ahead_line;
 		memcpy(r->frame + r->frame_n * size, r->ahead, size);
 		r->frame_n++;
 		r->have_ahead = 0;
@@ -617,6 +625,11 @@ const tfr_diag *tfr_stream_reader_diag(const tfr_stream_reader *r)
 long tfr_stream_reader_line(const tfr_stream_reader *r)
 {
 	return r->lineno;
+}
+
+long tfr_stream_reader_frame_line(const tfr_stream_reader *r, size_t i)
+{
+	return i < r->frame_n ? r->frame_line[i] : 0;
 }
 
 long tfr_stream_reader_header_end(const tfr_stream_reader *r)

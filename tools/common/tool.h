@@ -200,6 +200,10 @@ void tool_refuse_audio(const char *label, const void *head, size_t n,
 int tool_stream_read(tfr_stream_reader *r, void *record);
 int tool_stream_read_frame(tfr_stream_reader *r, const void **records,
                            size_t *n);
+/* A fault of record i of the frame tool_stream_read_frame gave: dies
+ * with "FILE:LINE: what", LINE that record's. */
+_Noreturn void tool_frame_error(const tfr_stream_reader *r, size_t i,
+                                const char *what);
 void tool_stream_close_input(tfr_stream_reader *r);
 /* A number of the input stream's header that the tool needs: missing or
  * not a finite number within [min, max] dies with "FILE:LINE: header:

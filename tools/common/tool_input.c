@@ -410,6 +410,15 @@ int tool_stream_read_frame(tfr_stream_reader *r, const void **records,
 	return e;
 }
 
+_Noreturn void tool_frame_error(const tfr_stream_reader *r, size_t i,
+                                const char *what)
+{
+	tfr_diag f;
+	tfr_diag_set(&f, TFR_EFORMAT, what);
+	tfr_diag_at(&f, tfr_stream_reader_frame_line(r, i), 0);
+	tool_die_diag(tfr_stream_reader_label(r), &f);
+}
+
 void tool_stream_close_input(tfr_stream_reader *r)
 {
 	FILE *fp = r ? tfr_stream_reader_file(r) : NULL;
