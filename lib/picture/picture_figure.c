@@ -590,6 +590,9 @@ int tfr_picture_write_figure(FILE *f, const tfr_picture_params *p,
 		tfr_diag_set(d, e, e == TFR_EINVAL ? "bad text chunk key" : NULL);
 		goto done;
 	}
+	/* a figure is mostly a spectrogram's noise (the bare picture keeps
+	   the bytes it promises) */
+	e = tfr_png_set_fast(png);
 	for (size_t y = 0; y < g.fr.height && !e; y++) {
 		draw_row(&g, (long)y, row);
 		e = tfr_png_write_row(png, row);
