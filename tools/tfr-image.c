@@ -352,6 +352,12 @@ typedef struct {
 static void pick(const float *x, size_t n, int channels, int layers,
                  int channel, float **out)
 {
+	/* mono, the common case: a copy (the loop below cost 26
+	   instructions a sample, 8 % of a --plain picture) */
+	if (channels == 1) {
+		memcpy(out[0], x, n * sizeof *x);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const float *f = x + i * (size_t)channels;
 		if (layers > 1) {
