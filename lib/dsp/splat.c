@@ -48,6 +48,12 @@ tfr_splat *tfr_splat_new(const tfr_splat_params *p, tfr_diag *d)
 		s->w = p->time.n;
 		s->h = p->freq.n;
 		s->grid = calloc(s->w * s->h, sizeof *s->grid);
+		/* a write to each page now: a large calloc's fresh pages
+		   are the kernel's zero page until written, and put(),
+		   which reads before it writes, then took two page faults
+		   a page */
+		for (size_t i = 0; s->grid && i < s->w * s->h; i += 1024)
+			s->grid[i] = 0;
 	}
 	if (!s || !s->grid) {
 		tfr_splat_free(s);
