@@ -556,6 +556,33 @@ static void full_scales(void)
 
 /* ---- splatting ---- */
 
+/* A frame's bins at once: each bin's energy (amp^2) on its rows of the
+ * columns given, the larger where two bins share a row, none for a bin
+ * without rows or without a positive amplitude. */
+static void splat_bins(void)
+{
+	tfr_splat_params sp;
+	sp.time = tfr_axis_from_edges(0, 1, 10, TFR_AXIS_LINEAR);
+	sp.freq = tfr_axis_from_edges(1000, 0, 20, TFR_AXIS_LINEAR);
+	tfr_diag d;
+	tfr_splat *s = tfr_splat_new(&sp, &d);
+	if (!CHECK("splat for bins", s != NULL))
+		return;
+	const long rows[5][2] = { { 5, 7 }, { 7, 9 }, { -1, -1 }, { 11, 12 }, { 14, 15 } };
+	const float amp[5] = { 0.5f, 1, 3, 0, -2 };
+	tfr_splat_bins(s, 3, 4, rows, amp, 5);
+	const float *g = tfr_splat_grid(s);
+	long off = 0;
+	for (long x = 0; x < 10; x++)
+		for (long y = 0; y < 20; y++) {
+			float want = x < 3 || x > 4 ? 0 : y >= 5 && y <= 6 ? 0.25f
+			           : y >= 7 && y <= 9 ? 1 : 0;
+			off += g[x * 20 + y] != want;
+		}
+	CHECK_NEAR("bins: pixels not amp^2 of the loudest bin on them", off, 0, 0);
+	tfr_splat_free(s);
+}
+
 static void splat(void)
 {
 	tfr_splat_params sp;
@@ -857,6 +884,7 @@ int main(int argc, char **argv)
 	level_steps();
 	full_scales();
 	splat();
+	splat_bins();
 	figure();
 	return test_finish("test_picture");
 }

@@ -565,15 +565,10 @@ static void draw_frames(plotter *pl, spectrogram *sg)
 			/* the frame's columns once a page, each bin's rows once */
 			for (int j = 0; j < pl->nopen; j++) {
 				long x0, x1;
-				if (!tfr_splat_columns(pl->pg[j][l], t - sg->hop_s / 2,
-				                       t + sg->hop_s / 2, &x0, &x1))
-					continue;
-				for (size_t k = sg->k0; k <= sg->k1; k++) {
-					const long *y = sg->rows[k - sg->k0];
-					double a = sg->amp[k];
-					if (y[0] >= 0 && a > 0)
-						tfr_splat_block(pl->pg[j][l], x0, x1, y[0], y[1], (float)(a * a));
-				}
+				if (tfr_splat_columns(pl->pg[j][l], t - sg->hop_s / 2,
+				                      t + sg->hop_s / 2, &x0, &x1))
+					tfr_splat_bins(pl->pg[j][l], x0, x1, sg->rows,
+					               sg->amp + sg->k0, sg->k1 - sg->k0 + 1);
 			}
 		}
 	}

@@ -194,6 +194,22 @@ void tfr_splat_block(tfr_splat *s, long x0, long x1, long y0, long y1, float e)
 			put(s, x, y, e);
 }
 
+void tfr_splat_bins(tfr_splat *s, long x0, long x1, const long (*rows)[2],
+                    const float *amp, size_t n)
+{
+	for (long x = x0; x <= x1; x++) {
+		float *col = s->grid + (size_t)x * s->h;
+		for (size_t i = 0; i < n; i++) {
+			double a = amp[i];
+			if (rows[i][0] < 0 || !(a > 0))
+				continue;
+			float e = (float)(a * a);
+			for (long y = rows[i][0]; y <= rows[i][1]; y++)
+				col[y] = e > col[y] ? e : col[y];
+		}
+	}
+}
+
 void tfr_splat_cell(tfr_splat *s, double t0, double t1, double f0,
                     double f1, float e)
 {
