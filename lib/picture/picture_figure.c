@@ -452,9 +452,13 @@ static void draw_panel_row(const figure *g, const item *it, long y,
 			for (int c = 0; c < 3; c++)
 				o[c] = x < nf ? (uint8_t)lrint(255 * tfr_level_db(p->layers[c][x * h + r],
 				                                                  g->ref[c], p->range_db)) : 0;
-		} else if (x < nf) {
+		} else if (x < nf && g->steps) {
 			size_t l = it->layer;
 			memcpy(o, tfr_level_steps_rgb(g->steps[l], p->layers[l][x * h + r]), 3);
+		} else if (x < nf) {
+			size_t l = it->layer;
+			tfr_colormap_rgb(p->colormap, tfr_level_db(p->layers[l][x * h + r],
+			                                           g->ref[l], p->range_db), o);
 		}
 		if (p->overlay && x < nf && p->overlay[x * h + r] > 0)
 			memcpy(o, p->overlay_rgb, 3);
@@ -552,11 +556,14 @@ int tfr_picture_frame_of(const tfr_picture_params *p, tfr_picture_frame *fr,
 }
 
 /* The panels' colours as steps over each layer's values: a log10 and
- * a colour map a pixel were a third of a plain spectrogram's work. */
+ * a colour map a pixel were a third of a plain spectrogram's work.
+ * Finding the steps costs some 20 000 of those (4.5 M instructions a
+ * layer), so a panel of fewer pixels than about that many is coloured
+ * pixel by pixel, as before: the same colours either way. */
 static int figure_colours(figure *g, tfr_diag *d)
 {
 	const tfr_picture_params *p = g->p;
-	if (p->rgb)
+	if (p->rgb || p->width * p->height < 32768)
 		return TFR_OK;
 	if (!(g->steps = calloc(p->nlayers, sizeof *g->steps)))
 		return tfr_diag_set(d, TFR_ENOMEM, NULL);
