@@ -13,9 +13,11 @@
  * prints "size W H", "pixels DIGEST" (FNV-1a 64 of the RGB rows), every
  * text chunk as "key=value", and "pixel X Y R G B" for each X Y.
  */
+#include "level_steps.h"  /* the figure's colours, private to libtfr */
 #include "testutil.h"
 #include "tfr.h"
 
+#include <float.h>
 #include <math.h>
 #include <png.h>
 #include <stdint.h>
@@ -437,6 +439,70 @@ static void levels(void)
 	printf("levels: largest error against 1 - dB/range %.2g\n", worst);
 }
 
+/* ---- a figure's colours as steps over the values ---- */
+
+static float float_of_bits(uint32_t b)
+{
+	float v;
+	memcpy(&v, &b, sizeof v);
+	return v;
+}
+
+/* Values whose colour by steps is not the exact one, of n from bits
+ * b0 on (every float, stride 1, or a stride through the range). */
+static long step_misses(const tfr_level_steps *s, tfr_colormap map, double ref,
+                        double range, uint32_t b0, long n, uint32_t stride)
+{
+	long miss = 0;
+	for (long i = 0; i < n; i++) {
+		float v = float_of_bits(b0 + (uint32_t)i * stride);
+		uint8_t want[3];
+		tfr_colormap_rgb(map, tfr_level_db(v, ref, range), want);
+		miss += memcmp(tfr_level_steps_rgb(s, v), want, 3) != 0;
+	}
+	return miss;
+}
+
+/* Each colour by steps is the exact one (tfr_colormap_rgb of
+ * tfr_level_db), for every float: all of 2^20 consecutive floats
+ * around the middle of the range (some 0.4 dB, a few steps of each
+ * channel, each change on its float), a stride through the whole range
+ * and beyond, and 0, negatives, NaN and infinity; for each map, small
+ * and large references, narrow and wide ranges, a range whose floor is
+ * below the smallest float, and no reference. */
+static void level_steps(void)
+{
+	static const tfr_colormap maps[] = { TFR_COLORMAP_INFERNO, TFR_COLORMAP_VIRIDIS,
+	                                     TFR_COLORMAP_GRAY, TFR_COLORMAP_PRINT };
+	static const double cases[][2] = { { 1, 80 }, { 3.7e-9, 30 }, { 2.5e20, 120 },
+	                                   { 1, 1000 }, { 0, 80 } };
+	const float special[] = { 0.0f, -0.0f, -1.0f, NAN, INFINITY, -INFINITY,
+	                          FLT_MIN / 4, FLT_MAX };
+	long miss = 0, tried = 0;
+	for (size_t m = 0; m < 4; m++)
+		for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+			double ref = cases[c][0], range = cases[c][1];
+			tfr_level_steps *s = tfr_level_steps_new(maps[m], ref, range);
+			if (!CHECK("steps made", s != NULL))
+				return;
+			float mid = (float)(ref * pow(10, -range / 20));
+			uint32_t b;
+			memcpy(&b, &mid, sizeof b);
+			miss += step_misses(s, maps[m], ref, range, b - (1u << 19), 1L << 20, 1);
+			/* from 1e-45 to 3.4e38: 2^17 values */
+			miss += step_misses(s, maps[m], ref, range, 1, 1L << 17, 0x7f7fffffu >> 17);
+			for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+				uint8_t want[3];
+				tfr_colormap_rgb(maps[m], tfr_level_db(special[i], ref, range), want);
+				miss += memcmp(tfr_level_steps_rgb(s, special[i]), want, 3) != 0;
+			}
+			tried += (1L << 20) + (1L << 17) + (long)(sizeof special / sizeof special[0]);
+			tfr_level_steps_free(s);
+		}
+	CHECK_NEAR("colours by steps that are not the exact ones", (double)miss, 0, 0);
+	printf("level steps: %ld of %ld values off the exact colour\n", miss, tried);
+}
+
 /* Full scales: a layer's level in dBFS is re its own full scale; a
  * fixed ref is in those units, so layers of different full scales
  * share one dBFS scale; the matrix's own keys for a sidecar. */
@@ -489,6 +555,33 @@ static void full_scales(void)
 }
 
 /* ---- splatting ---- */
+
+/* A frame's bins at once: each bin's energy (amp^2) on its rows of the
+ * columns given, the larger where two bins share a row, none for a bin
+ * without rows or without a positive amplitude. */
+static void splat_bins(void)
+{
+	tfr_splat_params sp;
+	sp.time = tfr_axis_from_edges(0, 1, 10, TFR_AXIS_LINEAR);
+	sp.freq = tfr_axis_from_edges(1000, 0, 20, TFR_AXIS_LINEAR);
+	tfr_diag d;
+	tfr_splat *s = tfr_splat_new(&sp, &d);
+	if (!CHECK("splat for bins", s != NULL))
+		return;
+	const long rows[5][2] = { { 5, 7 }, { 7, 9 }, { -1, -1 }, { 11, 12 }, { 14, 15 } };
+	const float amp[5] = { 0.5f, 1, 3, 0, -2 };
+	tfr_splat_bins(s, 3, 4, rows, amp, 5);
+	const float *g = tfr_splat_grid(s);
+	long off = 0;
+	for (long x = 0; x < 10; x++)
+		for (long y = 0; y < 20; y++) {
+			float want = x < 3 || x > 4 ? 0 : y >= 5 && y <= 6 ? 0.25f
+			           : y >= 7 && y <= 9 ? 1 : 0;
+			off += g[x * 20 + y] != want;
+		}
+	CHECK_NEAR("bins: pixels not amp^2 of the loudest bin on them", off, 0, 0);
+	tfr_splat_free(s);
+}
 
 static void splat(void)
 {
@@ -788,8 +881,10 @@ int main(int argc, char **argv)
 	ticks();
 	font();
 	levels();
+	level_steps();
 	full_scales();
 	splat();
+	splat_bins();
 	figure();
 	return test_finish("test_picture");
 }

@@ -352,6 +352,12 @@ typedef struct {
 static void pick(const float *x, size_t n, int channels, int layers,
                  int channel, float **out)
 {
+	/* mono, the common case: a copy (the loop below cost 26
+	   instructions a sample, 8 % of a --plain picture) */
+	if (channels == 1) {
+		memcpy(out[0], x, n * sizeof *x);
+		return;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const float *f = x + i * (size_t)channels;
 		if (layers > 1) {
@@ -559,15 +565,10 @@ static void draw_frames(plotter *pl, spectrogram *sg)
 			/* the frame's columns once a page, each bin's rows once */
 			for (int j = 0; j < pl->nopen; j++) {
 				long x0, x1;
-				if (!tfr_splat_columns(pl->pg[j][l], t - sg->hop_s / 2,
-				                       t + sg->hop_s / 2, &x0, &x1))
-					continue;
-				for (size_t k = sg->k0; k <= sg->k1; k++) {
-					const long *y = sg->rows[k - sg->k0];
-					double a = sg->amp[k];
-					if (y[0] >= 0 && a > 0)
-						tfr_splat_block(pl->pg[j][l], x0, x1, y[0], y[1], (float)(a * a));
-				}
+				if (tfr_splat_columns(pl->pg[j][l], t - sg->hop_s / 2,
+				                      t + sg->hop_s / 2, &x0, &x1))
+					tfr_splat_bins(pl->pg[j][l], x0, x1, sg->rows,
+					               sg->amp + sg->k0, sg->k1 - sg->k0 + 1);
 			}
 		}
 	}

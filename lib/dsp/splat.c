@@ -48,6 +48,12 @@ tfr_splat *tfr_splat_new(const tfr_splat_params *p, tfr_diag *d)
 		s->w = p->time.n;
 		s->h = p->freq.n;
 		s->grid = calloc(s->w * s->h, sizeof *s->grid);
+		/* a write to each page now: a large calloc's fresh pages
+		   are the kernel's zero page until written, and put(),
+		   which reads before it writes, then took two page faults
+		   a page */
+		for (size_t i = 0; s->grid && i < s->w * s->h; i += 1024)
+			s->grid[i] = 0;
 	}
 	if (!s || !s->grid) {
 		tfr_splat_free(s);
@@ -186,6 +192,22 @@ void tfr_splat_block(tfr_splat *s, long x0, long x1, long y0, long y1, float e)
 	for (long x = x0; x <= x1; x++)
 		for (long y = y0; y <= y1; y++)
 			put(s, x, y, e);
+}
+
+void tfr_splat_bins(tfr_splat *s, long x0, long x1, const long (*rows)[2],
+                    const float *amp, size_t n)
+{
+	for (long x = x0; x <= x1; x++) {
+		float *col = s->grid + (size_t)x * s->h;
+		for (size_t i = 0; i < n; i++) {
+			double a = amp[i];
+			if (rows[i][0] < 0 || !(a > 0))
+				continue;
+			float e = (float)(a * a);
+			for (long y = rows[i][0]; y <= rows[i][1]; y++)
+				col[y] = e > col[y] ? e : col[y];
+		}
+	}
 }
 
 void tfr_splat_cell(tfr_splat *s, double t0, double t1, double f0,

@@ -51,6 +51,12 @@ void tfr_splat_cell(tfr_splat *s, double t0, double t1, double f0,
 int tfr_splat_columns(const tfr_splat *s, double t0, double t1, long *x0, long *x1);
 int tfr_splat_rows(const tfr_splat *s, double f0, double f1, long *y0, long *y1);
 void tfr_splat_block(tfr_splat *s, long x0, long x1, long y0, long y1, float e);
+/* A frame's n bins at once on columns x0 to x1: bin i, of amplitude
+ * amp[i] (energy amp[i]^2; none at 0 or below), on rows rows[i][0] to
+ * rows[i][1] (from tfr_splat_rows; -1: none). The same as a block a
+ * bin, without a call a bin. */
+void tfr_splat_bins(tfr_splat *s, long x0, long x1, const long (*rows)[2],
+                    const float *amp, size_t n);
 
 /* A line from (t0, f0) to (t1, f1), one pixel wide, its amplitude
  * (the square root of the energy) interpolated linearly from e0 to e1. */

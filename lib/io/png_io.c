@@ -152,6 +152,21 @@ int tfr_png_open(tfr_png **out, FILE *f, size_t width, size_t height)
 	return tfr_png_open_text(out, f, width, height, NULL);
 }
 
+/* A spectrogram's rows are noise to a row filter: libpng's adaptive
+ * choice (it tries all five on every row) spent as much as deflate and
+ * made the file larger than no filter (tfr-image --plain, 60 s of
+ * speech at 1200 x 513: 358 kB adaptive, 260 kB unfiltered, both at
+ * level 6). Level 1 (deflate's greedy matching) then halves deflate's
+ * work for 312 kB, still fewer bytes than the default's. */
+int tfr_png_set_fast(tfr_png *p)
+{
+	if (setjmp(png_jmpbuf(p->png)))
+		return TFR_EIO;
+	png_set_filter(p->png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+	png_set_compression_level(p->png, 1);
+	return TFR_OK;
+}
+
 int tfr_png_write_row(tfr_png *p, const uint8_t *rgb)
 {
 	if (setjmp(png_jmpbuf(p->png)))

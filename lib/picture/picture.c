@@ -59,13 +59,22 @@ size_t tfr_picture_filled(const tfr_picture_params *p)
 	return p->filled && p->filled < p->width ? p->filled : p->width;
 }
 
-/* The largest value of a layer. */
+/* The largest value of a layer (0 for none above 0; NaN skipped), in
+ * eight lanes of floats: a max is exact in floats, and lanes the
+ * compiler turns into vector maxima (a figure asks for it three times,
+ * 3 % of a plain spectrogram done one value at a time). */
 static double layer_max(const float *v, size_t n)
 {
-	double m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (v[i] > m)
-			m = v[i];
+	float lane[8] = { 0 };
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int k = 0; k < 8; k++)
+			lane[k] = v[i + k] > lane[k] ? v[i + k] : lane[k];
+	for (; i < n; i++)
+		lane[0] = v[i] > lane[0] ? v[i] : lane[0];
+	float m = 0;
+	for (int k = 0; k < 8; k++)
+		m = lane[k] > m ? lane[k] : m;
 	return m;
 }
 
