@@ -812,26 +812,31 @@ static void spectral_frame(tfr_sdcore *s)
 }
 
 /* Dry/wet mix, headroom and limiter, interleaving into out. mix 0 and 1
- * copy one path untouched so that either is bit-exact. */
+ * copy one path untouched so that either is bit-exact. Each stage is a
+ * pass over the channel's wet buffer (scratch until the next block), so
+ * that the common case, none of them, is the interleaving alone. */
 static void output_stage(tfr_sdcore *s, float *out)
 {
-	int nc = s->p.channels;
+	size_t nc = (size_t)s->p.channels, hop = s->hop;
 	float mix = (float)s->p.mix, og = (float)s->p.out_gain;
 	float lim = (float)s->p.limit;
 
-	for (int i = 0; i < nc; i++) {
+	for (size_t i = 0; i < nc; i++) {
 		const float *dry = tfr_wola_dry(s->ch[i].wola);
-		const float *wet = s->ch[i].wet;
-		for (size_t n = 0; n < s->hop; n++) {
-			float y = mix == 0.0f ? dry[n]
-			        : mix == 1.0f ? wet[n]
-			        : (1.0f - mix) * dry[n] + mix * wet[n];
-			if (og != 1.0f)
-				y *= og;
-			if (lim > 0.0f)
-				y = tfr_sdcore_softlimit(y, lim);
-			out[n * (size_t)nc + (size_t)i] = y;
-		}
+		float *y = s->ch[i].wet;
+		if (mix == 0.0f)
+			memcpy(y, dry, hop * sizeof *y);
+		else if (mix != 1.0f)
+			for (size_t n = 0; n < hop; n++)
+				y[n] = (1.0f - mix) * dry[n] + mix * y[n];
+		if (og != 1.0f)
+			for (size_t n = 0; n < hop; n++)
+				y[n] *= og;
+		if (lim > 0.0f)
+			for (size_t n = 0; n < hop; n++)
+				y[n] = tfr_sdcore_softlimit(y[n], lim);
+		for (size_t n = 0; n < hop; n++)
+			out[n * nc + i] = y[n];
 	}
 }
 
