@@ -291,6 +291,20 @@ static int truncated(const tfr_audio_in *in)
 /* Samples an analysis can take: finite and within TFR_MAX_SAMPLE. */
 static int check_samples(tfr_audio_in *in, const float *buf, size_t n)
 {
+	/* first a pass without branches, which the compiler vectorises (a
+	 * sample at a time was 3 % of tfr-sdelay's instructions): |x| on
+	 * the bits, whose order is the values' (NaN above them all) */
+	uint32_t most = 0, limit;
+	float lim = (float)TFR_MAX_SAMPLE;
+	memcpy(&limit, &lim, sizeof limit);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u;
+		memcpy(&u, &buf[i], sizeof u);
+		u &= 0x7fffffffu;
+		most = u > most ? u : most;
+	}
+	if (most <= limit)
+		return TFR_OK;
 	for (size_t i = 0; i < n; i++) {
 		float x = buf[i];
 		if (fabsf(x) <= (float)TFR_MAX_SAMPLE)
