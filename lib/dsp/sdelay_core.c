@@ -848,7 +848,9 @@ int tfr_sdcore_process(tfr_sdcore *s, const float *in, float *out)
 		tfr_wola_analyze(s->ch[i].wola, in + i, nc, s->ch[i].x);
 	spectral_frame(s);
 	for (size_t i = 0; i < nc; i++)
-		tfr_wola_synthesize(s->ch[i].wola, s->ch[i].r, s->ch[i].wet, 1);
+		/* r is made anew every frame: the inverse may use it */
+		tfr_wola_synthesize_scratch(s->ch[i].wola, s->ch[i].r,
+		                            s->ch[i].wet, 1);
 	output_stage(s, out);
 	s->blocks++;
 	return TFR_OK;
