@@ -425,11 +425,12 @@ static void put(sink *k, tfr_sdelay *s)
 	k->n += n;
 }
 
-/* Frames read at a time: whole hops, about 8192 samples (a pipe's
- * writer waits for no more than that), at least one hop. */
+/* Frames read at a time, and written to a file: whole hops, about
+ * 32768 samples (64 KB of 16-bit audio: a system call for less is
+ * dear), at least one hop. */
 static size_t chunk_frames(size_t hop, int channels)
 {
-	size_t hops = 8192 / (hop * (size_t)channels);
+	size_t hops = 32768 / (hop * (size_t)channels);
 	return hop * (hops > 1 ? hops : 1);
 }
 

@@ -24,7 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { OUT_BUFSIZE = 1 << 16, CONV_FRAMES = 1024 };
+enum { OUT_BUFSIZE = 1 << 16, CONV_FRAMES = 1024, CONV16 = 1 << 15 };
 
 struct tfr_audio_out {
 	SNDFILE *sf;             /* libsndfile path (files) */
@@ -35,6 +35,7 @@ struct tfr_audio_out {
 	unsigned char *bytes;    /* streaming buffer */
 	size_t nbytes;
 	int *conv;               /* integer conversion scratch */
+	short *conv16;           /* 16-bit samples to libsndfile, CONV16 */
 	int failed;              /* a write failed: close reports it */
 	int pipe;                /* streaming to a pipe */
 	off_t header_at;         /* own WAV on a file: where its header is,
@@ -307,6 +308,9 @@ tfr_audio_out *tfr_audio_out_new(const tfr_audio_out_params *p, tfr_diag *d)
 		}
 	} else {
 		e = open_sndfile(o, p, d);
+		if (e == TFR_OK && o->format == TFR_SAMPLE_PCM16 &&
+		    !(o->conv16 = malloc(CONV16 * sizeof *o->conv16)))
+			e = tfr_diag_set(d, TFR_ENOMEM, NULL);
 	}
 	if (e != TFR_OK) {
 		tfr_audio_out_close(o);
@@ -339,6 +343,35 @@ static int stream_write(tfr_audio_out *o, const float *buf, size_t nsamples)
 	return TFR_OK;
 }
 
+/*
+ * 16 bits through libsndfile as shorts, CONV16 samples a call: it writes
+ * them as they are (on a little-endian machine) with one system call,
+ * where its conversion of ints wrote 4 KB a call (the kernel's time for
+ * 5.7 MB: 15 ms in 4 KB writes, 7 ms in 64 KB ones, on a virtual
+ * machine). The same samples either way.
+ */
+static int write_pcm16(tfr_audio_out *o, const float *buf, size_t nframes)
+{
+	size_t ch = (size_t)o->channels, per = CONV16 / ch;
+	while (nframes) {
+		size_t n = nframes < per ? nframes : per;
+		for (size_t done = 0; done < n * ch;) {
+			size_t k = n * ch - done < CONV_FRAMES ? n * ch - done : CONV_FRAMES;
+			o->clipped += to_ints(o, buf + done, o->conv, k, 0);
+			for (size_t i = 0; i < k; i++)
+				o->conv16[done + i] = (short)o->conv[i];
+			done += k;
+		}
+		if (sf_writef_short(o->sf, o->conv16, (sf_count_t)n) != (sf_count_t)n) {
+			o->failed = 1;
+			return TFR_EIO;
+		}
+		buf += n * ch;
+		nframes -= n;
+	}
+	return TFR_OK;
+}
+
 int tfr_audio_out_write(tfr_audio_out *o, const float *buf, size_t nframes)
 {
 	size_t ch = (size_t)o->channels;
@@ -350,8 +383,10 @@ int tfr_audio_out_write(tfr_audio_out *o, const float *buf, size_t nframes)
 		o->failed = 1;
 		return TFR_EIO;
 	}
+	if (o->format == TFR_SAMPLE_PCM16)
+		return write_pcm16(o, buf, nframes);
 	/* libsndfile takes int samples left-aligned in 32 bits */
-	int shift = o->format == TFR_SAMPLE_PCM16 ? 16 : 8;
+	int shift = 8;
 	while (nframes) {
 		size_t n = nframes < CONV_FRAMES ? nframes : CONV_FRAMES;
 		o->clipped += to_ints(o, buf, o->conv, n * ch, shift);
@@ -410,6 +445,7 @@ int tfr_audio_out_close(tfr_audio_out *o)
 	}
 	free(o->bytes);
 	free(o->conv);
+	free(o->conv16);
 	free(o);
 	return e;
 }
