@@ -376,31 +376,67 @@ static void check(options *o, double rate)
 		tool_usage_error("%s", d.text);
 }
 
-/* What -v says of the audio written. */
+/*
+ * Where the blocks' output goes: on a pipe, each block at once (a live
+ * consumer may be waiting); to a file, in batches of `cap` frames, since
+ * a block's 512 frames a write cost a system call each (libsndfile does
+ * not buffer), as much CPU as the spectral delay's own work.
+ */
 typedef struct {
+	tool_output *out;
+	tfr_audio_out *a;
+	float *buf;       /* frames held for a file */
+	size_t n, cap;    /* frames held, room */
+	int channels, stream, verbose;
 	int64_t frames;   /* written */
-	float peak;       /* largest |sample| */
-} written;
+	float peak;       /* largest |sample| (-v) */
+} sink;
 
-/* Write the output of the block just made; on a pipe, at once. */
-static void put(tool_output *out, tfr_audio_out *a, tfr_sdelay *s,
-                written *wr, int channels)
+/* The frames held, written. */
+static void drain(sink *k)
 {
-	size_t n;
+	if (k->n)
+		tool_audio_write(k->out, k->a, k->buf, k->n);
+	k->n = 0;
+}
+
+/* Take the output of the block just made. */
+static void put(sink *k, tfr_sdelay *s)
+{
+	size_t n, nc = (size_t)k->channels;
 	const float *y = tfr_sdelay_output(s, &n);
 	if (!n)
 		return;
-	tool_audio_write(out, a, y, n);
-	if (tfr_audio_out_is_stream(a))
-		tool_audio_flush(out, a);
-	wr->frames += (int64_t)n;
-	for (size_t i = 0; i < n * (size_t)channels; i++)
-		wr->peak = fabsf(y[i]) > wr->peak ? fabsf(y[i]) : wr->peak;
+	k->frames += (int64_t)n;
+	for (size_t i = 0; k->verbose && i < n * nc; i++)
+		k->peak = fabsf(y[i]) > k->peak ? fabsf(y[i]) : k->peak;
+	if (k->stream) {
+		tool_audio_write(k->out, k->a, y, n);
+		tool_audio_flush(k->out, k->a);
+		return;
+	}
+	if (n > k->cap - k->n)
+		drain(k);
+	if (n > k->cap) {
+		tool_audio_write(k->out, k->a, y, n);
+		return;
+	}
+	memcpy(k->buf + k->n * nc, y, n * nc * sizeof *y);
+	k->n += n;
+}
+
+/* Frames read at a time, and written to a file: whole hops, about
+ * 32768 samples (64 KB of 16-bit audio: a system call for less is
+ * dear), at least one hop. */
+static size_t chunk_frames(size_t hop, int channels)
+{
+	size_t hops = 32768 / (hop * (size_t)channels);
+	return hop * (hops > 1 ? hops : 1);
 }
 
 /* -v: one line of what was made. */
 static void summary(const options *o, const tfr_audio_info *ai,
-                    int64_t in_frames, const written *wr, tfr_audio_out *a)
+                    int64_t in_frames, const sink *wr, tfr_audio_out *a)
 {
 	double fs = ai->sample_rate;
 	tool_warn("%.3f s in, %.3f s out (%.3f s of tail), %d channel%s, N %zu, "
@@ -453,7 +489,7 @@ static void describe(const options *o, tfr_audio_in *in, tfr_sdelay *s)
 	tool_output *out = tool_output_open(o->output, 0);
 	tfr_stream_writer *w = tool_stream_create(out, &tfr_descriptors_schema,
 	                                          NULL, meta);
-	size_t chunk = o->p.hop;
+	size_t chunk = chunk_frames(o->p.hop, ai->channels);
 	float *buf = malloc(chunk * (size_t)ai->channels * sizeof *buf);
 	if (!buf)
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
@@ -509,32 +545,39 @@ static void delay(const options *o, tfr_audio_in *in, tfr_sdelay *s,
 	                      : tfr_audio_format_like(ai);
 	tfr_audio_out *a = tool_audio_out(out, ai->sample_rate, ai->channels, fmt,
 	                                  tfr_sdelay_output_frames(&o->p, ai->frames));
-	size_t chunk = o->p.hop, nsc = (size_t)o->p.side_channels;
-	float *buf = malloc(chunk * (size_t)ai->channels * sizeof *buf);
+	sink k = { .out = out, .a = a, .channels = ai->channels,
+	           .stream = tfr_audio_out_is_stream(a), .verbose = o->verbose };
+	/* on a pipe a block at a time, as the output goes */
+	size_t chunk = k.stream ? o->p.hop : chunk_frames(o->p.hop, ai->channels);
+	size_t nc = (size_t)ai->channels, nsc = (size_t)o->p.side_channels;
+	float *buf = malloc(chunk * nc * sizeof *buf);
 	float *sb = nsc ? malloc(chunk * nsc * sizeof *sb) : NULL;
-	if (!buf || (nsc && !sb))
+	k.cap = k.stream ? 0 : chunk;
+	k.buf = k.stream ? NULL : malloc(chunk * nc * sizeof *k.buf);
+	if (!buf || (nsc && !sb) || (!k.stream && !k.buf))
 		tool_die(TOOL_EXIT_FAIL, "out of memory");
 	long got;
 	int64_t spos = 0, total = 0;
-	written wr = { 0, 0.0f };
 	while ((got = tool_audio_read(in, buf, chunk)) > 0) {
 		if (side)
 			read_side(o, side, sb, (size_t)got, &spos);
 		total += got;
 		for (size_t off = 0; off < (size_t)got;) {
-			off += tfr_sdelay_process_side(s, buf + off * (size_t)ai->channels,
+			off += tfr_sdelay_process_side(s, buf + off * nc,
 			                               sb ? sb + off * nsc : NULL,
 			                               (size_t)got - off);
-			put(out, a, s, &wr, ai->channels);
+			put(&k, s);
 		}
 	}
 	while (tfr_sdelay_flush(s) > 0)
-		put(out, a, s, &wr, ai->channels);
+		put(&k, s);
+	drain(&k);
 	if (o->verbose)
-		summary(o, ai, total, &wr, a);
+		summary(o, ai, total, &k, a);
 	tool_audio_close(out, a);
 	free(buf);
 	free(sb);
+	free(k.buf);
 }
 
 /* The sidechain, opened and checked against the input before anything

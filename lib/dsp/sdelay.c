@@ -871,6 +871,16 @@ static void apply_freeze(tfr_sdelay *s, double t)
 	}
 }
 
+/* Whether output frame i of the block has a sample at -90 dBFS or
+ * above. */
+static int loud(const tfr_sdelay *s, size_t i)
+{
+	int any = 0;
+	for (size_t c = 0; c < s->nc; c++)
+		any |= fabsf(s->out[i * s->nc + c]) >= TAIL_LEVEL;
+	return any;
+}
+
 /* One block through the core; its output (after the latency, within the
  * known length) becomes the object's output. */
 static void block(tfr_sdelay *s)
@@ -895,12 +905,13 @@ static void block(tfr_sdelay *s)
 	}
 	if (s->limit >= 0 && (int64_t)n > s->limit - s->written)
 		n = (size_t)(s->limit - s->written);
-	for (size_t i = off; i < off + n; i++) {
-		int loud = 0;
-		for (size_t c = 0; c < s->nc; c++)
-			loud |= fabsf(s->out[i * s->nc + c]) >= TAIL_LEVEL;
-		s->quiet = loud ? 0 : s->quiet + 1;
-	}
+	/* the run of quiet frames at the end: back from the last frame to
+	 * the first loud one (usually the last: one look, not one a
+	 * sample) */
+	size_t i = off + n;
+	while (i > off && !loud(s, i - 1))
+		i--;
+	s->quiet = i > off ? (int64_t)(off + n - i) : s->quiet + (int64_t)n;
 	s->out_off = off;
 	s->out_n = n;
 	s->written += (int64_t)n;

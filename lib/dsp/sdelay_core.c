@@ -6,6 +6,11 @@
  * frame m writes D_m into slot m mod L after reading D_{m-d[k]} from slot
  * (m - d[k]) mod L, so L slots are enough for every d <= max_delay and
  * memory depends on the longest delay only, never on the input length.
+ * A frame before the first (m - d < 0) is read from one more row that
+ * stays zero, not from its slot: a slot is then first touched by its
+ * write, so each page of a fresh ring faults once (a read first would
+ * map the zero page, and the write then fault again to copy it, with a
+ * TLB flush: a third of the job's kernel time on a virtual machine).
  */
 #include "tfr_base.h"
 #include "internal.h"
@@ -30,12 +35,23 @@
 #define SMOOTH_FB 1
 #define SMOOTH_GAIN 2
 
+/* Bins k0 ... k1 - 1 of a channel with one delay d: their taps are
+ * adjacent in one row, so the settled pass over them is a loop the
+ * compiler vectorises, with one row lookup per run, not per bin. */
+struct run {
+	size_t k0, k1;
+	int32_t d;
+};
+
 struct chan {
 	tfr_wola *wola;
 	float *x;       /* input spectrum, 2*bins */
 	float *r;       /* delayed bins read from the taps, then W, 2*bins */
 	float *fbin;    /* the part of r that feeds back (taps with d >= 1) */
-	float *ring;    /* L spectra of D */
+	float *ring;    /* L spectra of D, and a row of zeros after them */
+	struct run *runs; /* the bins in runs of one delay (da) */
+	size_t nruns;
+	int runs_stale; /* da changed since the runs were made */
 	float *wet;     /* hop synthesised samples */
 	int32_t *da;    /* current delay per bin */
 	int32_t *db;    /* delay being faded to (== da when not fading) */
@@ -123,6 +139,7 @@ static void chan_free(struct chan *c)
 	free(c->r);
 	free(c->fbin);
 	free(c->ring);
+	free(c->runs);
 	free(c->wet);
 	free(c->da);
 	free(c->db);
@@ -145,7 +162,7 @@ static int chan_init(struct chan *c, const tfr_sdcore *s,
 	size_t nb = s->bins, spec = 2 * nb;
 	tfr_diag d;
 
-	if (s->slots > SIZE_MAX / sizeof(float) / spec)
+	if (s->slots + 1 > SIZE_MAX / sizeof(float) / spec)
 		return TFR_ENOMEM;
 	c->wola = tfr_wola_new(wp, &d);
 	if (!c->wola)
@@ -153,7 +170,9 @@ static int chan_init(struct chan *c, const tfr_sdcore *s,
 	c->x = calloc(spec, sizeof *c->x);
 	c->r = calloc(spec, sizeof *c->r);
 	c->fbin = calloc(spec, sizeof *c->fbin);
-	c->ring = calloc(s->slots * spec, sizeof *c->ring);
+	c->ring = calloc((s->slots + 1) * spec, sizeof *c->ring);
+	c->runs = malloc(nb * sizeof *c->runs);
+	c->runs_stale = 1;
 	c->wet = calloc(s->hop, sizeof *c->wet);
 	c->da = calloc(nb, sizeof *c->da);
 	c->db = calloc(nb, sizeof *c->db);
@@ -163,7 +182,7 @@ static int chan_init(struct chan *c, const tfr_sdcore *s,
 	c->fb_tgt = calloc(nb, sizeof *c->fb_tgt);
 	c->g = malloc(nb * sizeof *c->g);
 	c->g_tgt = malloc(nb * sizeof *c->g_tgt);
-	if (!c->x || !c->r || !c->fbin || !c->ring || !c->wet || !c->da ||
+	if (!c->x || !c->r || !c->fbin || !c->ring || !c->runs || !c->wet || !c->da ||
 	    !c->db || !c->pend || !c->fade || !c->fb || !c->fb_tgt || !c->g ||
 	    !c->g_tgt)
 		return TFR_ENOMEM;
@@ -324,6 +343,7 @@ static int maps_in_range(const tfr_sdcore *s, const double *delay,
 static void set_delay(tfr_sdcore *s, struct chan *c, size_t k, int32_t d)
 {
 	if (s->blocks == 0 || s->step >= 1.0f) {
+		c->runs_stale |= c->da[k] != d;
 		c->da[k] = c->db[k] = c->pend[k] = d;
 		c->fade[k] = 0.0f;
 		return;
@@ -396,6 +416,7 @@ int tfr_sdcore_set_morph(tfr_sdcore *s, int channel, const int32_t *d0,
 	float *fade = c->fade;
 	/* loops the compiler vectorises: a block of a morph sets them all */
 	memcpy(c->da, x, nb * sizeof *x);
+	c->runs_stale = 1;
 	memcpy(c->db, y, nb * sizeof *y);
 	memcpy(c->pend, y, nb * sizeof *y);
 	for (size_t k = 0; k < nb; k++)
@@ -415,40 +436,82 @@ int tfr_sdcore_set_freeze(tfr_sdcore *s, int channel, int on)
 	return TFR_OK;
 }
 
-static size_t ring_row(const tfr_sdcore *s, int32_t d)
+/* The row holding D_{m-d} for the frame m being made: its slot, or the
+ * zero row for a frame before the first (m - d < 0: never written). */
+static float *row_of(const tfr_sdcore *s, const struct chan *c, int32_t d)
 {
-	size_t ud = (size_t)d;
-	return s->slot >= ud ? s->slot - ud : s->slot + s->slots - ud;
+	size_t ud = (size_t)d, row;
+	if ((int64_t)d > s->blocks)
+		row = s->slots;
+	else
+		row = s->slot >= ud ? s->slot - ud : s->slot + s->slots - ud;
+	return c->ring + row * 2 * s->bins;
+}
+
+/* The bins in runs of one current delay. */
+static void make_runs(const tfr_sdcore *s, struct chan *c)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < s->bins; n++) {
+		size_t k0 = k;
+		while (k < s->bins && c->da[k] == c->da[k0])
+			k++;
+		c->runs[n].k0 = k0;
+		c->runs[n].k1 = k;
+		c->runs[n].d = c->da[k0];
+	}
+	c->nruns = n;
+	c->runs_stale = 0;
+}
+
+/* n bins without a line (d = 0): D_m = X_m, W_m = g X_m. */
+static void run_direct(float *restrict dm, float *restrict w,
+                       const float *restrict x, const float *restrict g,
+                       size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		dm[2 * k] = x[2 * k];
+		dm[2 * k + 1] = x[2 * k + 1];
+		w[2 * k] = g[k] * x[2 * k];
+		w[2 * k + 1] = g[k] * x[2 * k + 1];
+	}
+}
+
+/* n bins reading their taps t = D_{m-d}: D_m = X_m + fb t, W_m = g t.
+ * (restrict: t is another row than dm's, d >= 1.) */
+static void run_taps(float *restrict dm, float *restrict w,
+                     const float *restrict x, const float *restrict t,
+                     const float *restrict fb, const float *restrict g,
+                     size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		dm[2 * k] = x[2 * k] + fb[k] * t[2 * k];
+		dm[2 * k + 1] = x[2 * k + 1] + fb[k] * t[2 * k + 1];
+		w[2 * k] = g[k] * t[2 * k];
+		w[2 * k + 1] = g[k] * t[2 * k + 1];
+	}
 }
 
 /*
  * The common case, maps settled and no cross-feedback: one pass per bin
- * reads D_{m-d}, writes D_m = X_m + fb D_{m-d} and forms W_m = g D_{m-d}.
+ * reads D_{m-d}, writes D_m = X_m + fb D_{m-d} and forms W_m = g D_{m-d},
+ * run by run of bins with one delay.
  */
 static void bins_settled(tfr_sdcore *s, struct chan *c)
 {
-	size_t nb = s->bins;
-	float *wrow = c->ring + s->slot * 2 * nb;
-	const float *x = c->x;
-	float *w = c->r;
+	float *wrow = c->ring + s->slot * 2 * s->bins;
 
-	for (size_t k = 0; k < nb; k++) {
-		float xr = x[2 * k], xi = x[2 * k + 1], rr, ri;
-		int32_t d = c->da[k];
-		if (d == 0) {
-			wrow[2 * k] = xr;
-			wrow[2 * k + 1] = xi;
-			rr = xr;
-			ri = xi;
-		} else {
-			const float *p = c->ring + ring_row(s, d) * 2 * nb + 2 * k;
-			rr = p[0];
-			ri = p[1];
-			wrow[2 * k] = xr + c->fb[k] * rr;
-			wrow[2 * k + 1] = xi + c->fb[k] * ri;
-		}
-		w[2 * k] = c->g[k] * rr;
-		w[2 * k + 1] = c->g[k] * ri;
+	if (c->runs_stale)
+		make_runs(s, c);
+	for (size_t i = 0; i < c->nruns; i++) {
+		size_t k0 = c->runs[i].k0, n = c->runs[i].k1 - k0;
+		int32_t d = c->runs[i].d;
+		if (d == 0)
+			run_direct(wrow + 2 * k0, c->r + 2 * k0, c->x + 2 * k0,
+			           c->g + k0, n);
+		else
+			run_taps(wrow + 2 * k0, c->r + 2 * k0, c->x + 2 * k0,
+			         row_of(s, c, d) + 2 * k0, c->fb + k0, c->g + k0, n);
 	}
 }
 
@@ -459,7 +522,7 @@ static const float *tap(const tfr_sdcore *s, const struct chan *c,
 {
 	if (d == 0)
 		return c->x + 2 * k;
-	return c->ring + ring_row(s, d) * 2 * s->bins + 2 * k;
+	return row_of(s, c, d) + 2 * k;
 }
 
 /* Read r (output) and fbin (fed-back part) with crossfades between the
@@ -563,6 +626,7 @@ static void fade_all(const tfr_sdcore *s, struct chan *c)
 			c->fade[k] += s->step;
 			if (c->fade[k] >= 1.0f) {
 				c->da[k] = c->db[k];
+				c->runs_stale = 1;
 				c->fade[k] = 0.0f;
 				if (c->pend[k] != c->da[k])
 					c->db[k] = c->pend[k];
@@ -748,26 +812,31 @@ static void spectral_frame(tfr_sdcore *s)
 }
 
 /* Dry/wet mix, headroom and limiter, interleaving into out. mix 0 and 1
- * copy one path untouched so that either is bit-exact. */
+ * copy one path untouched so that either is bit-exact. Each stage is a
+ * pass over the channel's wet buffer (scratch until the next block), so
+ * that the common case, none of them, is the interleaving alone. */
 static void output_stage(tfr_sdcore *s, float *out)
 {
-	int nc = s->p.channels;
+	size_t nc = (size_t)s->p.channels, hop = s->hop;
 	float mix = (float)s->p.mix, og = (float)s->p.out_gain;
 	float lim = (float)s->p.limit;
 
-	for (int i = 0; i < nc; i++) {
+	for (size_t i = 0; i < nc; i++) {
 		const float *dry = tfr_wola_dry(s->ch[i].wola);
-		const float *wet = s->ch[i].wet;
-		for (size_t n = 0; n < s->hop; n++) {
-			float y = mix == 0.0f ? dry[n]
-			        : mix == 1.0f ? wet[n]
-			        : (1.0f - mix) * dry[n] + mix * wet[n];
-			if (og != 1.0f)
-				y *= og;
-			if (lim > 0.0f)
-				y = tfr_sdcore_softlimit(y, lim);
-			out[n * (size_t)nc + (size_t)i] = y;
-		}
+		float *y = s->ch[i].wet;
+		if (mix == 0.0f)
+			memcpy(y, dry, hop * sizeof *y);
+		else if (mix != 1.0f)
+			for (size_t n = 0; n < hop; n++)
+				y[n] = (1.0f - mix) * dry[n] + mix * y[n];
+		if (og != 1.0f)
+			for (size_t n = 0; n < hop; n++)
+				y[n] *= og;
+		if (lim > 0.0f)
+			for (size_t n = 0; n < hop; n++)
+				y[n] = tfr_sdcore_softlimit(y[n], lim);
+		for (size_t n = 0; n < hop; n++)
+			out[n * nc + i] = y[n];
 	}
 }
 
@@ -779,7 +848,9 @@ int tfr_sdcore_process(tfr_sdcore *s, const float *in, float *out)
 		tfr_wola_analyze(s->ch[i].wola, in + i, nc, s->ch[i].x);
 	spectral_frame(s);
 	for (size_t i = 0; i < nc; i++)
-		tfr_wola_synthesize(s->ch[i].wola, s->ch[i].r, s->ch[i].wet, 1);
+		/* r is made anew every frame: the inverse may use it */
+		tfr_wola_synthesize_scratch(s->ch[i].wola, s->ch[i].r,
+		                            s->ch[i].wet, 1);
 	output_stage(s, out);
 	s->blocks++;
 	return TFR_OK;
@@ -794,7 +865,8 @@ void tfr_sdcore_reset(tfr_sdcore *s)
 		memset(c->x, 0, spec * sizeof *c->x);
 		memset(c->r, 0, spec * sizeof *c->r);
 		memset(c->fbin, 0, spec * sizeof *c->fbin);
-		memset(c->ring, 0, s->slots * spec * sizeof *c->ring);
+		memset(c->ring, 0, (s->slots + 1) * spec * sizeof *c->ring);
+		c->runs_stale = 1;
 		memset(c->wet, 0, s->hop * sizeof *c->wet);
 		memset(c->da, 0, nb * sizeof *c->da);
 		memset(c->db, 0, nb * sizeof *c->db);

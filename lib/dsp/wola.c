@@ -24,13 +24,25 @@
  * ill-conditioned (noise gain > 1000): refuse such window/hop pairs. */
 #define WOLA_MIN_ENVELOPE 1e-3
 
+/*
+ * The input and the overlap-add accumulator slide along buffers of
+ * `cap` = SPAN frames' length: a block moves their window on by the hop,
+ * and only when a window reaches the end are its samples moved back to
+ * the front, once in several blocks, instead of the n - hop samples of
+ * both every block.
+ */
+#define SPAN 3
+
 struct tfr_wola {
-	size_t n, hop, bins;
+	size_t n, hop, bins, cap;
 	float *win;     /* analysis window, n */
 	float *syn;     /* synthesis window incl. 1/n of the inverse DFT, n */
-	float *in;      /* latest n input samples */
+	float *in;      /* input, cap: the latest n samples at in + at */
+	size_t at;
 	float *frame;   /* windowed frame / inverse DFT output, n */
-	float *acc;     /* overlap-add accumulator, n */
+	float *acc;     /* overlap-add accumulator, cap: its n sums at
+	                   acc + sum, zeros beyond them */
+	size_t sum;
 	tfr_cpx *spec;      /* bins */
 	tfr_fft *fwd, *inv;
 };
@@ -90,9 +102,9 @@ static int alloc_buffers(tfr_wola *w)
 {
 	w->win = malloc(w->n * sizeof *w->win);
 	w->syn = malloc(w->n * sizeof *w->syn);
-	w->in = calloc(w->n, sizeof *w->in);
+	w->in = calloc(w->cap, sizeof *w->in);
 	w->frame = malloc(w->n * sizeof *w->frame);
-	w->acc = calloc(w->n, sizeof *w->acc);
+	w->acc = calloc(w->cap, sizeof *w->acc);
 	w->spec = malloc(w->bins * sizeof *w->spec);
 	w->fwd = tfr_fft_new(w->n, 1, TFR_FFT_REAL_FORWARD, NULL);
 	w->inv = tfr_fft_new(w->n, 1, TFR_FFT_REAL_INVERSE, NULL);
@@ -112,6 +124,7 @@ tfr_wola *tfr_wola_new(const tfr_wola_params *p, tfr_diag *d)
 	w->n = p->fft_size;
 	w->hop = p->hop;
 	w->bins = w->n / 2 + 1;
+	w->cap = SPAN * w->n;
 	if (!alloc_buffers(w))
 		goto nomem;
 	const double *win = p->window;
@@ -148,41 +161,75 @@ void tfr_wola_analyze(tfr_wola *w, const float *x, size_t stride,
 {
 	size_t keep = w->n - w->hop;
 
-	memmove(w->in, w->in + w->hop, keep * sizeof *w->in);
+	if (w->at + w->hop + w->n > w->cap) {
+		/* the window at the end: its samples to keep to the front */
+		memmove(w->in, w->in + w->at + w->hop, keep * sizeof *w->in);
+		w->at = 0;
+	} else {
+		w->at += w->hop;
+	}
+	float *in = w->in + w->at;
 	for (size_t i = 0; i < w->hop; i++)
-		w->in[keep + i] = x[i * stride];
+		in[keep + i] = x[i * stride];
 	for (size_t i = 0; i < w->n; i++)
-		w->frame[i] = w->in[i] * w->win[i];
-	tfr_fft_forward(w->fwd, w->frame, w->spec);
-	/* memcpy, not a cast: tfr_cpx and float[2] are different types
-	 * for the aliasing rules even though the layout is the same. */
-	memcpy(spec, w->spec, w->bins * sizeof *w->spec);
+		w->frame[i] = in[i] * w->win[i];
+	/* straight into spec: its floats are the bins' parts, which the
+	 * transform stores as floats (spec's type from then on) */
+	tfr_fft_forward(w->fwd, w->frame, (tfr_cpx *)(void *)spec);
 }
 
 const float *tfr_wola_dry(const tfr_wola *w)
 {
-	return w->in;
+	return w->in + w->at;
+}
+
+/* Overlap-add the inverse of spec (bins, may be overwritten by it) and
+ * give the hop finished samples. */
+static void overlap_add(tfr_wola *w, tfr_cpx *spec, float *y, size_t stride)
+{
+	size_t keep = w->n - w->hop;
+	float *acc = w->acc + w->sum;
+
+	tfr_fft_inverse(w->inv, spec, w->frame);
+	for (size_t i = 0; i < w->n; i++)
+		acc[i] += w->frame[i] * w->syn[i];
+	for (size_t i = 0; i < w->hop; i++)
+		y[i * stride] = acc[i];
+	/* the sums given are done with: zeros again, as all beyond the
+	 * window (the window's next hop, past its end, is then zero) */
+	memset(acc, 0, w->hop * sizeof *acc);
+	if (w->sum + w->hop + w->n <= w->cap) {
+		w->sum += w->hop;
+		return;
+	}
+	/* the window at the end: its open sums to the front, and zeros
+	 * where they were and are no longer */
+	size_t from = w->sum + w->hop, to = w->sum + w->n;
+	memmove(w->acc, w->acc + from, keep * sizeof *acc);
+	if (from < keep)
+		from = keep;
+	memset(w->acc + from, 0, (to - from) * sizeof *acc);
+	w->sum = 0;
 }
 
 void tfr_wola_synthesize(tfr_wola *w, const float *spec, float *y,
                          size_t stride)
 {
-	size_t keep = w->n - w->hop;
-
 	memcpy(w->spec, spec, w->bins * sizeof *w->spec);
-	tfr_fft_inverse(w->inv, w->spec, w->frame);
-	for (size_t i = 0; i < w->n; i++)
-		w->acc[i] += w->frame[i] * w->syn[i];
-	for (size_t i = 0; i < w->hop; i++)
-		y[i * stride] = w->acc[i];
-	memmove(w->acc, w->acc + w->hop, keep * sizeof *w->acc);
-	memset(w->acc + keep, 0, w->hop * sizeof *w->acc);
+	overlap_add(w, w->spec, y, stride);
+}
+
+void tfr_wola_synthesize_scratch(tfr_wola *w, float *spec, float *y,
+                                 size_t stride)
+{
+	overlap_add(w, (tfr_cpx *)(void *)spec, y, stride);
 }
 
 void tfr_wola_reset(tfr_wola *w)
 {
-	memset(w->in, 0, w->n * sizeof *w->in);
-	memset(w->acc, 0, w->n * sizeof *w->acc);
+	memset(w->in, 0, w->cap * sizeof *w->in);
+	memset(w->acc, 0, w->cap * sizeof *w->acc);
+	w->at = w->sum = 0;
 }
 
 void tfr_wola_free(tfr_wola *w)

@@ -83,6 +83,13 @@ const float *tfr_wola_dry(const tfr_wola *w);
 void tfr_wola_synthesize(tfr_wola *w, const float *spec, float *y,
                          size_t stride);
 
+/*
+ * As tfr_wola_synthesize, but spec is scratch: the inverse transform may
+ * overwrite it (no copy of it is made).
+ */
+void tfr_wola_synthesize_scratch(tfr_wola *w, float *spec, float *y,
+                                 size_t stride);
+
 /* Forget all input (back to silence). */
 void tfr_wola_reset(tfr_wola *w);
 
