@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TFR_PI 3.14159265358979323846
 #define TFR_2PI 6.28318530717958647692
@@ -18,6 +19,24 @@ static inline size_t tfr_size_mul(size_t a, size_t b)
 	if (a && b > SIZE_MAX / a)
 		return 0;
 	return a * b;
+}
+
+/* A float's bits, and back (memcpy keeps to the aliasing rules and
+ * compiles to a move): for values >= 0, not NaN, the bits are in the
+ * order of the values, so that compares and a max can be integer
+ * operations. */
+static inline uint32_t tfr_float_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, sizeof u);
+	return u;
+}
+
+static inline float tfr_bits_float(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
 }
 
 /* Make the array *buf (*cap elements of size bytes) hold at least need

@@ -553,23 +553,6 @@ static void bins_read(const tfr_sdcore *s, struct chan *c)
 	}
 }
 
-/* A float's bits, and back: for values >= 0 (not NaN) the bits are in
- * the order of the values, so that compares and a max can be integer
- * operations. */
-static uint32_t bits_of(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, sizeof u);
-	return u;
-}
-
-static float float_of(uint32_t u)
-{
-	float f;
-	memcpy(&f, &u, sizeof f);
-	return f;
-}
-
 /*
  * One frame of a glide of n values towards their targets (one-pole);
  * returns 1 while some value has not arrived. A step that no longer
@@ -583,18 +566,18 @@ static float float_of(uint32_t u)
  */
 static int smooth(float *v, const float *tgt, size_t n, float alpha)
 {
-	uint32_t moving = 0, one = bits_of(1.0f);
+	uint32_t moving = 0, one = tfr_float_bits(1.0f);
 
 	for (size_t k = 0; k < n; k++) {
 		float x = v[k], t = tgt[k], y = x + alpha * (t - x);
-		uint32_t at = bits_of(fabsf(t));
-		float lim = SNAP * float_of(at > one ? at : one);
-		uint32_t same = bits_of(y) == bits_of(x);
-		uint32_t near = bits_of(fabsf(y - t)) <= bits_of(lim);
+		uint32_t at = tfr_float_bits(fabsf(t));
+		float lim = SNAP * tfr_bits_float(at > one ? at : one);
+		uint32_t same = tfr_float_bits(y) == tfr_float_bits(x);
+		uint32_t near = tfr_float_bits(fabsf(y - t)) <= tfr_float_bits(lim);
 		uint32_t snap = same | near;  /* | not ||: no branch */
-		uint32_t mask = 0u - snap, r = (bits_of(t) & mask) | (bits_of(y) & ~mask);
-		v[k] = float_of(r);
-		moving |= r ^ bits_of(t);
+		uint32_t mask = 0u - snap, r = (tfr_float_bits(t) & mask) | (tfr_float_bits(y) & ~mask);
+		v[k] = tfr_bits_float(r);
+		moving |= r ^ tfr_float_bits(t);
 	}
 	return moving != 0;
 }

@@ -12,6 +12,7 @@
  */
 #include "tfr_base.h"
 #include "tfr_audio.h"
+#include "internal.h"
 
 #include <sndfile.h>
 
@@ -65,20 +66,6 @@ static int to_int(const tfr_audio_out *o, float x, int64_t *clipped)
 	return (int)v;
 }
 
-static uint32_t bits_of(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, sizeof u);
-	return u;
-}
-
-static float float_of(uint32_t u)
-{
-	float f;
-	memcpy(&f, &u, sizeof f);
-	return f;
-}
-
 /*
  * to_int of n samples, left-aligned by shift into y, counting what
  * clipped: the same integers (checked for every float), in a loop the
@@ -94,12 +81,12 @@ static uint32_t to_ints(const tfr_audio_out *o, const float *x, int *y,
                         size_t n, int shift)
 {
 	float full = o->format == TFR_SAMPLE_PCM16 ? 32768.0f : 8388608.0f;
-	uint32_t big = bits_of(8388608.0f), hi = bits_of(full - 1.0f);
-	uint32_t lo = bits_of(-full), top = bits_of(full), clipped = 0;
+	uint32_t big = tfr_float_bits(8388608.0f), hi = tfr_float_bits(full - 1.0f);
+	uint32_t lo = tfr_float_bits(-full), top = tfr_float_bits(full), clipped = 0;
 	for (size_t i = 0; i < n; i++) {
 		float v = x[i] * full;
-		uint32_t b = bits_of(v), sign = b & 0x80000000u, a = b ^ sign;
-		uint32_t t = bits_of((float_of(a) + float_of(big)) - float_of(big)) | sign;
+		uint32_t b = tfr_float_bits(v), sign = b & 0x80000000u, a = b ^ sign;
+		uint32_t t = tfr_float_bits((tfr_bits_float(a) + tfr_bits_float(big)) - tfr_bits_float(big)) | sign;
 		uint32_t ms = 0u - (uint32_t)(a < big);
 		uint32_t r = (t & ms) | (b & ~ms), ra = r & 0x7fffffffu;
 		uint32_t pos = (sign >> 31) ^ 1u, nan = a > 0x7f800000u;
@@ -107,7 +94,7 @@ static uint32_t to_ints(const tfr_audio_out *o, const float *x, int *y,
 		uint32_t mo = 0u - over, mu = 0u - under, mn = 0u - nan;
 		uint32_t c = ((hi & mo) | (lo & mu) | (r & ~(mo | mu))) & ~mn;
 		clipped += nan | over | under;
-		y[i] = (int)((uint32_t)(int)float_of(c) << shift);
+		y[i] = (int)((uint32_t)(int)tfr_bits_float(c) << shift);
 	}
 	return clipped;
 }

@@ -17,6 +17,7 @@
 #include "level_steps.h"
 
 #include "tfr_base.h"
+#include "internal.h"
 
 #include <float.h>
 #include <math.h>
@@ -39,24 +40,10 @@ struct tfr_level_steps {
 	size_t nbuckets;
 };
 
-static float of_bits(uint32_t b)
-{
-	float v;
-	memcpy(&v, &b, sizeof v);
-	return v;
-}
-
-static uint32_t bits_of(float v)
-{
-	uint32_t b;
-	memcpy(&b, &v, sizeof b);
-	return b;
-}
-
 /* The colour the steps stand for. */
 static void exact(const tfr_level_steps *s, uint32_t b, uint8_t rgb[3])
 {
-	tfr_colormap_rgb(s->map, tfr_level_db(of_bits(b), s->ref, s->range_db), rgb);
+	tfr_colormap_rgb(s->map, tfr_level_db(tfr_bits_float(b), s->ref, s->range_db), rgb);
 }
 
 static int push(tfr_level_steps *s, float from, const uint8_t rgb[3])
@@ -95,7 +82,7 @@ static int steps_in(tfr_level_steps *s, uint32_t lo, uint32_t hi, uint8_t cur[3]
 				l = m;
 		}
 		exact(s, h, cur);
-		if (push(s, of_bits(h), cur))
+		if (push(s, tfr_bits_float(h), cur))
 			return TFR_ENOMEM;
 		lo = h;
 	}
@@ -105,12 +92,12 @@ static int steps_in(tfr_level_steps *s, uint32_t lo, uint32_t hi, uint8_t cur[3]
 /* The index: a value's bits to the step of its bucket's first value. */
 static int make_index(tfr_level_steps *s)
 {
-	s->nbuckets = (size_t)(bits_of(s->from[s->n - 1]) >> SHIFT) + 1;
+	s->nbuckets = (size_t)(tfr_float_bits(s->from[s->n - 1]) >> SHIFT) + 1;
 	if (!(s->first = malloc(s->nbuckets * sizeof *s->first)))
 		return TFR_ENOMEM;
 	size_t i = 0;
 	for (size_t k = 0; k < s->nbuckets; k++) {
-		float v = of_bits((uint32_t)k << SHIFT);
+		float v = tfr_bits_float((uint32_t)k << SHIFT);
 		while (i + 1 < s->n && s->from[i + 1] <= v)
 			i++;
 		s->first[k] = (uint32_t)i;
@@ -129,8 +116,8 @@ tfr_level_steps *tfr_level_steps_new(tfr_colormap map, double ref, double range_
 	int e = push(s, -INFINITY, cur);
 	if (!e && ref > 0 && ref <= FLT_MAX && range_db > 0) {
 		/* bit patterns of positive floats are in their order */
-		uint32_t a = bits_of((float)(ref * pow(10, -(range_db + 3) / 10)));
-		uint32_t b = bits_of((float)fmin(2 * ref, FLT_MAX));
+		uint32_t a = tfr_float_bits((float)(ref * pow(10, -(range_db + 3) / 10)));
+		uint32_t b = tfr_float_bits((float)fmin(2 * ref, FLT_MAX));
 		uint32_t lo = 0;
 		for (uint64_t i = 0; !e && i <= GRID && a <= b; i++) {
 			uint32_t hi = a + (uint32_t)((uint64_t)(b - a) * i / GRID);
@@ -156,7 +143,7 @@ const uint8_t *tfr_level_steps_rgb(const tfr_level_steps *s, float v)
 	   steps: rarely a step more) */
 	if (!(v > 0))
 		return s->rgb[0];
-	size_t k = bits_of(v) >> SHIFT;
+	size_t k = tfr_float_bits(v) >> SHIFT;
 	if (k >= s->nbuckets)
 		return s->rgb[s->n - 1];
 	size_t i = s->first[k];
