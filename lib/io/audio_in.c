@@ -191,10 +191,8 @@ static int open_fd(tfr_audio_in *in, int fd, int own,
 	return TFR_OK;
 }
 
-/* Open path (NULL or "-": standard input, of which nprefix bytes were
- * already read). */
-/* path, or else fd (closed by _free when own), whose first nprefix
- * bytes a caller has taken */
+/* Open path, or else fd (standard input, or a descriptor closed by
+ * _free when own), of which a caller has read the first nprefix bytes. */
 static tfr_audio_in *audio_open(const char *path, int fd, int own,
                                 const unsigned char *prefix, size_t nprefix,
                                 tfr_diag *d)
