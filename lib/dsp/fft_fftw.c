@@ -37,10 +37,8 @@
 
 #ifdef TFR_FFTW_MEASURE
 #define PLAN_RIGOR FFTW_MEASURE
-#define PLAN_NAME "FFTW3f (FFTW_MEASURE plans)"
 #else
 #define PLAN_RIGOR FFTW_ESTIMATE
-#define PLAN_NAME "FFTW3f (FFTW_ESTIMATE plans)"
 #endif
 
 _Static_assert(sizeof(tfr_cpx) == sizeof(fftwf_complex),
@@ -194,9 +192,4 @@ void tfr_fft_free(tfr_fft *f)
 	fftwf_free(f->sin);
 	fftwf_free(f->sout);
 	free(f);
-}
-
-const char *tfr_fft_backend(void)
-{
-	return PLAN_NAME;
 }

@@ -91,8 +91,3 @@ void tfr_fft_free(tfr_fft *f)
 	kiss_fft_free(f->cpx);
 	free(f);
 }
-
-const char *tfr_fft_backend(void)
-{
-	return "KissFFT";
-}

@@ -57,19 +57,6 @@ void tfr_reassign_params_default(tfr_reassign_params *p)
 	p->impulse_tol = -1;
 }
 
-size_t tfr_fft_size_for(size_t len)
-{
-	for (size_t n = len + (len & 1); n && n < SIZE_MAX / 2; n += 2) {
-		size_t m = n;
-		while (m % 2 == 0) m /= 2;
-		while (m % 3 == 0) m /= 3;
-		while (m % 5 == 0) m /= 5;
-		if (m == 1)
-			return n;
-	}
-	return 0;
-}
-
 int tfr_reassign_check(const tfr_reassign_params *p, tfr_diag *d)
 {
 	tfr_diag_clear(d);

@@ -12,6 +12,7 @@
 #define _XOPEN_SOURCE 700
 
 #include "tool.h"
+#include "tool_output_impl.h"
 #include "tool_temp.h"
 
 #include <errno.h>
@@ -23,13 +24,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct tool_output {
-	const char *label;      /* as given, or "stdout" */
-	char *final;            /* where a temporary goes on success */
-	int fd;
-	FILE *fp;
-	int slot;               /* its temporary's (tool_temp.h), or -1 */
-};
 
 static int is_stdio(const char *path)
 {
@@ -173,51 +167,6 @@ void tool_output_failed(tool_output *o)
 {
 	tool_die(TOOL_EXIT_FAIL, "%s: write error: %s", o->label,
 	         errno ? strerror(errno) : "input/output error");
-}
-
-tfr_audio_out *tool_audio_out(tool_output *o, double rate, int channels,
-                              tfr_sample_format format, int64_t frames)
-{
-	tfr_audio_out_params p;
-	tfr_diag d;
-	tfr_audio_out_params_default(&p);
-	fflush(o->fp);
-	p.fd = o->fd;
-	p.name = o->final;
-	p.sample_rate = rate;
-	p.channels = channels;
-	p.format = format;
-	p.frames = frames;
-	tfr_audio_out *a = tfr_audio_out_new(&p, &d);
-	if (!a)
-		tool_die_diag(o->label, &d);
-	return a;
-}
-
-void tool_audio_write(tool_output *o, tfr_audio_out *a, const float *buf,
-                      size_t nframes)
-{
-	errno = 0;
-	if (tfr_audio_out_write(a, buf, nframes) != TFR_OK)
-		tool_output_failed(o);
-}
-
-void tool_audio_flush(tool_output *o, tfr_audio_out *a)
-{
-	errno = 0;
-	if (tfr_audio_out_flush(a) != TFR_OK)
-		tool_output_failed(o);
-}
-
-void tool_audio_close(tool_output *o, tfr_audio_out *a)
-{
-	int64_t clipped = tfr_audio_out_clipped(a);
-	errno = 0;
-	if (tfr_audio_out_close(a) != TFR_OK)
-		tool_output_failed(o);
-	if (clipped)
-		tool_warn("%s: %lld samples clipped", o->label, (long long)clipped);
-	tool_output_close(o);
 }
 
 /* The input's metadata as it was when the header went out. */
