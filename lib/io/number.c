@@ -180,8 +180,8 @@ static size_t special(char *p, double v)
  * (TwoProduct: fma gives the rounding error of a product exactly), so
  * the sign of (scaled - floor - 1/2) + err, a sum whose rounding keeps
  * its sign, says which way; an exact tie goes to the even neighbour.
- * Midpoints of 9-decimal times (tfr-track's phase fit) are such ties:
- * they went to printf at ~1900 instructions each. */
+ * Midpoints of 9-decimal times (tfr-track's phase fit) are common
+ * among such values, so this is not left to printf. */
 static __attribute__((noinline)) uint64_t round_exact(double a, double p, double scaled)
 {
 	double err = fma(a, p, -scaled);
